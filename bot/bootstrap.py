@@ -1,0 +1,60 @@
+"""The composition root: builds the concrete store, search and chat and hands them to the Desk."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from bot.config import Settings
+from handlers.desk import Desk
+from handlers.ports import Chat
+from knowledge.importers import read_articles, read_people, read_routes
+from knowledge.search import Searcher, Thresholds
+from knowledge.store import SqliteStore
+
+DEMO = Path(__file__).resolve().parents[1] / "knowledge" / "demo"
+SYNONYMS = Path(__file__).resolve().parents[1] / "knowledge" / "synonyms.csv"
+
+
+def open_store(settings: Settings) -> SqliteStore:
+    return SqliteStore(settings.db_path)
+
+
+def thresholds(settings: Settings) -> Thresholds:
+    base = Thresholds()
+    return Thresholds(
+        answer=float(settings.answer_threshold) if settings.answer_threshold else base.answer,
+        suggest=float(settings.suggest_threshold) if settings.suggest_threshold else base.suggest,
+        margin=base.margin,
+    )
+
+
+def build_searcher(settings: Settings, store: SqliteStore) -> Searcher:
+    return Searcher(store, thresholds(settings), default_lang=settings.lang)
+
+
+def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None) -> Desk:
+    store = store or open_store(settings)
+    default_channel = settings.escalation_channel
+    if chat.platform == "teams" and settings.teams_escalation_channel:
+        default_channel = settings.teams_escalation_channel
+    return Desk(store=store, search=build_searcher(settings, store), chat=chat, default_channel=default_channel,
+                owners=settings.owners(chat.platform), default_lang=settings.lang)
+
+
+def load_synonyms(store: SqliteStore, path: Path = SYNONYMS) -> int:
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        store.add_synonyms(row["term"], [s for s in row["synonyms"].split(";") if s.strip()])
+    return len(rows)
+
+
+def load_demo(store: SqliteStore) -> dict[str, int]:
+    """Fill ``store`` with the demo municipality: articles, people, routing rules and synonyms."""
+    return {
+        "articles": store.upsert_articles(read_articles(DEMO / "articles.jsonl")),
+        "people": store.upsert_people(read_people(DEMO / "people.csv")),
+        "routes": store.set_routes(read_routes(DEMO / "routes.csv")),
+        "synonyms": load_synonyms(store),
+    }

@@ -1,0 +1,156 @@
+"""The command line: each command parses its arguments, calls one library function, and turns known
+errors into a one-line message and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot import bootstrap, config
+from bot.console.chat import ConsoleChat, dm
+from bot.console.render import render
+from bot.console.session import ConsoleSession
+from handlers.errors import UserError
+from knowledge import evaluate
+from knowledge.importers import read_articles, read_people, read_routes
+from knowledge.model import Place, User
+
+
+def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
+    store = bootstrap.open_store(settings)
+    chat = ConsoleChat(store)
+    return bootstrap.build_desk(settings, chat, store=store), chat
+
+
+def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
+    store = bootstrap.open_store(settings)
+    counts = bootstrap.load_demo(store)
+    print(f"Demo geladen in {settings.db_path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    if args.no_chat:
+        return 0
+    return cmd_chat(argparse.Namespace(name=args.name, role="agent"), settings)
+
+
+def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
+    desk, chat = _console(settings)
+    ConsoleSession(desk, chat, args.name, args.role).run(sys.stdin)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: config.Settings) -> int:
+    question = " ".join(args.text)
+    if args.json:
+        store = bootstrap.open_store(settings)
+        found = bootstrap.build_searcher(settings, store).search(question)
+        print(json.dumps({
+            "query": found.query, "lang": found.lang, "decision": found.decision,
+            "articles": [{"id": h.article.id, "title": h.article.title, "score": h.score,
+                          "status": h.article.status, "url": h.article.url} for h in found.hits],
+            "people": [{"id": p.person.id, "name": p.person.name, "title": p.person.title,
+                        "department": p.person.department, "score": p.score} for p in found.people],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    desk, _ = _console(settings)
+    print(render(desk.ask(User(args.name, args.name), question, Place(dm(args.name)))))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
+    store = bootstrap.open_store(settings)
+    if args.what == "kb":
+        articles = [a for path in args.paths for a in read_articles(Path(path))]
+        print(f"{store.upsert_articles(articles)} artikelen geïmporteerd")
+    elif args.what == "routes":
+        print(f"{store.set_routes(read_routes(Path(args.paths[0])))} routeringsregels geïmporteerd")
+    elif args.source == "slack":
+        from bot.slack import fetch_people as slack_people
+
+        print(f"{store.upsert_people(slack_people(settings))} personen geïmporteerd uit Slack")
+    elif args.source == "graph":
+        from bot.teams import fetch_people as graph_people
+
+        print(f"{store.upsert_people(graph_people(settings))} personen geïmporteerd uit Microsoft Graph")
+    else:
+        if not args.paths:
+            raise UserError("Geef een CSV- of JSON-bestand, of --from slack|graph.")
+        people = [p for path in args.paths for p in read_people(Path(path))]
+        print(f"{store.upsert_people(people)} personen geïmporteerd")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
+    desk, _ = _console(settings)
+    owner = User(args.owner, args.owner)
+    desk.owners = desk.owners | {owner.id}
+    actions = {
+        "list": lambda: desk.review_queue(owner),
+        "approve": lambda: desk.approve(args.id, owner),
+        "reject": lambda: desk.reject(args.id, owner, args.note or ""),
+        "merge": lambda: desk.merge(args.id, args.into, owner),
+        "edit": lambda: desk.edit(args.id, owner, args.title or "", args.body or ""),
+    }
+    print(render(actions[args.action]()))
+    return 0
+
+
+def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
+    store = bootstrap.open_store(settings)
+    if args.action == "add":
+        store.add_synonyms(args.term, args.synonyms)
+        print(f"{args.term}: {', '.join(store.synonyms().get(args.term.lower(), []))}")
+    elif args.action == "remove":
+        print(f"{store.remove_synonyms(args.term)} verwijderd")
+    else:
+        for term, synonyms in store.synonyms().items():
+            print(f"{term}: {', '.join(synonyms)}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
+    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            for row in results:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps(metrics.as_dict(), indent=2))
+    else:
+        for key, value in metrics.as_dict().items():
+            print(f"{key:>16}: {value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
+    if args.platform == "slack":
+        from bot.slack import serve as serve_slack
+
+        serve_slack(settings, http=args.http, port=args.port or 3000)
+    else:
+        from bot.teams import serve as serve_teams
+
+        serve_teams(settings, port=args.port or 3978)
+    return 0
+
+
+def cmd_teams_package(args: argparse.Namespace, settings: config.Settings) -> int:
+    from bot.teams import write_package
+
+    print(write_package(settings, Path(args.out)))
+    return 0
+
+
+def cmd_config(args: argparse.Namespace, settings: config.Settings) -> int:
+    for name, setting in config.SETTINGS.items():
+        value = getattr(settings, name)
+        shown = "***" if value and any(s in setting.env for s in ("TOKEN", "SECRET", "PASSWORD")) else value
+        print(f"{setting.env}={shown}\n    {setting.help} (default: {setting.default or 'empty'})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bot.parser import main as run
+
+    return run(argv)

@@ -1,0 +1,88 @@
+"""ConsoleChat: the Chat port on one machine. Channels and threads live in the same SQLite file, so an
+agent, an expert and an owner can each run ``vraagbaak chat`` (or switch with ``/as``) and see one loop."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from bot.console.render import render
+from handlers.replies import Message, message_from_dict
+from knowledge.model import Place
+from knowledge.store import SqliteStore, now
+
+TABLE = """CREATE TABLE IF NOT EXISTS console_messages (
+    id INTEGER PRIMARY KEY, channel TEXT NOT NULL, thread TEXT, author TEXT NOT NULL,
+    text TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, read INTEGER DEFAULT 0)"""
+
+
+def dm(user: str) -> str:
+    return f"@{user}"
+
+
+class ConsoleChat:
+    platform = "console"
+
+    def __init__(self, store: SqliteStore, out: Callable[[str], None] = print) -> None:
+        self.store = store
+        self.out = out
+        self.viewer = ""  # the console user: their DMs print at once, others wait as unread
+        with store.lock:
+            store.db.execute(TABLE)
+
+    def _insert(self, channel: str, thread: str | None, author: str, text: str, payload: dict[str, Any]) -> str:
+        with self.store.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO console_messages (channel, thread, author, text, payload, created_at)"
+                " VALUES (?,?,?,?,?,?)", [channel, thread, author, text, json.dumps(payload), now()])
+        return str(cur.lastrowid)
+
+    def send(self, place: Place, message: Message) -> Place:
+        mid = self._insert(place.channel, place.thread, "vraagbaak", message.text, asdict(message))
+        if place.channel.startswith("@") and place.channel != dm(self.viewer):
+            return Place(place.channel, place.thread, mid)
+        if place.channel.startswith("@"):
+            with self.store.transaction() as db:
+                db.execute("UPDATE console_messages SET read = 1 WHERE id = ?", [mid])
+        where = place.channel if place.channel.startswith("@") else f"#{place.channel}"
+        thread = f" (thread {place.thread})" if place.thread else ""
+        self.out(f"\n[{where}{thread} · bericht {mid}]\n{render(message)}")
+        return Place(place.channel, place.thread, mid)
+
+    def update(self, place: Place, message: Message) -> None:
+        with self.store.transaction() as db:
+            db.execute("UPDATE console_messages SET text = ?, payload = ? WHERE id = ?",
+                       [message.text, json.dumps(asdict(message)), place.message])
+        self.out(f"\n[#{place.channel} · bericht {place.message} bijgewerkt]\n{render(message)}")
+
+    def link(self, place: Place) -> str:
+        return f"console://{place.channel}/{place.message}"
+
+    # --- what a person does in the console ------------------------------------------------
+    def say(self, channel: str, thread: str | None, author: str, text: str) -> Place:
+        """A person's own message (an expert's reply in a thread)."""
+        return Place(channel, thread, self._insert(channel, thread, author, text, {}))
+
+    def message(self, message_id: str) -> dict[str, Any] | None:
+        found = self.store.rows("SELECT * FROM console_messages WHERE id = ?", [message_id])
+        return found[0] if found else None
+
+    def open_posts(self) -> list[tuple[dict[str, Any], Message]]:
+        """Root posts in expert channels that still carry buttons (not yet answered)."""
+        rows = self.store.rows("SELECT * FROM console_messages WHERE thread IS NULL AND channel NOT LIKE '@%'"
+                               " AND author = 'vraagbaak' ORDER BY id")
+        posts = [(r, message_from_dict(json.loads(r["payload"]))) for r in rows]
+        return [(r, m) for r, m in posts if m.buttons]
+
+    def thread(self, root: str) -> list[dict[str, Any]]:
+        return self.store.rows("SELECT * FROM console_messages WHERE id = ? OR thread = ? ORDER BY id",
+                               [root, root])
+
+    def unread(self, user: str) -> list[Message]:
+        with self.store.transaction() as db:
+            rows = list(db.execute("SELECT id, payload FROM console_messages WHERE channel = ? AND read = 0"
+                                   " AND author = 'vraagbaak' ORDER BY id", [dm(user)]).fetchall())
+            db.execute("UPDATE console_messages SET read = 1 WHERE channel = ?", [dm(user)])
+        return [message_from_dict(json.loads(p)) for _, p in rows]

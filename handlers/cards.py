@@ -1,0 +1,133 @@
+"""Neutral messages built from domain objects: the answer card, escalation post, relay, review queue, home."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from handlers.messages import t
+from handlers.replies import Action, Button, Line, Message
+from knowledge.model import Answer, Article, Hit, Person, PersonHit, Question, ReviewItem, SearchResult
+
+SNIPPET = 400
+
+
+def snippet(body: str, limit: int = SNIPPET) -> str:
+    body = re.sub(r"\s+", " ", body).strip()
+    if len(body) <= limit:
+        return body
+    cut = body[:limit]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return (cut[: end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0] + " …").strip()
+
+
+def article_lines(article: Article, lang: str, today: date | None = None) -> list[Line]:
+    today = today or date.today()
+    lines = [Line("title", article.title, url=article.url)]
+    if article.status == "provisional":
+        lines.append(Line("warning", t("provisional", lang)))
+    if article.body:
+        lines.append(Line("text", snippet(article.body)))
+    small = []
+    if article.url or article.source:
+        small.append(t("source", lang, source=article.url or article.source))
+    if article.owner:
+        small.append(t("owner", lang, owner=article.owner))
+    if article.updated_at:
+        small.append(t("fresh", lang, date=article.updated_at[:10]))
+    if small:
+        lines.append(Line("context", " · ".join(small)))
+    if article.review_date and article.review_date < today.isoformat():
+        lines.append(Line("warning", t("stale", lang, date=article.review_date)))
+    return lines
+
+
+def people_line(people: tuple[PersonHit, ...] | list[Person], lang: str) -> list[Line]:
+    persons = tuple(p.person if isinstance(p, PersonHit) else p for p in people)
+    if not persons:
+        return []
+    names = "; ".join(f"{p.name} ({', '.join(x for x in (p.title, p.department) if x)})" for p in persons)
+    return [Line("people", t("people_intro", lang), people=persons), Line("context", names)]
+
+
+def answer_card(question: Question, result: SearchResult) -> Message:
+    lang = question.lang
+    qid = str(question.id)
+    if result.decision == "answer" and result.best:
+        best = result.best.article
+        lines = [Line("text", t("answer_intro", lang)), *article_lines(best, lang)]
+        lines += people_line(result.people, lang)
+        buttons = (
+            Button(t("btn_helpful", lang), Action.HELPFUL, qid, "primary"),
+            Button(t("btn_not_helpful", lang), Action.NOT_HELPFUL, qid),
+            Button(t("btn_escalate", lang), Action.ESCALATE, qid),
+        )
+        text = f"{best.title}\n{snippet(best.body)}"
+        return Message(text=text, lines=tuple(lines), buttons=buttons)
+    lines = [Line("text", t("suggest_intro", lang))]
+    for hit in result.hits[:3]:
+        lines.append(Line("title", hit.article.title, url=hit.article.url))
+        if hit.article.status == "provisional":
+            lines.append(Line("warning", t("provisional", lang)))
+        lines.append(Line("context", snippet(hit.article.body, 160)))
+    lines += people_line(result.people, lang)
+    text = t("suggest_intro", lang) + "\n" + "\n".join(f"- {h.article.title}" for h in result.hits[:3])
+    return Message(text=text, lines=tuple(lines), buttons=(Button(t("btn_escalate", lang), Action.ESCALATE, qid,
+                                                                  "primary"),))
+
+
+def people_card(question: Question, people: tuple[PersonHit, ...]) -> Message:
+    lines = people_line(people, question.lang)
+    text = t("people_intro", question.lang) + " " + lines[-1].text if lines else t("nothing_found", question.lang)
+    return Message(text=text, lines=tuple(lines))
+
+
+def escalation_post(question: Question, escalation_id: int, tried: list[Article], experts: list[Person],
+                    answered: tuple[Answer, str] | None = None) -> Message:
+    lang = question.lang
+    lines = [Line("title", t("esc_title", lang, asker=question.asker.name or question.asker.id)),
+             Line("quote", question.text)]
+    tried_text = (t("esc_tried", lang, articles="; ".join(a.title for a in tried)) if tried
+                  else t("esc_tried_none", lang))
+    lines.append(Line("context", tried_text))
+    if experts:
+        lines.append(Line("people", t("esc_experts", lang), people=tuple(experts)))
+    buttons: tuple[Button, ...] = ()
+    if answered:
+        answer, when = answered
+        lines.append(Line("text", t("esc_answered", lang, author=answer.author.name or answer.author.id,
+                                     date=when[:16].replace("T", " "))))
+        lines.append(Line("quote", answer.text))
+    else:
+        lines.append(Line("context", t("esc_how", lang)))
+        buttons = (Button(t("btn_mark", lang), Action.MARK_ANSWER, str(escalation_id), "primary"),)
+    text = f"{lines[0].text}: {question.text}"
+    return Message(text=text, lines=tuple(lines), buttons=buttons)
+
+
+def relay(question: Question, answer: Answer) -> Message:
+    lang = question.lang
+    intro = t("relay_intro", lang, author=answer.author.name or answer.author.id)
+    lines = (Line("text", intro), Line("quote", question.text), Line("text", answer.text))
+    return Message(text=f"{intro}\n{answer.text}", lines=lines)
+
+
+def review_card(items: list[tuple[ReviewItem, Article, str]], lang: str) -> Message:
+    if not items:
+        return Message(text=t("queue_empty", lang), lines=(Line("text", t("queue_empty", lang)),))
+    lines: list[Line] = [Line("title", t("queue_title", lang, count=len(items)))]
+    for item, article, question in items:
+        rid = str(item.id)
+        buttons = (Button(t("btn_approve", lang), Action.APPROVE, rid, "primary"),
+                   Button(t("btn_edit", lang), Action.EDIT, rid),
+                   Button(t("btn_merge", lang), Action.MERGE, rid),
+                   Button(t("btn_reject", lang), Action.REJECT, rid, "danger"))
+        lines += [Line("divider"), Line("title", article.title),
+                  Line("context", t("queue_item", lang, question=question)),
+                  Line("text", snippet(article.body, 300)), Line("actions", buttons=buttons)]
+    text = t("queue_title", lang, count=len(items)) + "\n" + "\n".join(f"- [{i.id}] {a.title}" for i, a, _ in items)
+    return Message(text=text, lines=tuple(lines))
+
+
+def hit_titles(hits: tuple[Hit, ...]) -> list[str]:
+    return [h.article.id for h in hits]

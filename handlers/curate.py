@@ -1,0 +1,155 @@
+"""Curation: answers logged back as provisional articles, the owners' review, the home view and numbers."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from handlers import cards
+from handlers.errors import UserError
+from handlers.messages import t
+from handlers.replies import Line, Message
+from knowledge.model import Answer, Article, Escalation, Question, ReviewItem, Stats, User
+
+if TYPE_CHECKING:
+    from handlers.ports import Search
+    from knowledge.store import SqliteStore
+
+REVIEW_AFTER_DAYS = 365
+
+
+class Curation:
+    store: SqliteStore
+    searcher: Search
+    owners: frozenset[str]
+
+    def lang_of(self, user: User, question: str = "") -> str:  # pragma: no cover - Desk overrides
+        raise NotImplementedError
+
+    def log_answer(self, esc: Escalation, first: Question, waiting: list[Question], answer: Answer) -> Article:
+        """Write the expert's answer back as a provisional article with the askers' phrasings, for review."""
+        phrasings = tuple(dict.fromkeys(q.text for q in waiting if q.text))
+        article = Article(
+            id=f"vb-{esc.id}", title=first.text[:160], body=answer.text, questions=phrasings,
+            status="provisional", lang=first.lang, owner="",
+            source=f"{answer.author.name or answer.author.id} ({esc.channel})",
+        )
+        self.store.upsert_articles([article])
+        self.store.add_review(article.id, esc.id)
+        self.store.audit(answer.author.id, "log_article", article.id, escalation=esc.id)
+        return article
+
+    def is_owner(self, user: User) -> bool:
+        return user.id in self.owners
+
+    def _owner(self, by: User) -> str:
+        lang = self.lang_of(by)
+        if not self.is_owner(by):
+            raise UserError(t("owners_only", lang))
+        return lang
+
+    def review_item(self, review_id: int) -> tuple[ReviewItem, Article]:
+        item = self.store.review(int(review_id))
+        article = self.store.article(item.article_id) if item else None
+        if item is None or article is None:
+            raise UserError(t("unknown_review", None))
+        return item, article
+
+    def _pending(self, review_id: int, by: User) -> tuple[ReviewItem, Article, str]:
+        lang = self._owner(by)
+        item, article = self.review_item(review_id)
+        if item.status != "pending":
+            raise UserError(t("review_done", lang, status=item.status))
+        return item, article, lang
+
+    def review_queue(self, by: User) -> Message:
+        lang = self._owner(by)
+        return cards.review_card(self._queue_items(), lang)
+
+    def _queue_items(self) -> list[tuple[ReviewItem, Article, str]]:
+        items = []
+        for item in self.store.pending_reviews():
+            article = self.store.article(item.article_id)
+            if article:
+                items.append((item, article, article.questions[0] if article.questions else article.title))
+        return items
+
+    def _decide(self, item: ReviewItem, status: str, by: User, note: str = "") -> None:
+        self.store.decide_review(item.id, status, by.id, note)
+        self.store.audit(by.id, f"review_{status}", item.article_id, review=item.id, note=note)
+
+    def approve(self, review_id: int, by: User) -> Message:
+        item, article, lang = self._pending(review_id, by)
+        self.store.upsert_articles([self._validated(article, by)])
+        self._decide(item, "approved", by)
+        return Message(text=t("approved", lang, title=article.title))
+
+    def edit(self, review_id: int, by: User, title: str, body: str) -> Message:
+        item, article, lang = self._pending(review_id, by)
+        edited = replace(self._validated(article, by), title=title.strip() or article.title,
+                         body=body.strip() or article.body)
+        self.store.upsert_articles([edited])
+        self._decide(item, "approved", by, note="edited")
+        return Message(text=t("edited", lang, title=edited.title))
+
+    def _validated(self, article: Article, by: User) -> Article:
+        review = (date.today() + timedelta(days=REVIEW_AFTER_DAYS)).isoformat()
+        return replace(article, status="validated", owner=article.owner or by.name or by.id, review_date=review,
+                       updated_at="")
+
+    def merge_candidates(self, review_id: int) -> list[Article]:
+        _, article = self.review_item(review_id)
+        found = self.searcher.search(" ".join([article.title, *article.questions[:2]]), limit=8, people=False)
+        return [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"][:5]
+
+    def merge(self, review_id: int, into_article_id: str, by: User) -> Message:
+        item, article, lang = self._pending(review_id, by)
+        target = self.store.article(into_article_id)
+        if target is None or target.id == article.id:
+            raise UserError(t("unknown_article", lang, id=into_article_id))
+        phrasings = tuple(dict.fromkeys([*target.questions, *article.questions]))
+        self.store.upsert_articles([replace(target, questions=phrasings, updated_at=""),
+                                    replace(article, status="archived", updated_at="")])
+        self._decide(item, "merged", by, note=f"into {target.id}")
+        return Message(text=t("merged", lang, title=target.title))
+
+    def reject(self, review_id: int, by: User, note: str = "") -> Message:
+        item, article, lang = self._pending(review_id, by)
+        self.store.upsert_articles([replace(article, status="archived", updated_at="")])
+        self._decide(item, "rejected", by, note)
+        return Message(text=t("rejected", lang, title=article.title))
+
+    # --- home and numbers -----------------------------------------------------------------
+    def stats(self, days: int = 7) -> Stats:
+        since = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
+        asked = self.store.rows("SELECT decision, count(*) AS n FROM questions WHERE created_at >= ?"
+                                " GROUP BY decision", [since])
+        by_decision = {r["decision"]: r["n"] for r in asked}
+        escalations = self.store.rows("SELECT created_at, answered_at FROM escalations WHERE created_at >= ?",
+                                      [since])
+        waits = [(datetime.fromisoformat(r["answered_at"]) - datetime.fromisoformat(r["created_at"]))
+                 .total_seconds() / 60 for r in escalations if r["answered_at"]]
+        return Stats(asked=sum(by_decision.values()), answered_directly=by_decision.get("answer", 0),
+                     escalated=len(escalations), answered_by_expert=len(waits),
+                     median_minutes_to_answer=round(statistics.median(waits), 1) if waits else None)
+
+    def home(self, user: User) -> Message:
+        lang = self.lang_of(user)
+        lines: list[Line] = [Line("title", t("home_title", lang)), Line("text", t("home_open", lang))]
+        mine = self.store.open_questions(user.id)
+        lines += [Line("context", f"{q.created_at[:16].replace('T', ' ')} · {q.text[:200]}") for q in mine] or [
+            Line("context", t("home_open_none", lang))]
+        s = self.stats()
+        median = (t("minutes", lang, n=s.median_minutes_to_answer) if s.median_minutes_to_answer is not None
+                  else t("none", lang))
+        numbers = t("home_stats", lang, asked=s.asked, direct=s.answered_directly, escalated=s.escalated,
+                    median=median)
+        lines += [Line("divider"), Line("text", numbers)]
+        text = "\n".join(x.text for x in lines if x.text)
+        if self.is_owner(user):
+            queue = cards.review_card(self._queue_items(), lang)
+            lines += [Line("divider"), *queue.lines]
+            text += "\n" + queue.text
+        return Message(text=text, lines=tuple(lines))

@@ -1,0 +1,107 @@
+"""Answer-quality measurement over a KB and a query set (format: ../shared/eval/README.md)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from knowledge.importers import read_articles
+from knowledge.search import Searcher, Thresholds
+from knowledge.store import SqliteStore
+
+
+@dataclass(frozen=True)
+class Metrics:
+    queries: int
+    answerable: int
+    correct: float
+    false_answers: float
+    oos_answered: float
+    recall_at_3: float
+    correct_at_far10: float
+    ms_per_query: float
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["recall@3"] = out.pop("recall_at_3")
+        out["correct@far10"] = out.pop("correct_at_far10")
+        return out
+
+
+def read_queries(path: Path) -> list[dict[str, Any]]:
+    queries = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    item = json.loads(line)
+                    queries.append({"text": str(item["text"]), "expected": item.get("expected")})
+                except (json.JSONDecodeError, KeyError, TypeError) as error:
+                    raise ValueError(f"{path}:{number}: bad query row ({error})") from error
+    return queries
+
+
+def metrics(results: list[dict[str, Any]], ms_per_query: float = 0.0) -> Metrics:
+    answerable = [r for r in results if r["expected"] is not None]
+    oos = [r for r in results if r["expected"] is None]
+    answered = [r for r in results if r["answered"]]
+
+    def top1(r: dict[str, Any]) -> str | None:
+        return r["top"][0][0] if r["top"] else None
+
+    correct = sum(1 for r in answerable if r["answered"] and top1(r) == r["expected"])
+    wrong = sum(1 for r in answered if top1(r) != r["expected"])
+    recall = sum(1 for r in answerable if r["expected"] in [a for a, _ in r["top"][:3]])
+    return Metrics(
+        queries=len(results), answerable=len(answerable),
+        correct=_share(correct, len(answerable)), false_answers=_share(wrong, len(answered)),
+        oos_answered=_share(sum(1 for r in oos if r["answered"]), len(oos)),
+        recall_at_3=_share(recall, len(answerable)), correct_at_far10=correct_at_far(results, 0.10),
+        ms_per_query=round(ms_per_query, 3),
+    )
+
+
+def correct_at_far(results: list[dict[str, Any]], far: float) -> float:
+    """``correct`` with the rank-1 threshold set so that ``far`` of unanswerable queries are answered."""
+    answerable = [r for r in results if r["expected"] is not None]
+    oos_scores = sorted((r["top"][0][1] if r["top"] else float("-inf") for r in results
+                         if r["expected"] is None), reverse=True)
+    allowed = int(far * len(oos_scores))
+    # Answer when score > threshold; the threshold is the oos score just below the allowed ones.
+    threshold = oos_scores[allowed] if allowed < len(oos_scores) else float("-inf")
+    hits = sum(1 for r in answerable if r["top"] and r["top"][0][1] > threshold
+               and r["top"][0][0] == r["expected"])
+    return _share(hits, len(answerable))
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
+        progress: Callable[[int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
+    """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``."""
+    articles = read_articles(kb)
+    queries = read_queries(queries_path)
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore(str(Path(folder) / "eval.db"))
+        store.upsert_articles(articles)
+        searcher = Searcher(store, thresholds)
+        results = []
+        started = time.perf_counter()
+        for index, query in enumerate(queries):
+            found = searcher.search(query["text"], limit=5, people=False)
+            results.append({
+                "text": query["text"], "expected": query["expected"], "answered": found.decision == "answer",
+                "top": [[h.article.id, h.score] for h in found.hits],
+            })
+            if progress:
+                progress(index)
+        elapsed = (time.perf_counter() - started) * 1000 / max(len(queries), 1)
+        store.close()
+    return metrics(results, elapsed), results

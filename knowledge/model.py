@@ -1,0 +1,146 @@
+"""Domain objects: plain frozen dataclasses, no behaviour beyond small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Decision = Literal["answer", "suggest", "escalate"]
+ArticleStatus = Literal["provisional", "validated", "archived"]
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    body: str = ""
+    keywords: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    url: str = ""
+    owner: str = ""
+    status: ArticleStatus = "validated"
+    lang: str = "nl"
+    review_date: str = ""
+    source: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    title: str = ""
+    department: str = ""
+    expertise: tuple[str, ...] = ()
+    email: str = ""
+    phone: str = ""
+    slack_id: str = ""
+    teams_id: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    person: Person
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    decision: Decision
+    hits: tuple[Hit, ...] = ()
+    people: tuple[PersonHit, ...] = ()
+    lang: str = "nl"
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a message lives on a chat platform, in the platform's own ids.
+
+    ``channel`` is the conversation (Slack channel or DM id, Teams conversation id);
+    ``thread`` the root message of a thread, if any; ``message`` one message's id;
+    ``extra`` whatever else the adapter needs to reach it again (Teams: the serviceUrl).
+    """
+
+    channel: str
+    thread: str | None = None
+    message: str | None = None
+    extra: str = ""
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str = ""
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    asker: User
+    platform: str
+    place: Place
+    text: str
+    decision: Decision
+    article_id: str | None
+    created_at: str
+    lang: str = "nl"
+    status: str = "open"  # open | answered | escalated | resolved
+
+
+@dataclass(frozen=True)
+class Escalation:
+    id: int
+    question_id: int
+    channel: str
+    place: Place | None  # the root post in the expert channel, once posted
+    status: str  # pending | open | answered
+    experts: tuple[str, ...] = ()  # person ids
+    tried: tuple[str, ...] = ()  # article ids the bot showed
+    created_at: str = ""
+    answered_at: str = ""
+    answer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: int
+    escalation_id: int
+    author: User
+    text: str
+    place: Place
+    created_at: str
+    accepted: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    id: int
+    article_id: str
+    escalation_id: int | None
+    status: str  # pending | approved | rejected | merged
+    created_at: str = ""
+    decided_by: str = ""
+    decided_at: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Stats:
+    asked: int = 0
+    answered_directly: int = 0
+    escalated: int = 0
+    answered_by_expert: int = 0
+    median_minutes_to_answer: float | None = None
+    unanswered: tuple[str, ...] = field(default=())

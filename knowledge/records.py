@@ -1,0 +1,191 @@
+"""The loop's records: escalations, answers, reviews, the audit log, delivery keys and the outbox.
+
+A mixin of SqliteStore (kept apart so each module stays one concept); it uses the store's
+``transaction`` and ``rows``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+import sqlite_utils
+
+from knowledge.model import Answer, Escalation, Place, ReviewItem, User
+
+
+class _Base(Protocol):
+    def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
+
+
+def _now() -> str:
+    from knowledge.store import now
+
+    return now()
+
+
+def _escalation(r: dict[str, Any]) -> Escalation:
+    place = Place(r["post_channel"], r["post_thread"], r["post_message"], r["post_extra"]) if r["post_channel"] \
+        else None
+    return Escalation(
+        id=r["id"], question_id=r["question_id"], channel=r["channel"], place=place, status=r["status"],
+        experts=tuple(json.loads(r["experts"])), tried=tuple(json.loads(r["tried"])),
+        created_at=r["created_at"], answered_at=r["answered_at"], answer_id=r["answer_id"],
+    )
+
+
+def _answer(r: dict[str, Any]) -> Answer:
+    return Answer(
+        id=r["id"], escalation_id=r["escalation_id"], author=User(r["author_id"], r["author_name"]),
+        text=r["text"], place=Place(r["channel"], r["thread"], r["message"]), created_at=r["created_at"],
+        accepted=bool(r["accepted"]),
+    )
+
+
+def _review(r: dict[str, Any]) -> ReviewItem:
+    return ReviewItem(
+        id=r["id"], article_id=r["article_id"], escalation_id=r["escalation_id"], status=r["status"],
+        created_at=r["created_at"], decided_by=r["decided_by"], decided_at=r["decided_at"], note=r["note"],
+    )
+
+
+class LoopRecords:
+    # --- escalations ----------------------------------------------------------------------
+    def add_escalation(self: _Base, question_id: int, channel: str, experts: list[str],
+                       tried: list[str]) -> Escalation:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO escalations (question_id, channel, experts, tried, status, created_at)"
+                " VALUES (?,?,?,?, 'pending', ?)",
+                [question_id, channel, json.dumps(experts), json.dumps(tried), _now()],
+            )
+            eid = int(cur.lastrowid or 0)
+            db.execute("INSERT OR IGNORE INTO waiters VALUES (?, ?)", [eid, question_id])
+            db.execute("UPDATE questions SET status = 'escalated' WHERE id = ?", [question_id])
+        return _escalation(self.rows("SELECT * FROM escalations WHERE id = ?", [eid])[0])
+
+    def escalation(self: _Base, escalation_id: int) -> Escalation | None:
+        found = self.rows("SELECT * FROM escalations WHERE id = ?", [escalation_id])
+        return _escalation(found[0]) if found else None
+
+    def escalation_for_question(self: _Base, question_id: int) -> Escalation | None:
+        found = self.rows(
+            "SELECT e.* FROM escalations e JOIN waiters w ON w.escalation_id = e.id"
+            " WHERE w.question_id = ? ORDER BY e.id DESC LIMIT 1", [question_id])
+        return _escalation(found[0]) if found else None
+
+    def escalation_at(self: _Base, channel: str, root: str) -> Escalation | None:
+        found = self.rows(
+            "SELECT * FROM escalations WHERE post_channel = ? AND post_message = ?", [channel, root])
+        return _escalation(found[0]) if found else None
+
+    def open_escalations(self: _Base) -> list[Escalation]:
+        return [_escalation(r) for r in self.rows(
+            "SELECT * FROM escalations WHERE status IN ('pending', 'open') ORDER BY id")]
+
+    def set_escalation_post(self: _Base, escalation_id: int, place: Place) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE escalations SET post_channel = ?, post_thread = ?, post_message = ?, post_extra = ?,"
+                " status = CASE status WHEN 'pending' THEN 'open' ELSE status END WHERE id = ?",
+                [place.channel, place.thread, place.message, place.extra, escalation_id])
+
+    def add_waiter(self: _Base, escalation_id: int, question_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO waiters VALUES (?, ?)", [escalation_id, question_id])
+            db.execute("UPDATE questions SET status = 'escalated' WHERE id = ?", [question_id])
+
+    def waiting_questions(self: _Base, escalation_id: int) -> list[int]:
+        return [r["question_id"] for r in self.rows(
+            "SELECT question_id FROM waiters WHERE escalation_id = ? ORDER BY question_id", [escalation_id])]
+
+    def resolve_escalation(self: _Base, escalation_id: int, answer_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE answers SET accepted = (id = ?) WHERE escalation_id = ?", [answer_id, escalation_id])
+            db.execute("UPDATE escalations SET status = 'answered', answer_id = ?, answered_at = ? WHERE id = ?",
+                       [answer_id, _now(), escalation_id])
+            db.execute("UPDATE questions SET status = 'resolved' WHERE id IN"
+                       " (SELECT question_id FROM waiters WHERE escalation_id = ?)", [escalation_id])
+
+    # --- answers --------------------------------------------------------------------------
+    def add_answer(self: _Base, escalation_id: int, author: User, masked: str, place: Place) -> Answer:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO answers (escalation_id, author_id, author_name, text, channel, thread, message,"
+                " created_at) VALUES (?,?,?,?,?,?,?,?)",
+                [escalation_id, author.id, author.name, masked, place.channel, place.thread, place.message,
+                 _now()])
+            aid = int(cur.lastrowid or 0)
+        return _answer(self.rows("SELECT * FROM answers WHERE id = ?", [aid])[0])
+
+    def answer(self: _Base, answer_id: int) -> Answer | None:
+        found = self.rows("SELECT * FROM answers WHERE id = ?", [answer_id])
+        return _answer(found[0]) if found else None
+
+    def answer_at(self: _Base, channel: str, message: str) -> Answer | None:
+        found = self.rows("SELECT * FROM answers WHERE channel = ? AND message = ?", [channel, message])
+        return _answer(found[0]) if found else None
+
+    def latest_answer(self: _Base, escalation_id: int) -> Answer | None:
+        found = self.rows("SELECT * FROM answers WHERE escalation_id = ? ORDER BY id DESC LIMIT 1",
+                          [escalation_id])
+        return _answer(found[0]) if found else None
+
+    # --- reviews --------------------------------------------------------------------------
+    def add_review(self: _Base, article_id: str, escalation_id: int | None) -> ReviewItem:
+        with self.transaction() as db:
+            cur = db.execute("INSERT INTO reviews (article_id, escalation_id, created_at) VALUES (?,?,?)",
+                             [article_id, escalation_id, _now()])
+            rid = int(cur.lastrowid or 0)
+        return _review(self.rows("SELECT * FROM reviews WHERE id = ?", [rid])[0])
+
+    def review(self: _Base, review_id: int) -> ReviewItem | None:
+        found = self.rows("SELECT * FROM reviews WHERE id = ?", [review_id])
+        return _review(found[0]) if found else None
+
+    def pending_reviews(self: _Base) -> list[ReviewItem]:
+        return [_review(r) for r in self.rows("SELECT * FROM reviews WHERE status = 'pending' ORDER BY id")]
+
+    def decide_review(self: _Base, review_id: int, status: str, by: str, note: str = "") -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE reviews SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ?",
+                       [status, by, _now(), note, review_id])
+
+    # --- audit, delivery keys, outbox ----------------------------------------------------
+    def audit(self: _Base, actor: str, action: str, subject: str = "", **detail: Any) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO audit (at, actor, action, subject, detail) VALUES (?,?,?,?,?)",
+                       [_now(), actor, action, subject, json.dumps(detail, ensure_ascii=False)])
+
+    def audit_log(self: _Base, limit: int = 1000) -> list[dict[str, Any]]:
+        return self.rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])[::-1]
+
+    def first_delivery(self: _Base, key: str) -> bool:
+        with self.transaction() as db:
+            cur = db.execute("INSERT OR IGNORE INTO events (key, seen_at) VALUES (?, ?)", [key, _now()])
+            return cur.rowcount == 1
+
+    def queue(self: _Base, kind: str, place: Place, payload: dict[str, Any], error: str,
+              escalation_id: int | None = None) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO outbox (kind, channel, thread, message, extra, payload, attempts, last_error,"
+                " created_at, escalation_id) VALUES (?,?,?,?,?,?,1,?,?,?)",
+                [kind, place.channel, place.thread, place.message, place.extra, json.dumps(payload), error,
+                 _now(), escalation_id])
+            return int(cur.lastrowid or 0)
+
+    def pending_outbox(self: _Base) -> Iterator[dict[str, Any]]:
+        for row in self.rows("SELECT * FROM outbox WHERE sent_at = '' ORDER BY id"):
+            yield {**row, "payload": json.loads(row["payload"])}
+
+    def outbox_result(self: _Base, item_id: int, error: str = "") -> None:
+        with self.transaction() as db:
+            if error:
+                db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                           [error, item_id])
+            else:
+                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", [_now(), item_id])

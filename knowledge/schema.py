@@ -1,0 +1,100 @@
+"""The database schema as numbered migrations, applied in order and recorded in PRAGMA user_version.
+
+A new version appends a migration; an existing file is upgraded in place when it is opened, never rebuilt.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+_V1 = """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL DEFAULT '',
+            keywords TEXT NOT NULL DEFAULT '[]', questions TEXT NOT NULL DEFAULT '[]',
+            url TEXT NOT NULL DEFAULT '', owner TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'validated', lang TEXT NOT NULL DEFAULT 'nl',
+            review_date TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE TABLE people (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+            department TEXT NOT NULL DEFAULT '', expertise TEXT NOT NULL DEFAULT '[]',
+            email TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '',
+            slack_id TEXT NOT NULL DEFAULT '', teams_id TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE routes (keyword TEXT PRIMARY KEY, channel TEXT NOT NULL);
+        CREATE TABLE synonyms (term TEXT NOT NULL, synonym TEXT NOT NULL, PRIMARY KEY (term, synonym));
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY, asker_id TEXT NOT NULL, asker_name TEXT NOT NULL DEFAULT '',
+            platform TEXT NOT NULL, channel TEXT NOT NULL, thread TEXT, message TEXT,
+            extra TEXT NOT NULL DEFAULT '', text TEXT NOT NULL, lang TEXT NOT NULL DEFAULT 'nl',
+            decision TEXT NOT NULL, article_id TEXT, shown TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'open', created_at TEXT NOT NULL
+        );
+        CREATE INDEX questions_asker ON questions(asker_id, status);
+        CREATE TABLE escalations (
+            id INTEGER PRIMARY KEY, question_id INTEGER NOT NULL REFERENCES questions(id),
+            channel TEXT NOT NULL, post_channel TEXT, post_thread TEXT, post_message TEXT,
+            post_extra TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'pending',
+            experts TEXT NOT NULL DEFAULT '[]', tried TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL, answered_at TEXT NOT NULL DEFAULT '', answer_id INTEGER
+        );
+        CREATE INDEX escalations_post ON escalations(post_channel, post_message);
+        CREATE TABLE waiters (
+            escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+            question_id INTEGER NOT NULL REFERENCES questions(id),
+            PRIMARY KEY (escalation_id, question_id)
+        );
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY, escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+            author_id TEXT NOT NULL, author_name TEXT NOT NULL DEFAULT '', text TEXT NOT NULL,
+            channel TEXT NOT NULL, thread TEXT, message TEXT, created_at TEXT NOT NULL,
+            accepted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX answers_message ON answers(channel, message);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, escalation_id INTEGER,
+            status TEXT NOT NULL DEFAULT 'pending', created_at TEXT NOT NULL,
+            decided_by TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+            subject TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+        CREATE TABLE events (key TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL, channel TEXT NOT NULL, thread TEXT,
+            message TEXT, extra TEXT NOT NULL DEFAULT '', payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, sent_at TEXT NOT NULL DEFAULT '', escalation_id INTEGER
+        );
+"""
+
+# Full-text indexes over analysed text (stems, folded), kept in step by the store.
+_V2 = """
+        CREATE VIRTUAL TABLE article_index USING fts5(
+            article_id UNINDEXED, title, questions, keywords, body, tokenize = 'unicode61'
+        );
+        CREATE VIRTUAL TABLE people_index USING fts5(
+            person_id UNINDEXED, name, profile, tokenize = 'unicode61'
+        );
+        CREATE VIRTUAL TABLE article_vocab USING fts5vocab(article_index, 'row');
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring ``db`` to the newest version; returns the version it is at."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        # One transaction per migration: a crash leaves the file at the previous version.
+        db.conn.executescript(f"BEGIN;\n{migration}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return len(MIGRATIONS)

@@ -1,0 +1,260 @@
+"""SqliteStore: the one SQLite file that holds articles, people, the loop's state and the audit log."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from knowledge import text
+from knowledge.model import Article, Person, Place, Question, User
+from knowledge.records import LoopRecords
+from knowledge.schema import migrate
+
+
+def now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _article(row: dict[str, Any]) -> Article:
+    return Article(
+        id=row["id"], title=row["title"], body=row["body"], keywords=tuple(json.loads(row["keywords"])),
+        questions=tuple(json.loads(row["questions"])), url=row["url"], owner=row["owner"],
+        status=row["status"], lang=row["lang"], review_date=row["review_date"], source=row["source"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _person(row: dict[str, Any]) -> Person:
+    return Person(
+        id=row["id"], name=row["name"], title=row["title"], department=row["department"],
+        expertise=tuple(json.loads(row["expertise"])), email=row["email"], phone=row["phone"],
+        slack_id=row["slack_id"], teams_id=row["teams_id"],
+    )
+
+
+def article_fields(article: Article) -> dict[str, str]:
+    """Analysed text per indexed field: stems in the article's language, space-joined."""
+    lang = article.lang if article.lang in text.STOPWORDS else "nl"
+    return {
+        "title": " ".join(text.terms(article.title, lang)),
+        "questions": " ".join(text.terms(" \n ".join(article.questions), lang)),
+        "keywords": " ".join(text.terms(" ".join(article.keywords), lang)),
+        "body": " ".join(text.terms(article.body, lang)),
+    }
+
+
+class SqliteStore(LoopRecords):
+    """Thread-safe: one connection, every call under a lock (SQLite in WAL mode)."""
+
+    def __init__(self, path: str = "vraagbaak.db") -> None:
+        self.path = path
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
+        if path != ":memory:":
+            self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 5000")
+        self.lock = threading.RLock()
+        self.version = migrate(self.db)
+        self._changes = 0  # bumped on every change of articles or synonyms made here
+        self._synonyms: tuple[object, dict[str, tuple[str, ...]]] = (None, {})
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    @property
+    def generation(self) -> tuple[int, int]:
+        """Changes made here, and (PRAGMA data_version) commits by other processes: caches compare it."""
+        with self.lock:
+            return self._changes, self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        with self.lock:
+            cursor = self.db.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- articles -------------------------------------------------------------------------
+    def upsert_articles(self, articles: Iterable[Article]) -> int:
+        """Insert or update by id, keeping indexes in step; returns how many were written."""
+        count = 0
+        with self.transaction() as db:
+            for a in articles:
+                old = db.execute("SELECT created_at FROM articles WHERE id = ?", [a.id]).fetchone()
+                stamp = now()
+                db.execute("DELETE FROM article_index WHERE article_id = ?", [a.id])
+                db["articles"].upsert(
+                    {
+                        "id": a.id, "title": a.title, "body": a.body, "keywords": json.dumps(list(a.keywords)),
+                        "questions": json.dumps(list(a.questions)), "url": a.url, "owner": a.owner,
+                        "status": a.status, "lang": a.lang, "review_date": a.review_date, "source": a.source,
+                        "created_at": old[0] if old else stamp, "updated_at": a.updated_at or stamp,
+                    },
+                    pk="id",
+                )
+                if a.status != "archived":
+                    db["article_index"].insert({"article_id": a.id, **article_fields(a)})
+                count += 1
+        self._changes += 1
+        return count
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.rows("SELECT * FROM articles WHERE id = ?", [article_id])
+        return _article(found[0]) if found else None
+
+    def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]:
+        if ids is not None:
+            wanted = list(ids)
+            by_id = {
+                r["id"]: _article(r)
+                for r in self.rows(
+                    f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(wanted))})", wanted
+                )
+            } if wanted else {}
+            return [by_id[i] for i in wanted if i in by_id]
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        return [_article(r) for r in self.rows(f"SELECT * FROM articles {where} ORDER BY id", params)]
+
+    def count(self, table: str) -> int:
+        return self.rows(f"SELECT count(*) AS n FROM [{table}]")[0]["n"]
+
+    # --- people ---------------------------------------------------------------------------
+    def upsert_people(self, people: Iterable[Person]) -> int:
+        count = 0
+        with self.transaction() as db:
+            for p in people:
+                db.execute("DELETE FROM people_index WHERE person_id = ?", [p.id])
+                db["people"].upsert(
+                    {
+                        "id": p.id, "name": p.name, "title": p.title, "department": p.department,
+                        "expertise": json.dumps(list(p.expertise)), "email": p.email, "phone": p.phone,
+                        "slack_id": p.slack_id, "teams_id": p.teams_id,
+                    },
+                    pk="id",
+                )
+                profile = " ".join([p.title, p.department, *p.expertise])
+                db["people_index"].insert(
+                    {
+                        "person_id": p.id, "name": " ".join(text.words(p.name)),
+                        "profile": " ".join({*text.terms(profile, "nl"), *text.terms(profile, "en")}),
+                    }
+                )
+                count += 1
+        return count
+
+    def people(self, ids: Iterable[str] | None = None) -> list[Person]:
+        if ids is None:
+            return [_person(r) for r in self.rows("SELECT * FROM people ORDER BY name")]
+        wanted = list(ids)
+        if not wanted:
+            return []
+        rows = self.rows(f"SELECT * FROM people WHERE id IN ({','.join('?' * len(wanted))})", wanted)
+        by_id = {r["id"]: _person(r) for r in rows}
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def person_by_platform_id(self, platform: str, user_id: str) -> Person | None:
+        column = {"slack": "slack_id", "teams": "teams_id"}.get(platform)
+        if not column or not user_id:
+            return None
+        found = self.rows(f"SELECT * FROM people WHERE {column} = ?", [user_id])
+        return _person(found[0]) if found else None
+
+    # --- routes and synonyms --------------------------------------------------------------
+    def set_routes(self, routes: Iterable[tuple[str, str]]) -> int:
+        rows = [{"keyword": k.strip().lower(), "channel": c.strip()} for k, c in routes if k.strip()]
+        with self.transaction() as db:
+            db["routes"].upsert_all(rows, pk="keyword")
+        return len(rows)
+
+    def routes(self) -> list[tuple[str, str]]:
+        return [(r["keyword"], r["channel"]) for r in self.rows("SELECT * FROM routes ORDER BY keyword")]
+
+    def add_synonyms(self, term: str, synonyms: Iterable[str]) -> None:
+        with self.transaction() as db:
+            for s in synonyms:
+                db["synonyms"].upsert({"term": term.strip().lower(), "synonym": s.strip().lower()},
+                                      pk=("term", "synonym"))
+        self._changes += 1
+
+    def remove_synonyms(self, term: str) -> int:
+        with self.transaction() as db:
+            removed = db.execute("DELETE FROM synonyms WHERE term = ?", [term.strip().lower()]).rowcount
+        self._changes += 1
+        return removed
+
+    def synonyms(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for r in self.rows("SELECT term, synonym FROM synonyms ORDER BY term, synonym"):
+            out.setdefault(r["term"], []).append(r["synonym"])
+        return out
+
+    def synonyms_cached(self) -> dict[str, tuple[str, ...]]:
+        """Both directions, folded: 'paspoort' -> ('reisdocument',) and back. Cached per generation."""
+        if self._synonyms[0] != self.generation:
+            both: dict[str, set[str]] = {}
+            for term, syns in self.synonyms().items():
+                for s in syns:
+                    both.setdefault(text.fold(term), set()).add(s)
+                    both.setdefault(text.fold(s), set()).add(term)
+            self._synonyms = (self.generation, {k: tuple(sorted(v)) for k, v in both.items()})
+        return self._synonyms[1]
+
+    # --- questions ------------------------------------------------------------------------
+    def add_question(self, asker: User, platform: str, place: Place, masked: str, lang: str,
+                     decision: str, article_id: str | None, shown: list[str]) -> Question:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO questions (asker_id, asker_name, platform, channel, thread, message, extra, text,"
+                " lang, decision, article_id, shown, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [asker.id, asker.name, platform, place.channel, place.thread, place.message, place.extra,
+                 masked, lang, decision, article_id, json.dumps(shown),
+                 "answered" if decision == "answer" else "open", now()],
+            )
+            qid = cur.lastrowid
+        found = self.question(int(qid or 0))
+        assert found is not None
+        return found
+
+    def question(self, question_id: int) -> Question | None:
+        found = self.rows("SELECT * FROM questions WHERE id = ?", [question_id])
+        if not found:
+            return None
+        r = found[0]
+        return Question(
+            id=r["id"], asker=User(r["asker_id"], r["asker_name"]), platform=r["platform"],
+            place=Place(r["channel"], r["thread"], r["message"], r["extra"]), text=r["text"],
+            decision=r["decision"], article_id=r["article_id"], created_at=r["created_at"], lang=r["lang"],
+            status=r["status"],
+        )
+
+    def shown(self, question_id: int) -> list[str]:
+        found = self.rows("SELECT shown FROM questions WHERE id = ?", [question_id])
+        return json.loads(found[0]["shown"]) if found else []
+
+    def set_question_status(self, question_id: int, status: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE questions SET status = ? WHERE id = ?", [status, question_id])
+
+    def open_questions(self, asker_id: str, limit: int = 10) -> list[Question]:
+        ids = self.rows(
+            "SELECT id FROM questions WHERE asker_id = ? AND status IN ('open', 'escalated')"
+            " ORDER BY id DESC LIMIT ?", [asker_id, limit])
+        return [q for q in (self.question(r["id"]) for r in ids) if q]

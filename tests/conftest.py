@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import bootstrap
+from bot.config import Settings
+from handlers.desk import Desk
+from knowledge.store import SqliteStore
+from tests.fakes import FakeChat
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    s = SqliteStore(str(tmp_path / "test.db"))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(store: SqliteStore) -> SqliteStore:
+    bootstrap.load_demo(store)
+    return store
+
+
+@pytest.fixture
+def chat() -> FakeChat:
+    return FakeChat()
+
+
+@pytest.fixture
+def desk(demo_store: SqliteStore, chat: FakeChat) -> Desk:
+    settings = Settings(db_path=demo_store.path, escalation_channel="kcc-experts")
+    d = bootstrap.build_desk(settings, chat, store=demo_store)
+    d.owners = frozenset({"owner1"})
+    return d

@@ -1,0 +1,158 @@
+"""Tests for knowledge.privacy: labelled examples, reported kinds, robustness and idempotence."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+from stdnum import iban
+from stdnum.nl import bsn
+
+from knowledge.privacy import PLACEHOLDERS, Masked, mask, mask_text
+
+EXAMPLES_PATH = Path(__file__).parent / "data" / "privacy_examples.jsonl"
+EXAMPLES: list[dict[str, str]] = [
+    json.loads(line) for line in EXAMPLES_PATH.read_text(encoding="utf-8").splitlines() if line.strip()
+]
+POSITIVES = [e for e in EXAMPLES if e["text"] != e["expected"]]
+NEGATIVES = [e for e in EXAMPLES if e["text"] == e["expected"]]
+KIND_OF = {placeholder: kind for kind, placeholder in PLACEHOLDERS.items()}
+PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
+
+
+def test_example_file_is_large_enough() -> None:
+    assert len(POSITIVES) >= 40
+    assert len(NEGATIVES) >= 25
+
+
+def test_test_numbers_are_really_valid_or_invalid() -> None:
+    for number in ("111222333", "123456782", "725763863", "162275869", "192285142", "691682483"):
+        assert bsn.is_valid(number), number
+    for number in ("987825707", "688136138"):
+        assert bsn.is_valid(number), number
+    for number in ("123456789", "111222334"):
+        assert not bsn.is_valid(number), number
+    valid = ("NL91ABNA0417164300", "NL20INGB0001234567", "DE89370400440532013000", "GB82WEST12345698765432")
+    for number in (*valid, "NL18RABO0123459876", "FR1420041010050500013M02606", "NL02ABNA0123456789"):
+        assert iban.is_valid(number), number
+    assert not iban.is_valid("NL91ABNA0417164301")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e["text"][:40] for e in EXAMPLES])
+def test_example(example: dict[str, str]) -> None:
+    result = mask(example["text"])
+    assert result.text == example["expected"]
+    # found lists the kinds of the new placeholders, in order of appearance
+    before = [KIND_OF[p] for p in PLACEHOLDER_RE.findall(example["text"])]
+    after = [KIND_OF[p] for p in PLACEHOLDER_RE.findall(result.text)]
+    assert len(result.found) == len(after) - len(before)
+    if not before:
+        assert list(result.found) == after
+    assert mask_text(example["text"]) == result.text
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e["text"][:40] for e in EXAMPLES])
+def test_idempotent(example: dict[str, str]) -> None:
+    once = mask_text(example["text"])
+    assert mask_text(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("BSN 111222333 en mail jan@example.nl", ("bsn", "email")),
+        ("mail jan@example.nl, BSN 111222333", ("email", "bsn")),
+        ("06-12345678 / NL91ABNA0417164300 / 1234 AB 12", ("phone", "iban", "address")),
+        ("niets bijzonders", ()),
+        ("", ()),
+    ],
+)
+def test_found_order(text: str, found: tuple[str, ...]) -> None:
+    assert mask(text).found == found
+
+
+def test_masked_is_frozen() -> None:
+    result = mask("BSN 111222333")
+    assert result == Masked(text="BSN [BSN]", found=("bsn",))
+    with pytest.raises(AttributeError):
+        result.text = "x"  # type: ignore[misc]
+
+
+def test_no_half_masked_digits() -> None:
+    # digits inside an IBAN or e-mail address must not be picked up by the phone or BSN detectors
+    assert mask_text("NL91 ABNA 0417 1643 00") == "[IBAN]"
+    assert mask_text("0612345678@example.nl") == "[EMAIL]"
+    assert mask_text("111222333@example.nl") == "[EMAIL]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\x00\x01\n\t\r",
+        "😀🙈👍🏽 " * 50,
+        "مرحبا، كيف حالك؟ رقمي ٠٦١٢٣٤٥٦٧٨ ورقم الحساب",
+        "Привет, мой номер +7 495 123-45-67",
+        "你好，我的电话是 +86 10 1234 5678",
+        "\ue000\ue001\ue002\ue003\ue004 BSN 111222333",
+        "".join(chr(c) for c in range(0xE000, 0xF900)),
+        "@" * 1000,
+        "+" * 1000,
+        "(" * 1000 + "0" * 1000,
+        "NL91" * 500,
+        "\udcff lone surrogate",
+        "[BSN] [IBAN] [TELEFOON] [EMAIL] [ADRES]",
+    ],
+    ids=lambda text: ascii(text[:20]),
+)
+def test_odd_inputs_do_not_crash(text: str) -> None:
+    result = mask(text)
+    assert isinstance(result.text, str)
+    assert isinstance(result.found, tuple)
+    assert mask_text(result.text) == result.text
+
+
+def test_private_use_characters_survive() -> None:
+    text = "\ue000 BSN 111222333 \ue003"
+    assert mask_text(text) == "\ue000 BSN [BSN] \ue003"
+
+
+def test_large_input_is_fast_and_complete() -> None:
+    unit = "Klant BSN 111222333 belde 06-12345678 over Kerkstraat 12, 1234 AB op 12-03-2024 (€ 1250). "
+    text = unit * (200_000 // len(unit) + 1)
+    start = time.perf_counter()
+    result = mask(text)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 20
+    repeats = text.count(unit)
+    assert result.found.count("bsn") == repeats
+    assert result.found.count("phone") == repeats
+    assert result.found.count("address") == repeats
+    assert "111222333" not in result.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 200_000, "0 " * 100_000, "1." * 100_000, "a@" * 100_000, "😀" * 200_000],
+    ids=["digits", "spaced-zeros", "dotted", "at-signs", "emoji"],
+)
+def test_pathological_input_is_fast(text: str) -> None:
+    start = time.perf_counter()
+    mask(text)
+    assert time.perf_counter() - start < 10
+
+
+def test_random_mixtures_are_idempotent() -> None:
+    rng = random.Random(20240312)
+    tokens = [t for e in EXAMPLES for t in e["text"].split()] + ["", ",", "-", ".", "(", ")", "@", "+"]
+    for _ in range(300):
+        text = rng.choice([" ", "", "\n"]).join(rng.choice(tokens) for _ in range(rng.randint(1, 12)))
+        once = mask(text)
+        assert mask_text(once.text) == once.text, text
+        new = len(PLACEHOLDER_RE.findall(once.text)) - len(PLACEHOLDER_RE.findall(text))
+        assert len(once.found) == new, text
