@@ -49,7 +49,9 @@ SETTINGS: dict[str, Setting] = {
         "https://login.botframework.com/v1/.well-known/openidconfiguration",
         "OpenID metadata whose jwks_uri signs inbound Bot Framework tokens",
     ),
-    "teams_escalation_channel": Setting("TEAMS_ESCALATION_CHANNEL", "", "Teams expert channel id (19:...@thread.tacv2)"),
+    "teams_escalation_channel": Setting(
+        "TEAMS_ESCALATION_CHANNEL", "", "Teams expert channel id (19:...@thread.tacv2)",
+    ),
     "teams_service_url": Setting("TEAMS_SERVICE_URL", "", "connector serviceUrl; default: the one activities carry"),
     "teams_owners": Setting("VRAAGBAAK_TEAMS_OWNERS", "", "comma-separated Entra object ids of knowledge owners"),
     "graph_api_url": Setting("GRAPH_API_URL", "https://graph.microsoft.com", "Microsoft Graph base URL"),

@@ -26,24 +26,27 @@ def find_people(store: SqliteStore, q: Query, hits: list[Hit] | tuple[Hit, ...] 
                 ) -> list[PersonHit]:
     """People ranked by how well their expertise, title and department match the question's terms,
     plus the keywords of the best-matching article (so 'bezwaar WOZ' finds the WOZ expert)."""
-    words: set[str] = set()
-    for t in q.terms:
-        words.add(t)
-        words.update(q.variants.get(t, ()))
+    stop = text.STOPWORDS["nl"] | text.STOPWORDS["en"]
+    words = {t for t in (*q.terms, *q.weights) if t not in stop and len(t) > 2}
     for hit in hits:
         for kw in hit.article.keywords:
             words.update(text.terms(kw, "nl"))
             words.update(text.terms(kw, "en"))
     words = {w for w in words if w and '"' not in w}
-    if not words:
-        return []
-    match = " OR ".join(f'"{w}"' for w in sorted(words))
-    rows = store.rows(
-        "SELECT person_id, bm25(people_index, 0.0, 0.5, 2.0) AS rank FROM people_index"
-        " WHERE people_index MATCH ? ORDER BY rank LIMIT ?", [match, limit])
-    if not rows:
-        return []
-    people = {p.id: p for p in store.people([r["person_id"] for r in rows])}
-    best = -float(rows[0]["rank"]) or 1.0
-    return [PersonHit(people[r["person_id"]], round(-float(r["rank"]) / best, 3))
-            for r in rows if r["person_id"] in people]
+    ranked: dict[str, float] = {}
+    # The owner of the best article knows its topic: first among equals.
+    for hit in hits[:1]:
+        if hit.article.owner:
+            for row in store.rows("SELECT id FROM people WHERE name = ? COLLATE NOCASE", [hit.article.owner]):
+                ranked[row["id"]] = 1.0
+    if words:
+        match = " OR ".join(f'"{w}"' for w in sorted(words))
+        rows = store.rows(
+            "SELECT person_id, bm25(people_index, 0.0, 0.5, 2.0) AS rank FROM people_index"
+            " WHERE people_index MATCH ? ORDER BY rank LIMIT ?", [match, limit])
+        best = -float(rows[0]["rank"]) if rows else 1.0
+        for r in rows:
+            ranked.setdefault(r["person_id"], round(-float(r["rank"]) / (best or 1.0), 3))
+    people = {p.id: p for p in store.people(list(ranked))}
+    order = sorted(ranked, key=lambda pid: -ranked[pid])
+    return [PersonHit(people[pid], ranked[pid]) for pid in order[:limit] if pid in people]

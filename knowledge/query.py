@@ -12,16 +12,19 @@ from knowledge import text
 from knowledge.store import SqliteStore
 
 MIN_TYPO_LEN = 4
+MAX_WORDS = 64          # a question longer than this is searched on its first words
+COMMON_SHARE = 0.15     # terms in more than this share of articles do not select candidates
 
 
 @dataclass(frozen=True)
 class Query:
     raw: str
     lang: str
-    terms: tuple[str, ...]                       # the question's own stems, in order
-    weights: dict[str, float] = field(default_factory=dict)   # term -> idf weight
-    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> other spellings to match
-    match: str = ""                              # the FTS5 MATCH expression
+    terms: tuple[str, ...]                                  # the question's own stems, in order
+    weights: dict[str, float] = field(default_factory=dict)  # matched form -> idf weight
+    match: str = ""                                         # the FTS5 MATCH expression for candidates
+    broad: str = ""                                         # the same over every term, common ones too
+    folded: str = ""                                        # the question folded, for string similarity
 
 
 class Vocabulary:
@@ -51,30 +54,29 @@ class Vocabulary:
             self._generation = generation
 
     def idf(self, term: str) -> float:
-        df = self.df.get(term, 0)
-        return math.log((self.docs + 1) / (df + 0.5)) + 0.1
+        return math.log((self.docs + 1) / (self.df.get(term, 0) + 0.5))
 
     def correct(self, term: str) -> str | None:
         """The closest known term for an unknown one (same first letter), if it is close enough."""
         if len(term) < MIN_TYPO_LEN or term.isdigit():
             return None
-        choices = self.by_initial.get(term[0], ())
-        found = process.extractOne(term, choices, scorer=fuzz.ratio, score_cutoff=80)
+        found = process.extractOne(term, self.by_initial.get(term[0], ()), scorer=fuzz.ratio, score_cutoff=80)
         return found[0] if found else None
 
-    def split(self, term: str) -> tuple[str, ...]:
+    def split(self, word: str) -> tuple[str, ...]:
         """A Dutch compound as known parts: 'parkeervergunning' -> ('parkeer', 'vergunn')."""
-        if len(term) < 8:
+        if len(word) < 8:
             return ()
         best: tuple[int, tuple[str, ...]] = (0, ())
-        for i in range(3, len(term) - 2):
-            left, right = term[:i], term[i:]
-            right_stem = text.stem(right, "nl")
-            for head in (left, left[:-1] if left.endswith("s") else None, left[:-2] if left.endswith("en") else None):
-                if head and len(head) >= 3 and head in self.df and right_stem in self.df:
-                    score = min(self.df[head], self.df[right_stem])
+        for i in range(3, len(word) - 2):
+            left, right = word[:i], text.stem(word[i:], "nl")
+            if right not in self.df:
+                continue
+            for head in {left, left[:-1] if left.endswith("s") else left, left[:-2] if left.endswith("en") else left}:
+                if len(head) >= 3 and head in self.df:
+                    score = min(self.df[head], self.df[right])
                     if score > best[0]:
-                        best = (score, (head, right_stem))
+                        best = (score, (head, right))
         return best[1]
 
 
@@ -83,36 +85,41 @@ class QueryBuilder:
         self.store = store
         self.vocabulary = Vocabulary(store)
 
+    def forms(self, word: str, lang: str, synonyms: dict[str, tuple[str, ...]]) -> tuple[str, set[str]]:
+        """The word's stem and the other forms it may take in the index."""
+        vocab = self.vocabulary
+        term = text.stem(word, lang)
+        alts = {text.stem(word, "en" if lang == "nl" else "nl")}
+        for syn in synonyms.get(word, ()) + synonyms.get(term, ()):
+            alts.update(text.terms(syn, lang))
+        if term not in vocab.df and not any(a in vocab.df for a in alts):
+            fixed = vocab.correct(term)
+            if fixed:
+                alts.add(fixed)
+            alts.update(vocab.split(word))
+        alts.discard(term)
+        return term, alts
+
     def build(self, question: str, lang: str) -> Query:
         vocab = self.vocabulary
         vocab.refresh()
-        other = "en" if lang == "nl" else "nl"
         synonyms = self.store.synonyms_cached()
         terms: list[str] = []
         weights: dict[str, float] = {}
-        variants: dict[str, tuple[str, ...]] = {}
-        for word in text.words(question):
-            if word in text.STOPWORDS[lang] or (len(word) < 2 and not word.isdigit()):
+        for word in text.words(question)[:MAX_WORDS]:
+            if len(word) < 2 and not word.isdigit():
                 continue
-            term = text.stem(word, lang)
-            if term in weights:
-                continue
-            alts = {text.stem(word, other)} if word not in text.STOPWORDS[other] else set()
-            for syn in synonyms.get(word, ()) + synonyms.get(term, ()):
-                alts.update(text.terms(syn, lang))
-            known = term in vocab.df or any(a in vocab.df for a in alts)
-            if not known:
-                fixed = vocab.correct(term)
-                if fixed:
-                    alts.add(fixed)
-                alts.update(vocab.split(word))
-            alts.discard(term)
+            term, alts = self.forms(word, lang, synonyms)
             terms.append(term)
-            present = [t for t in (term, *alts) if t in vocab.df]
-            weights[term] = max((vocab.idf(t) for t in present), default=vocab.idf(term))
-            variants[term] = tuple(sorted(alts))
-        match = " OR ".join(
-            f'"{t}"' for t in sorted({*terms, *(v for vs in variants.values() for v in vs)}) if t
-        )
-        return Query(raw=question, lang=lang, terms=tuple(terms), weights=weights, variants=variants,
-                     match=match)
+            known = [f for f in (term, *sorted(alts)) if f in vocab.df]
+            weight = max((vocab.idf(f) for f in known), default=vocab.idf(term))
+            for form in known or [term]:
+                weights[form] = max(weights.get(form, 0.0), weight)
+        common = COMMON_SHARE * vocab.docs
+        selective = [f for f in weights if vocab.df.get(f, 0) <= common] or list(weights)
+        return Query(raw=question, lang=lang, terms=tuple(terms), weights=weights, match=_any(selective),
+                     broad=_any(weights), folded=" ".join(text.words(question)[:MAX_WORDS]))
+
+
+def _any(forms: list[str] | dict[str, float]) -> str:
+    return " OR ".join(f'"{f}"' for f in sorted(forms))

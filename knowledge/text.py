@@ -13,21 +13,26 @@ import snowballstemmer
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
+# Function words (after the Snowball stop lists), folded; numbers and content words are kept.
 STOPWORDS = {
     "nl": set(
-        """de het een en of maar als dan dat die dit deze daar hier er in op aan bij met voor van naar
-        uit over onder door om tot te is zijn was waren wordt worden word ben bent heb hebt heeft hebben
-        had kan kun kunt kunnen moet moeten mag mogen wil wilt willen zal zou zouden ik je jij u we wij
-        ze zij hij mijn mijne jouw uw ons onze hun haar zijn me mij jou hem wat wie waar hoe waarom
-        wanneer welke welk niet geen nog wel ook al zo dus want omdat toch even iets iemand ze hoeveel
-        doe doen gaat gaan krijg krijgen krijgt nu graag alstublieft aub""".split()
+        """aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen door dus een eens
+        en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe hun iemand iets ik in is ja je
+        kan kon kunnen maar me meer men met mij mijn moet na naar niet niets nog nu of om omdat onder ons ook
+        op over reeds te tegen toch toen tot u uit uw van veel voor want waren was wat werd wezen wie wil
+        worden wordt zal ze zelf zich zij zijn zo zonder zou jij jou jouw wij we hun onze mag mogen moeten
+        kun kunt zullen zouden bent hebt waar waarom wanneer welke welk even graag alstublieft aub dit
+        deze gaat gaan doe doet krijg krijgen krijgt hoeveel ermee erover erbij daarvoor hiervoor""".split()
     ),
     "en": set(
-        """the a an and or but if then that this these those there here in on at by with for of to
-        from about into over under is are was were be been being am do does did have has had can could
-        should would will shall may might must i you he she it we they my your his her its our their
-        me him us them what who whom where how why when which not no nor also so too very just get
-        got please any some""".split()
+        """a about above after again against all am an and any are as at be because been before being below
+        between both but by can could did do does doing down during each few for from further had has have
+        having he her here hers herself him himself his how i if in into is it its itself just me more most
+        my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+        so some such than that the their theirs them themselves then there these they this those through to
+        too under until up very was we were what when where which while who whom why will with would you
+        your yours yourself yourselves shall may might must also get got please im ive dont doesnt didnt
+        cant wont isnt arent id youre thats whats hi hello thanks thank ok okay yes""".split()
     ),
 }
 
@@ -64,6 +69,6 @@ def stem(word: str, lang: str) -> str:
 
 
 def terms(text: str, lang: str) -> list[str]:
-    """Stemmed content words in order (stop words dropped, numbers kept)."""
-    stop = STOPWORDS.get(lang, set())
-    return [stem(w, lang) for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())]
+    """Stemmed words in order. Function words are kept: ranking weighs them by rarity, and in
+    questions ('why', 'can I', 'moet ik') they carry part of the intent."""
+    return [stem(w, lang) for w in words(text) if len(w) > 1 or w.isdigit()]

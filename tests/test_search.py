@@ -1,0 +1,86 @@
+"""Search behaviour a KCC agent relies on: typos, Dutch and English, synonyms, people, decisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import bootstrap
+from bot.config import Settings
+from knowledge.model import Article
+from knowledge.search import Searcher
+from knowledge.store import SqliteStore
+
+
+@pytest.fixture
+def searcher(demo_store: SqliteStore) -> Searcher:
+    return bootstrap.build_searcher(Settings(db_path=demo_store.path), demo_store)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("hoe vraag ik een paspoort aan", "nl-paspoort-aanvragen"),
+    ("paspoort aanvragn hoe werkt dat", "nl-paspoort-aanvragen"),          # typo
+    ("mijn rijbewjis verloopt binnenkort", "nl-rijbewijs-verlengen"),       # typo
+    ("wanneer wordt het grof vuil opgehaald", "nl-grofvuil-ophalen"),       # split compound
+    ("kwijtschelding gemeentelijke belastingen", "nl-kwijtschelding"),
+    ("how do I register my address in the BRP", "en-brp-registration"),
+])
+def test_finds_the_right_article(searcher: Searcher, demo_store: SqliteStore, question: str,
+                                 expected: str) -> None:
+    if demo_store.article(expected) is None:
+        pytest.skip(f"demo has no {expected}")
+    found = searcher.search(question)
+    assert expected in [h.article.id for h in found.hits[:3]], [h.article.id for h in found.hits]
+
+
+def test_unrelated_question_is_not_answered(searcher: Searcher) -> None:
+    found = searcher.search("Mag ik een vuurwerkvergunning voor de achtertuin op oudejaarsavond?")
+    assert found.decision != "answer"
+
+
+def test_exact_question_is_answered(searcher: Searcher, demo_store: SqliteStore) -> None:
+    article = demo_store.article("nl-paspoort-aanvragen")
+    assert article is not None
+    found = searcher.search(article.questions[0])
+    assert found.decision == "answer" and found.best.article.id == article.id
+
+
+def test_synonyms_owners_add_are_used(store: SqliteStore) -> None:
+    store.upsert_articles([
+        Article("a1", "Reisdocument aanvragen", "Bij de balie burgerzaken.", lang="nl"),
+        Article("a2", "Afval scheiden", "Plastic apart.", lang="nl"),
+    ])
+    searcher = Searcher(store)
+    assert searcher.search("paspoort").decision == "escalate"
+    store.add_synonyms("paspoort", ["reisdocument"])
+    found = searcher.search("paspoort")
+    assert found.best.article.id == "a1" and found.decision != "escalate"
+
+
+def test_articles_reimported_are_found_with_their_new_text(store: SqliteStore) -> None:
+    store.upsert_articles([Article("a1", "Hondenbelasting", "Per hond per jaar.", lang="nl")])
+    searcher = Searcher(store)
+    assert searcher.search("hondenbelasting").decision == "answer"
+    store.upsert_articles([Article("a1", "Precariobelasting", "Voor terrassen.", lang="nl")])
+    assert searcher.search("precariobelasting terras").best.article.title == "Precariobelasting"
+    assert "hondenbelast" not in searcher.queries.vocabulary.df  # the old text left the index
+    assert all(h.article.title == "Precariobelasting" for h in searcher.search("hondenbelasting").hits)
+
+
+@pytest.mark.parametrize(("question", "department"), [
+    ("wie weet iets van parkeervergunningen", "Parkeren"),
+    ("who knows about rent benefit", None),
+    ("wie weet iets van de WOZ-waarde", "Belastingen"),
+])
+def test_people_search_ranks_by_expertise(searcher: Searcher, question: str, department: str | None) -> None:
+    found = searcher.search(question)
+    assert found.people, question
+    top = found.people[0].person
+    if department:
+        assert department in top.department
+    else:
+        assert any("huurtoeslag" in e or "rent" in e for e in top.expertise) or "Inkomen" in top.department
+
+
+def test_thresholds_come_from_configuration(demo_store: SqliteStore) -> None:
+    strict = bootstrap.build_searcher(Settings(db_path=demo_store.path, answer_threshold="0.999"), demo_store)
+    assert strict.search("hoe vraag ik een paspoort aan").decision != "answer"
