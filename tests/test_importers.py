@@ -1,0 +1,93 @@
+"""Importers: every supported format, bad rows named by file and line, nothing half-imported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.parser import main
+from knowledge.importers import ImportProblem, read_articles, read_people, read_routes
+from knowledge.store import SqliteStore
+
+
+def test_jsonl_in_the_eval_format(tmp_path: Path) -> None:
+    path = tmp_path / "kb.jsonl"
+    path.write_text(json.dumps({"id": "a", "title": "T", "body": "B", "keywords": ["k"], "questions": ["q?"],
+                                "lang": "en"}) + "\n\n")
+    [article] = read_articles(path)
+    assert (article.id, article.lang, article.keywords, article.questions) == ("a", "en", ("k",), ("q?",))
+
+
+def test_csv_with_header_and_semicolon_lists(tmp_path: Path) -> None:
+    path = tmp_path / "kb.csv"
+    path.write_text('id,title,body,keywords,questions,owner\nw1,WOZ bezwaar,"Binnen 6 weken, schriftelijk.",'
+                    'woz;bezwaar,Hoe maak ik bezwaar?;WOZ te hoog,Joyce\n', encoding="utf-8")
+    [article] = read_articles(path)
+    assert article.body == "Binnen 6 weken, schriftelijk." and article.keywords == ("woz", "bezwaar")
+    assert article.questions == ("Hoe maak ik bezwaar?", "WOZ te hoog") and article.owner == "Joyce"
+
+
+def test_markdown_folder_with_front_matter(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "grofvuil.md").write_text(
+        "---\ntitle: Grofvuil ophalen\nkeywords: [grofvuil, bank]\nowner: Yvonne\nurl: https://x.nl/g\n"
+        "questions:\n  - Wanneer halen jullie mijn bank op?\n  - grof vuil aanmelden\n---\n\n"
+        "# Grofvuil\n\nBel 14 020.\n")
+    [article] = read_articles(tmp_path / "kb")
+    assert article.id == "grofvuil" and article.keywords == ("grofvuil", "bank")
+    assert article.questions == ("Wanneer halen jullie mijn bank op?", "grof vuil aanmelden")
+    assert article.body.endswith("Bel 14 020.") and article.url == "https://x.nl/g"
+
+
+def test_bad_rows_are_named_by_file_and_line_and_nothing_is_returned(tmp_path: Path) -> None:
+    path = tmp_path / "kb.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"id": "ok", "title": "Goed"}),
+        "{not json",
+        json.dumps({"id": "x"}),
+        json.dumps({"id": "y", "title": "Y", "status": "maybe"}),
+        json.dumps(["a list"]),
+    ]))
+    with pytest.raises(ImportProblem) as caught:
+        read_articles(path)
+    problems = caught.value.problems
+    assert [p.split(": ")[0] for p in problems] == [f"{path}:{n}" for n in (2, 3, 4, 5)]
+    assert "title" in problems[1] and "status" in problems[2]
+
+
+def test_people_from_csv_and_json(tmp_path: Path) -> None:
+    csv_path = tmp_path / "p.csv"
+    csv_path.write_text("id,name,title,department,expertise,email,phone,slack_id,teams_id\n"
+                        "p1,Anna,Adviseur,WMO,wmo;hulpmiddelen,a@x.nl,,U1,\n")
+    json_path = tmp_path / "p.json"
+    json_path.write_text(json.dumps({"people": [{"id": "p2", "name": "Bram", "expertise": ["afval"]}]}))
+    assert read_people(csv_path)[0].expertise == ("wmo", "hulpmiddelen")
+    assert read_people(json_path)[0].name == "Bram"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name\np1,\n")
+    with pytest.raises(ImportProblem, match=r"bad.csv:2: missing 'name'"):
+        read_people(bad)
+
+
+def test_routes_need_keyword_and_channel(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("keyword,channel\nwoz,kcc-belastingen\nafval,\n")
+    with pytest.raises(ImportProblem, match="r.csv:3"):
+        read_routes(path)
+
+
+def test_cli_import_reports_bad_rows_and_imports_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "v.db"
+    monkeypatch.setenv("VRAAGBAAK_DB", str(db))
+    path = tmp_path / "kb.jsonl"
+    path.write_text(json.dumps({"id": "a", "title": "A"}) + "\n" + json.dumps({"title": "zonder id"}) + "\n")
+    assert main(["import", "kb", str(path)]) == 2
+    assert f"{path}:2: missing 'id'" in capsys.readouterr().err
+    assert SqliteStore(str(db)).count("articles") == 0
+    path.write_text(json.dumps({"id": "a", "title": "A"}) + "\n")
+    assert main(["import", "kb", str(path)]) == 0
+    assert main(["import", "kb", str(path)]) == 0
+    assert SqliteStore(str(db)).count("articles") == 1

@@ -1,0 +1,91 @@
+"""The SQLite store: migrations keep data, re-imports update, the audit log only grows."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from knowledge import schema
+from knowledge.model import Article, Person, Place, User
+from knowledge.store import SqliteStore
+
+
+def test_a_file_at_an_older_version_is_upgraded_without_losing_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(f"BEGIN; {schema.MIGRATIONS[0]} PRAGMA user_version = 1; COMMIT;")
+    conn.execute("INSERT INTO articles (id, title, created_at, updated_at) VALUES ('a1', 'Paspoort', 'x', 'x')")
+    conn.execute("INSERT INTO people (id, name) VALUES ('p1', 'Piet')")
+    conn.commit()
+    conn.close()
+
+    store = SqliteStore(str(path))
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
+    assert store.article("a1").title == "Paspoort"
+    assert [p.name for p in store.people()] == ["Piet"]
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    assert SqliteStore(str(path)).article("a1") is not None  # opening again changes nothing
+
+
+def test_reimport_updates_by_id_and_never_duplicates(store: SqliteStore) -> None:
+    store.upsert_articles([Article("a1", "Oud", "tekst")])
+    created = store.rows("SELECT created_at FROM articles")[0]["created_at"]
+    store.upsert_articles([Article("a1", "Nieuw", "tekst", keywords=("x",))])
+    assert store.count("articles") == 1 and store.count("article_index") == 1
+    assert store.article("a1").title == "Nieuw" and store.article("a1").keywords == ("x",)
+    assert store.rows("SELECT created_at FROM articles")[0]["created_at"] == created
+    store.upsert_people([Person("p1", "A"), Person("p1", "B", expertise=("wmo",))])
+    assert [p.name for p in store.people()] == ["B"] and store.count("people_index") == 1
+
+
+def test_archived_articles_leave_the_index(store: SqliteStore) -> None:
+    store.upsert_articles([Article("a1", "Oud", status="archived")])
+    assert store.count("article_index") == 0 and store.article("a1").status == "archived"
+
+
+def test_audit_log_is_append_only(store: SqliteStore) -> None:
+    store.audit("u1", "ask", "1", text="x")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.db.execute("UPDATE audit SET actor = 'someone else'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.db.execute("DELETE FROM audit")
+    assert store.audit_log()[0]["actor"] == "u1"
+
+
+def test_delivery_keys_survive_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "k.db")
+    first = SqliteStore(path)
+    assert first.first_delivery("slack:Ev1")
+    first.close()
+    assert not SqliteStore(path).first_delivery("slack:Ev1")
+
+
+def test_questions_and_escalations_survive_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "q.db")
+    store = SqliteStore(path)
+    q = store.add_question(User("u1", "Anna"), "slack", Place("D1", "1.2"), "vraag", "nl", "escalate", None, [])
+    esc = store.add_escalation(q.id, "kcc", ["p1"], [])
+    store.set_escalation_post(esc.id, Place("C1", None, "9.9"))
+    store.close()
+    again = SqliteStore(path)
+    assert again.question(q.id).place == Place("D1", "1.2", None, "")
+    assert again.escalation_at("C1", "9.9").experts == ("p1",)
+    assert again.waiting_questions(esc.id) == [q.id]
+
+
+def test_writes_from_threads_do_not_collide(store: SqliteStore) -> None:
+    import threading
+
+    def work(n: int) -> None:
+        for i in range(20):
+            store.audit(f"t{n}", "ask", str(i))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.count("audit") == 100
