@@ -39,7 +39,7 @@ def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = No
     if chat.platform == "teams" and settings.teams_escalation_channel:
         default_channel = settings.teams_escalation_channel
     return Desk(store=store, search=build_searcher(settings, store), chat=chat, default_channel=default_channel,
-                owners=settings.owners(chat.platform), default_lang=settings.lang)
+                owners=settings.owners(chat.platform), default_lang=settings.lang, channels=settings.channel_ids())
 
 
 def load_synonyms(store: SqliteStore, path: Path = SYNONYMS) -> int:

@@ -26,6 +26,10 @@ SETTINGS: dict[str, Setting] = {
         "VRAAGBAAK_ESCALATION_CHANNEL", "kcc-experts",
         "expert channel for questions no topic rule routes (Slack channel id or name; console: any name)",
     ),
+    "channels": Setting(
+        "VRAAGBAAK_CHANNELS", "",
+        "routing channel names mapped to platform channel ids, e.g. kcc-wmo=C0123,kcc-afval=19:ab@thread.tacv2",
+    ),
     "answer_threshold": Setting(
         "VRAAGBAAK_ANSWER_THRESHOLD", "", "confidence (0-1) above which the bot answers; empty = built-in default",
     ),
@@ -63,6 +67,7 @@ class Settings:
     db_path: str = SETTINGS["db_path"].default
     lang: str = SETTINGS["lang"].default
     escalation_channel: str = SETTINGS["escalation_channel"].default
+    channels: str = ""
     answer_threshold: str = ""
     suggest_threshold: str = ""
     semantic: str = ""
@@ -80,6 +85,11 @@ class Settings:
     teams_service_url: str = ""
     teams_owners: str = ""
     graph_api_url: str = SETTINGS["graph_api_url"].default
+
+    def channel_ids(self) -> dict[str, str]:
+        """``VRAAGBAAK_CHANNELS`` as a mapping from routing name to platform channel id."""
+        pairs = (item.split("=", 1) for item in self.channels.split(",") if "=" in item)
+        return {name.strip().lstrip("#"): ident.strip() for name, ident in pairs if name.strip() and ident.strip()}
 
     def owners(self, platform: str) -> frozenset[str]:
         raw = {"slack": self.slack_owners, "teams": self.teams_owners}.get(platform, "")

@@ -44,6 +44,10 @@ class Curation:
     def is_owner(self, user: User) -> bool:
         return user.id in self.owners
 
+    def require_owner(self, by: User) -> str:
+        """The owner's language; UserError (in it) for anyone who is not a knowledge owner."""
+        return self._owner(by)
+
     def _owner(self, by: User) -> str:
         lang = self.lang_of(by)
         if not self.is_owner(by):
@@ -102,7 +106,10 @@ class Curation:
     def merge_candidates(self, review_id: int) -> list[Article]:
         _, article = self.review_item(review_id)
         found = self.searcher.search(" ".join([article.title, *article.questions[:2]]), limit=8, people=False)
-        return [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"][:5]
+        candidates = [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"]
+        if not candidates:
+            raise UserError(t("nothing_to_merge", None))
+        return candidates[:5]
 
     def merge(self, review_id: int, into_article_id: str, by: User) -> Message:
         item, article, lang = self._pending(review_id, by)

@@ -32,7 +32,8 @@ SAME_QUESTION = 90   # token-sort similarity (0-100) at which a new question joi
 
 class Desk(Curation):
     def __init__(self, *, store: SqliteStore, search: Search, chat: Chat, default_channel: str,
-                 owners: frozenset[str] = frozenset(), default_lang: str = "nl") -> None:
+                 owners: frozenset[str] = frozenset(), default_lang: str = "nl",
+                 channels: dict[str, str] | None = None) -> None:
         self.store = store
         self.searcher = search
         self.chat = chat
@@ -40,12 +41,15 @@ class Desk(Curation):
         self.default_channel = default_channel
         self.owners = owners
         self.default_lang = default_lang
+        self.channels = channels or {}  # routing name -> the platform's channel id, where they differ
 
     # --- delivery -------------------------------------------------------------------------
     def first_delivery(self, key: str) -> bool:
         return self.store.first_delivery(f"{self.platform}:{key}")
 
-    def _send(self, place: Place, message: Message, escalation_id: int | None = None) -> Place | None:
+    def deliver(self, place: Place, message: Message, escalation_id: int | None = None) -> Place | None:
+        """Send ``message``; when the platform will not take it, keep it in the outbox (None is returned)
+        and ``flush_outbox`` sends it later."""
         try:
             return self.chat.send(place, message)
         except DeliveryFailed as error:
@@ -147,7 +151,7 @@ class Desk(Curation):
         experts = [p.person.id for p in result.people]
         esc = self.store.add_escalation(q.id, channel, experts, tried)
         post = cards.escalation_post(q, esc.id, self.store.articles(tried), self.store.people(experts))
-        posted = self._send(Place(channel), post, escalation_id=esc.id)
+        posted = self.deliver(Place(self.channels.get(channel, channel)), post, escalation_id=esc.id)
         if posted is not None:
             self.store.set_escalation_post(esc.id, posted)
         self.store.audit(by.id, "escalate", str(esc.id), question=q.id, channel=channel, experts=experts,
@@ -171,15 +175,17 @@ class Desk(Curation):
         return q
 
     # --- resolve --------------------------------------------------------------------------
-    def thread_reply(self, place: Place, author: User, reply: str) -> None:
+    def thread_reply(self, place: Place, author: User, reply: str) -> bool:
+        """Store a reply in an escalation thread as a candidate answer; False when the thread is none of ours."""
         if not place.thread or not place.message or not (reply or "").strip():
-            return
+            return False
         esc = self.store.escalation_at(place.channel, place.thread)
         if esc is None:
-            return
+            return False
         masked = mask_text(reply.strip()[:MAX_QUESTION * 2])
         answer = self.store.add_answer(esc.id, author, masked, place)
         self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)
+        return True
 
     def mark_answer(self, place: Place, by: User) -> Message:
         answer = self.store.answer_at(place.channel, place.message or "")
@@ -205,7 +211,7 @@ class Desk(Curation):
         waiting = [q for q in (self.store.question(i) for i in self.store.waiting_questions(esc.id)) if q]
         article = self.log_answer(esc, first, waiting, answer)
         for q in waiting:
-            self._send(q.place, cards.relay(q, answer))
+            self.deliver(q.place, cards.relay(q, answer))
         if esc.place:
             resolved = self.store.escalation(esc.id) or esc
             post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),

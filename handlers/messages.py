@@ -62,8 +62,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "esc_tried_none": {"nl": "De kennisbank had niets passends.", "en": "The knowledge base had nothing fitting."},
     "esc_experts": {"nl": "Kunnen jullie helpen?", "en": "Can you help?"},
     "esc_how": {
-        "nl": "Antwoord in deze thread; markeer het antwoord met ✅ of de knop.",
-        "en": "Answer in this thread; mark the answer with ✅ or the button.",
+        "nl": "Antwoord in deze thread. Markeer het antwoord met de knop, met ✅ of via het berichtmenu "
+              "(Markeer als antwoord).",
+        "en": "Answer in this thread. Mark the answer with the button, with ✅ or from the message menu "
+              "(Markeer als antwoord).",
     },
     "esc_answered": {
         "nl": "Beantwoord door {author} op {date}.",
@@ -103,6 +105,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "queue_item": {"nl": "Vraag: {question}", "en": "Question: {question}"},
     "review_done": {"nl": "Al beoordeeld: {status}.", "en": "Already reviewed: {status}."},
     "unknown_review": {"nl": "Dat beoordelingsitem bestaat niet.", "en": "That review item does not exist."},
+    "nothing_to_merge": {
+        "nl": "Ik vond geen bestaand artikel om mee samen te voegen; keur goed of bewerk het.",
+        "en": "I found no existing article to merge into; approve or edit it instead.",
+    },
     "unknown_article": {"nl": "Artikel {id} bestaat niet.", "en": "Article {id} does not exist."},
     "approved": {"nl": "Goedgekeurd: {title}", "en": "Approved: {title}"},
     "edited": {"nl": "Bewerkt en goedgekeurd: {title}", "en": "Edited and approved: {title}"},

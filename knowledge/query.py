@@ -107,8 +107,6 @@ class QueryBuilder:
         terms: list[str] = []
         weights: dict[str, float] = {}
         for word in text.words(question)[:MAX_WORDS]:
-            if len(word) < 2 and not word.isdigit():
-                continue
             term, alts = self.forms(word, lang, synonyms)
             terms.append(term)
             known = [f for f in (term, *sorted(alts)) if f in vocab.df]

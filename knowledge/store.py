@@ -141,6 +141,7 @@ class SqliteStore(LoopRecords):
         count = 0
         with self.transaction() as db:
             for p in people:
+                p = self._same_person(db, p)
                 db.execute("DELETE FROM people_index WHERE person_id = ?", [p.id])
                 db["people"].upsert(
                     {
@@ -159,6 +160,24 @@ class SqliteStore(LoopRecords):
                 )
                 count += 1
         return count
+
+    @staticmethod
+    def _same_person(db: sqlite_utils.Database, p: Person) -> Person:
+        """One person, whichever source imported them: a different id with the same e-mail address is the
+        same person, keeps that id, and keeps the platform ids and fields the new record leaves empty."""
+        if not p.email:
+            return p
+        found = db.execute("SELECT * FROM people WHERE lower(email) = lower(?) AND id != ? LIMIT 1",
+                           [p.email, p.id]).fetchone()
+        if not found:
+            return p
+        cursor_names = [d[0] for d in db.execute("SELECT * FROM people LIMIT 0").description]
+        old = _person(dict(zip(cursor_names, found, strict=True)))
+        return Person(
+            id=old.id, name=p.name or old.name, title=p.title or old.title, department=p.department or old.department,
+            expertise=p.expertise or old.expertise, email=p.email, phone=p.phone or old.phone,
+            slack_id=p.slack_id or old.slack_id, teams_id=p.teams_id or old.teams_id,
+        )
 
     def people(self, ids: Iterable[str] | None = None) -> list[Person]:
         if ids is None:

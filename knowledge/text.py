@@ -71,4 +71,4 @@ def stem(word: str, lang: str) -> str:
 def terms(text: str, lang: str) -> list[str]:
     """Stemmed words in order. Function words are kept: ranking weighs them by rarity, and in
     questions ('why', 'can I', 'moet ik') they carry part of the intent."""
-    return [stem(w, lang) for w in words(text) if len(w) > 1 or w.isdigit()]
+    return [stem(w, lang) for w in words(text)]

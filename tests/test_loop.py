@@ -170,3 +170,18 @@ def test_people_question_lists_experts(desk: Desk) -> None:
 def test_redelivered_event_is_seen_once(desk: Desk) -> None:
     assert desk.first_delivery("Ev1") is True
     assert desk.first_delivery("Ev1") is False
+
+
+def test_routing_names_map_to_platform_channel_ids_and_agents_see_the_name(desk: Desk, chat: FakeChat) -> None:
+    desk.channels = {"kcc-experts": "19:experts@thread.tacv2"}
+    told = desk.ask(AGENT, UNKNOWN, Place("D1"))
+    assert [p.channel for p, _ in chat.sent] == ["19:experts@thread.tacv2"]
+    assert "kcc-experts" in told.lines[0].text and "19:" not in told.lines[0].text
+    reply = Place("19:experts@thread.tacv2", "m1", "r1")
+    assert desk.thread_reply(reply, EXPERT, "Nee.") is True
+    assert desk.thread_reply(Place("19:other@thread.tacv2", "x", "y"), EXPERT, "Hallo") is False
+
+
+def test_english_question_gets_english_wording(desk: Desk) -> None:
+    reply = desk.ask(AGENT, "how do I apply for a parking permit?", Place("D1"))
+    assert "Helpful" in [b.label for b in reply.buttons] or "Ask an expert" in [b.label for b in reply.buttons]

@@ -89,3 +89,12 @@ def test_writes_from_threads_do_not_collide(store: SqliteStore) -> None:
     for t in threads:
         t.join()
     assert store.count("audit") == 100
+
+
+def test_people_from_two_sources_are_one_person_by_email(store: SqliteStore) -> None:
+    store.upsert_people([Person("p-01", "Anna de Vries", title="Adviseur WMO", expertise=("wmo",),
+                                email="a.devries@gemeente.nl", slack_id="U1")])
+    store.upsert_people([Person("a.devries@gemeente.nl", "Anna de Vries", email="A.deVries@gemeente.nl",
+                                teams_id="aad-1")])
+    [anna] = store.people()
+    assert (anna.id, anna.slack_id, anna.teams_id, anna.expertise) == ("p-01", "U1", "aad-1", ("wmo",))
