@@ -86,7 +86,13 @@ _V2 = """
         CREATE VIRTUAL TABLE article_vocab USING fts5vocab(article_index, 'row');
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# A counter of changes to what search reads (articles, synonyms), so every process's caches can tell.
+_V3 = """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO meta (key, value) VALUES ('search_generation', 0);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -63,8 +63,7 @@ class SqliteStore(LoopRecords):
         self.db.execute("PRAGMA busy_timeout = 5000")
         self.lock = threading.RLock()
         self.version = migrate(self.db)
-        self._changes = 0  # bumped on every change of articles or synonyms made here
-        self._synonyms: tuple[object, dict[str, tuple[str, ...]]] = (None, {})
+        self._synonyms: tuple[int, dict[str, tuple[str, ...]]] = (-1, {})
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -78,10 +77,14 @@ class SqliteStore(LoopRecords):
             self.db.execute("COMMIT")
 
     @property
-    def generation(self) -> tuple[int, int]:
-        """Changes made here, and (PRAGMA data_version) commits by other processes: caches compare it."""
+    def generation(self) -> int:
+        """Bumped (in the database, so every process sees it) whenever articles or synonyms change."""
         with self.lock:
-            return self._changes, self.db.execute("PRAGMA data_version").fetchone()[0]
+            return int(self.db.execute("SELECT value FROM meta WHERE key = 'search_generation'").fetchone()[0])
+
+    @staticmethod
+    def _bump(db: sqlite_utils.Database) -> None:
+        db.execute("UPDATE meta SET value = value + 1 WHERE key = 'search_generation'")
 
     def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with self.lock:
@@ -113,7 +116,7 @@ class SqliteStore(LoopRecords):
                 if a.status != "archived":
                     db["article_index"].insert({"article_id": a.id, **article_fields(a)})
                 count += 1
-        self._changes += 1
+            self._bump(db)
         return count
 
     def article(self, article_id: str) -> Article | None:
@@ -211,12 +214,12 @@ class SqliteStore(LoopRecords):
             for s in synonyms:
                 db["synonyms"].upsert({"term": term.strip().lower(), "synonym": s.strip().lower()},
                                       pk=("term", "synonym"))
-        self._changes += 1
+            self._bump(db)
 
     def remove_synonyms(self, term: str) -> int:
         with self.transaction() as db:
             removed = db.execute("DELETE FROM synonyms WHERE term = ?", [term.strip().lower()]).rowcount
-        self._changes += 1
+            self._bump(db)
         return removed
 
     def synonyms(self) -> dict[str, list[str]]:

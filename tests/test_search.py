@@ -84,3 +84,13 @@ def test_people_search_ranks_by_expertise(searcher: Searcher, question: str, dep
 def test_thresholds_come_from_configuration(demo_store: SqliteStore) -> None:
     strict = bootstrap.build_searcher(Settings(db_path=demo_store.path, answer_threshold="0.999"), demo_store)
     assert strict.search("hoe vraag ik een paspoort aan").decision != "answer"
+
+
+def test_a_change_made_by_another_process_reaches_this_searcher(store: SqliteStore) -> None:
+    store.upsert_articles([Article("a1", "Hondenbelasting", "Per hond per jaar.", lang="nl"),
+                           Article("a2", "Afval scheiden", "Plastic apart.", lang="nl")])
+    searcher = Searcher(store)
+    assert searcher.search("precariobelasting").best.article.id != "a3"
+    other = SqliteStore(store.path)  # e.g. `vraagbaak import kb` while the bot runs
+    other.upsert_articles([Article("a3", "Precariobelasting", "Voor terrassen.", lang="nl")])
+    assert searcher.search("precariobelasting").best.article.id == "a3"
