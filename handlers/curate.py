@@ -105,7 +105,8 @@ class Curation:
 
     def merge_candidates(self, review_id: int) -> list[Article]:
         _, article = self.review_item(review_id)
-        found = self.searcher.search(" ".join([article.title, *article.questions[:2]]), limit=8, people=False)
+        about = " ".join([article.title, *article.questions[:2], article.body[:300]])
+        found = self.searcher.search(about, limit=8, people=False)
         candidates = [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"]
         if not candidates:
             raise UserError(t("nothing_to_merge", None))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz
 
@@ -65,6 +66,9 @@ class Desk(Curation):
             self.store.queue("update", place, asdict(message), str(error))
 
     def flush_outbox(self) -> int:
+        """Retry what the platform would not take earlier; returns how many went out. Adapters call it on a
+        timer, so it also forgets delivery keys older than a week."""
+        self.store.forget_deliveries((datetime.now(UTC) - timedelta(days=7)).replace(microsecond=0).isoformat())
         sent = 0
         for item in self.store.pending_outbox():
             place = Place(item["channel"], item["thread"], item["message"], item["extra"])
@@ -176,12 +180,15 @@ class Desk(Curation):
 
     # --- resolve --------------------------------------------------------------------------
     def thread_reply(self, place: Place, author: User, reply: str) -> bool:
-        """Store a reply in an escalation thread as a candidate answer; False when the thread is none of ours."""
+        """Store a reply in an escalation thread as a candidate answer (once per message); False when the
+        thread is none of ours."""
         if not place.thread or not place.message or not (reply or "").strip():
             return False
         esc = self.store.escalation_at(place.channel, place.thread)
         if esc is None:
             return False
+        if self.store.answer_at(place.channel, place.message):
+            return True  # the same message seen twice (a message event and a mention event)
         masked = mask_text(reply.strip()[:MAX_QUESTION * 2])
         answer = self.store.add_answer(esc.id, author, masked, place)
         self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)

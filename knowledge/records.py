@@ -168,6 +168,11 @@ class LoopRecords:
             cur = db.execute("INSERT OR IGNORE INTO events (key, seen_at) VALUES (?, ?)", [key, _now()])
             return cur.rowcount == 1
 
+    def forget_deliveries(self: _Base, before: str) -> int:
+        """Drop delivery keys first seen before ``before`` (platforms redeliver within minutes or hours)."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM events WHERE seen_at < ?", [before]).rowcount
+
     def queue(self: _Base, kind: str, place: Place, payload: dict[str, Any], error: str,
               escalation_id: int | None = None) -> int:
         with self.transaction() as db:

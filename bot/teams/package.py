@@ -21,7 +21,7 @@ def manifest(settings: Settings) -> dict[str, Any]:
     """The manifest template with the Azure Bot's app id filled in everywhere it is needed."""
     app_id = settings.microsoft_app_id.strip()
     if not _GUID.match(app_id):
-        raise UserError("Set MICROSOFT_APP_ID to the Azure Bot's app (client) id, a GUID (see docs/teams.md).")
+        raise UserError("Set MICROSOFT_APP_ID to the Azure Bot app (client) id, a GUID (README: Microsoft Teams).")
     text = (APP_DIR / "manifest.json").read_text(encoding="utf-8")
     return dict(json.loads(text.replace(PLACEHOLDER, app_id)))
 

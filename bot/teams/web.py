@@ -106,7 +106,7 @@ def check_settings(settings: Settings) -> None:
         if not value
     ]
     if missing:
-        raise UserError(f"Teams needs {', '.join(missing)} (see docs/teams.md).")
+        raise UserError(f"Teams needs {', '.join(missing)} (see README, Microsoft Teams).")
 
 
 def serve(settings: Settings, *, port: int = 3978, host: str = "0.0.0.0") -> None:

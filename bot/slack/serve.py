@@ -1,0 +1,102 @@
+"""``vraagbaak serve slack``: Socket Mode when SLACK_APP_TOKEN is set, else (or with --http) Bolt's
+HTTP mode on /slack/events; in both, a timer retries the Desk's outbox."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.config import Settings
+from bot.slack.app import build_app
+from bot.slack.chat import SlackChat
+from bot.slack.client import web_client
+from bot.slack.http import PATH, make_server
+from handlers.errors import UserError
+
+if TYPE_CHECKING:
+    from handlers.desk import Desk
+
+log = logging.getLogger(__name__)
+FLUSH_SECONDS = 30.0
+
+
+def start_flusher(desk: Desk, every: float = FLUSH_SECONDS) -> threading.Event:
+    """A daemon thread calling ``desk.flush_outbox()`` every ``every`` seconds; set the event to stop."""
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every):
+            try:
+                sent = desk.flush_outbox()
+                if sent:
+                    log.info("outbox: %d message(s) delivered", sent)
+            except Exception:
+                log.exception("outbox flush failed")
+
+    threading.Thread(target=run, name="vraagbaak-outbox", daemon=True).start()
+    return stop
+
+
+@dataclass
+class Service:
+    """A started bot: ``stop()`` disconnects it. ``port`` is the HTTP port (None in Socket Mode)."""
+
+    desk: Desk
+    app: App
+    port: int | None
+    stop: Callable[[], None]
+
+
+def start(
+    settings: Settings, *, http: bool = False, port: int = 3000, host: str = "0.0.0.0",
+    flush_every: float = FLUSH_SECONDS,
+) -> Service:
+    """Build the Desk and the app, connect (Socket Mode) or listen (HTTP), and return at once."""
+    from bot.bootstrap import build_desk, open_store
+
+    if not settings.slack_bot_token:
+        raise UserError("SLACK_BOT_TOKEN is not set (the app's Bot User OAuth Token, xoxb-...).")
+    socket_mode = bool(settings.slack_app_token) and not http
+    if not socket_mode and not settings.slack_signing_secret:
+        raise UserError("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.")
+    client = web_client(settings)
+    desk = build_desk(settings, SlackChat(client), store=open_store(settings))
+    app = build_app(settings, desk, client=client)
+    flusher = start_flusher(desk, flush_every)
+    if socket_mode:
+        handler = SocketModeHandler(app, app_token=settings.slack_app_token)
+        handler.connect()
+        log.info("Vraagbaak for Slack: connected in Socket Mode")
+
+        def stop_socket() -> None:
+            flusher.set()
+            handler.close()
+
+        return Service(desk, app, None, stop_socket)
+    server = make_server(app, host=host, port=port)
+    threading.Thread(target=server.serve_forever, name="vraagbaak-http", daemon=True).start()
+    log.info("Vraagbaak for Slack: HTTP on %s:%d%s", host, server.server_address[1], PATH)
+
+    def stop_http() -> None:
+        flusher.set()
+        server.shutdown()
+        server.server_close()
+
+    return Service(desk, app, int(server.server_address[1]), stop_http)
+
+
+def serve(settings: Settings, *, http: bool = False, port: int = 3000) -> None:
+    """Run the Slack bot until interrupted (Ctrl-C)."""
+    service = start(settings, http=http, port=port)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        service.stop()

@@ -1,0 +1,60 @@
+"""SlackChat against the fake Web API: posts, updates, links, retries, and DeliveryFailed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import Settings
+from bot.slack.chat import SlackChat
+from bot.slack.client import web_client
+from handlers.ports import DeliveryFailed
+from handlers.replies import Action, Button, Line, Message
+from knowledge.model import Place
+from tests.slack.fake_slack import FakeSlack
+
+MESSAGE = Message(text="Vraag <!channel>", lines=(Line("quote", "Vraag <!channel>"),),
+                  buttons=(Button("Markeer", Action.MARK_ANSWER, "3"),))
+
+
+def test_send_posts_in_the_thread_and_returns_the_new_place(fake: FakeSlack, settings: Settings) -> None:
+    chat = SlackChat(web_client(settings))
+    posted = chat.send(Place("kcc-experts"), MESSAGE)
+    assert posted.channel == "C0EXPERTS" and posted.thread is None and posted.message
+    reply = chat.send(Place("C0EXPERTS", thread=posted.message), MESSAGE)
+    assert reply.thread == posted.message
+    first, second = fake.called("chat.postMessage")
+    assert first["channel"] == "kcc-experts" and "thread_ts" not in first
+    assert second["thread_ts"] == posted.message
+    assert first["text"] == "Vraag &lt;!channel&gt;"
+    assert first["blocks"][-1]["elements"][0]["action_id"] == Action.MARK_ANSWER
+
+
+def test_update_and_link(fake: FakeSlack, settings: Settings) -> None:
+    chat = SlackChat(web_client(settings))
+    chat.update(Place("C0EXPERTS", message="1700000001.000100"), MESSAGE)
+    assert fake.called("chat.update")[0]["ts"] == "1700000001.000100"
+    link = chat.link(Place("C0EXPERTS", message="1700000001.000100"))
+    assert link == "https://vraagbaak.slack.test/archives/C0EXPERTS/p1700000001000100"
+    assert chat.link(Place("C0EXPERTS")) == ""
+    fake.fail("chat.getPermalink", error="message_not_found")
+    assert chat.link(Place("C0EXPERTS", message="1")) == ""
+
+
+def test_rate_limit_and_server_errors_are_retried(fake: FakeSlack, settings: Settings) -> None:
+    chat = SlackChat(web_client(settings))
+    fake.fail("chat.postMessage", 429, retry_after=0)
+    fake.fail("chat.postMessage", 500)
+    posted = chat.send(Place("C0EXPERTS"), MESSAGE)
+    assert posted.message and len(fake.called("chat.postMessage")) == 3
+
+
+def test_a_post_that_keeps_failing_raises_delivery_failed(fake: FakeSlack, settings: Settings) -> None:
+    chat = SlackChat(web_client(settings, retries=0))
+    fake.fail("chat.postMessage", 503)
+    with pytest.raises(DeliveryFailed):
+        chat.send(Place("C0EXPERTS"), MESSAGE)
+    fake.fail("chat.update", error="channel_not_found")
+    with pytest.raises(DeliveryFailed):
+        chat.update(Place("C0EXPERTS", message="1"), MESSAGE)
+    with pytest.raises(DeliveryFailed):
+        chat.update(Place("C0EXPERTS"), MESSAGE)
