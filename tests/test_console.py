@@ -93,3 +93,20 @@ def test_python_dash_m_runs_the_cli(db: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "bot", "demo", "--no-chat"], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).resolve().parents[1])
     assert "Demo geladen" in done.stdout
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["import", "people", "--from", "slack"], "SLACK_BOT_TOKEN"),
+    (["import", "people", "--from", "graph"], "MICROSOFT_APP_ID"),
+    (["serve", "slack"], "SLACK_BOT_TOKEN"),
+    (["serve", "teams"], "MICROSOFT_APP_ID"),
+])
+def test_platform_commands_without_credentials_say_what_is_missing_and_contact_nobody(
+        db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str],
+        says: str) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID", "MICROSOFT_APP_PASSWORD",
+                 "MICROSOFT_APP_TENANT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VRAAGBAAK_ENV_FILE", str(db.parent / "none.env"))
+    assert main(argv) == 2
+    assert says in capsys.readouterr().err

@@ -66,6 +66,11 @@ def fetch_people(
     attempts: int = 6,
 ) -> list[Person]:
     """Everyone with an enabled account in the tenant's directory."""
+    missing = [name for name, value in (("MICROSOFT_APP_ID", settings.microsoft_app_id),
+                                        ("MICROSOFT_APP_PASSWORD", settings.microsoft_app_password),
+                                        ("MICROSOFT_APP_TENANT_ID", settings.microsoft_app_tenant_id)) if not value]
+    if missing:
+        raise UserError(f"The Graph import needs {', '.join(missing)} (README: Microsoft Teams).")
     http = http_client or requests.Session()
     token = AppToken(settings, GRAPH_SCOPE, http_client=http_client)
     url: str | None = f"{settings.graph_api_url.rstrip('/')}/v1.0/users?$select={FIELDS}&$top=999"
