@@ -89,7 +89,8 @@ class Desk(Curation):
 
     # --- ask ------------------------------------------------------------------------------
     def lang_of(self, user: User, question: str = "") -> str:
-        return user.lang or text.detect_lang(question, self.default_lang)
+        """The language of the question when it tells, else the person's setting, else the bot's."""
+        return text.detect_lang(question, user.lang or self.default_lang)
 
     def ask(self, asker: User, question: str, place: Place) -> Message:
         question = (question or "").strip()

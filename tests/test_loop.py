@@ -200,3 +200,11 @@ def test_thread_reply_is_stored_once_per_message(desk: Desk, chat: FakeChat) -> 
     reply = Place("kcc-experts", "m1", "r1")
     assert desk.thread_reply(reply, EXPERT, "Nee.") and desk.thread_reply(reply, EXPERT, "Nee.")
     assert desk.store.count("answers") == 1
+
+
+def test_the_question_language_wins_over_the_user_setting(desk: Desk) -> None:
+    english_user = User("agent9", "Eva", lang="en")
+    dutch = desk.ask(english_user, "hoe vraag ik een paspoort aan?", Place("D9"))
+    assert "Nuttig" in [b.label for b in dutch.buttons]
+    unclear = desk.ask(english_user, "paspoort", Place("D9"))
+    assert "Ask an expert" in [b.label for b in unclear.buttons]
