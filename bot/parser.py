@@ -65,7 +65,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("queries")
     p.add_argument("--out", help="write one JSON line per query")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--semantic", action="store_true", help="rerank with the semantic model (vraagbaak[semantic])")
     p.set_defaults(run=cli.cmd_eval)
+
+    p = sub.add_parser("embed", help="give every article a vector for the semantic rerank (VRAAGBAAK_SEMANTIC)")
+    p.set_defaults(run=cli.cmd_embed)
 
     p = sub.add_parser("serve", help="run the bot on Slack or Teams")
     p.add_argument("platform", choices=["slack", "teams"])

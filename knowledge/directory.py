@@ -39,6 +39,7 @@ def find_people(store: SqliteStore, q: Query, hits: list[Hit] | tuple[Hit, ...] 
         if hit.article.owner:
             for row in store.rows("SELECT id FROM people WHERE name = ? COLLATE NOCASE", [hit.article.owner]):
                 ranked[row["id"]] = 1.0
+    words = selective(store, words)
     if words:
         match = " OR ".join(f'"{w}"' for w in sorted(words))
         rows = store.rows(
@@ -50,3 +51,21 @@ def find_people(store: SqliteStore, q: Query, hits: list[Hit] | tuple[Hit, ...] 
     people = {p.id: p for p in store.people(list(ranked))}
     order = sorted(ranked, key=lambda pid: -ranked[pid])
     return [PersonHit(people[pid], ranked[pid]) for pid in order[:limit] if pid in people]
+
+
+def selective(store: SqliteStore, words: set[str], budget: int = 2_000, common_share: float = 0.05) -> list[str]:
+    """The words that tell people apart: in at most ``common_share`` of the directory (so 'medewerker' does
+    not), rarest first, while the people they are in add up to ``budget``; they bound what bm25 scans."""
+    if not words:
+        return []
+    found = store.rows(f"SELECT term, doc FROM people_vocab WHERE term IN ({','.join('?' * len(words))})",
+                       sorted(words))
+    size = store.rows("SELECT max(rowid) AS n FROM people")[0]["n"] or 0  # about the count, without a scan
+    common = max(50.0, common_share * size)
+    chosen, total = [], 0
+    for row in sorted(found, key=lambda r: (r["doc"], r["term"])):
+        if row["doc"] > common or (chosen and total + row["doc"] > budget):
+            break
+        chosen.append(row["term"])
+        total += row["doc"]
+    return chosen

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge import semantic
 from knowledge.importers import read_articles
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
@@ -84,14 +85,20 @@ def _share(part: int, whole: int) -> float:
 
 
 def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
+        embedder: semantic.Embedder | None = None,
         progress: Callable[[int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
-    """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``."""
+    """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``
+    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed)."""
     articles = read_articles(kb)
     queries = read_queries(queries_path)
     with tempfile.TemporaryDirectory() as folder:
         store = SqliteStore(str(Path(folder) / "eval.db"))
         store.upsert_articles(articles)
-        searcher = Searcher(store, thresholds)
+        reranker = None
+        if embedder is not None:
+            semantic.ensure_vectors(store, embedder)
+            reranker = semantic.SemanticReranker(store, embedder)
+        searcher = Searcher(store, thresholds, reranker=reranker)
         results = []
         started = time.perf_counter()
         for index, query in enumerate(queries):

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from knowledge import text
+from knowledge import analysis, text
 from knowledge.store import SqliteStore
 
 MIN_TYPO_LEN = 4
 MAX_WORDS = 64          # a question longer than this is searched on its first words
-COMMON_SHARE = 0.15     # terms in more than this share of articles do not select candidates
+COMMON_SHARE = 0.15     # terms in more than this share of articles do not select candidates ...
+POSTINGS_BUDGET = 2_000  # ... and the rarest terms select until their article counts add up to this
+BROAD_BUDGET = 20_000    # the same for the fallback over every term, when too few candidates were found
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,10 @@ class Query:
     weights: dict[str, float] = field(default_factory=dict)  # matched form -> idf weight
     match: str = ""                                         # the FTS5 MATCH expression for candidates
     broad: str = ""                                         # the same over every term, common ones too
-    folded: str = ""                                        # the question folded, for string similarity
+    match_cost: int = 0                                     # articles the match expression's terms are in
+    broad_cost: int = 0
+    sorted_words: str = ""                                  # the question's words, folded, sorted
+    sorted_stems: str = ""                                  # its stems, sorted
 
 
 class Vocabulary:
@@ -37,6 +42,7 @@ class Vocabulary:
         self.df: dict[str, int] = {}
         self.docs = 0
         self.by_initial: dict[str, list[str]] = {}
+        self._idf: dict[str, float] = {}
 
     def refresh(self) -> None:
         generation = self.store.generation
@@ -51,10 +57,34 @@ class Vocabulary:
                 if len(term) >= MIN_TYPO_LEN - 1 and not term.isdigit():
                     by_initial.setdefault(term[0], []).append(term)
             self.by_initial = by_initial
+            self._idf = {}
             self._generation = generation
 
+    @property
+    def generation(self) -> object:
+        return self._generation
+
     def idf(self, term: str) -> float:
-        return math.log((self.docs + 1) / (self.df.get(term, 0) + 0.5))
+        found = self._idf.get(term)
+        if found is None:
+            found = self._idf[term] = math.log((self.docs + 1) / (self.df.get(term, 0) + 0.5))
+        return found
+
+    def rarest(self, forms: list[str], budget: int, common: float) -> list[str]:
+        """The rarest of ``forms`` whose article counts add up to ``budget`` (at least one), leaving out
+        forms in more than ``common`` articles unless nothing else is left: they bound what bm25 scans."""
+        ordered = sorted(forms, key=lambda f: (self.df.get(f, 0), f))
+        if ordered and self.df.get(ordered[0], 0) > common:
+            common = self.docs  # only common words: let them select, within the budget
+        chosen: list[str] = []
+        total = 0
+        for form in ordered:
+            df = self.df.get(form, 0)
+            if chosen and (total + df > budget or df > common):
+                break
+            chosen.append(form)
+            total += df
+        return chosen
 
     def correct(self, term: str) -> str | None:
         """The closest known term for an unknown one (same first letter), if it is close enough."""
@@ -113,10 +143,14 @@ class QueryBuilder:
             weight = max((vocab.idf(f) for f in known), default=vocab.idf(term))
             for form in known or [term]:
                 weights[form] = max(weights.get(form, 0.0), weight)
-        common = COMMON_SHARE * vocab.docs
-        selective = [f for f in weights if vocab.df.get(f, 0) <= common] or list(weights)
+        forms = list(weights)
+        selective = vocab.rarest(forms, POSTINGS_BUDGET, COMMON_SHARE * vocab.docs)
+        broad = vocab.rarest(forms, BROAD_BUDGET, vocab.docs)
         return Query(raw=question, lang=lang, terms=tuple(terms), weights=weights, match=_any(selective),
-                     broad=_any(weights), folded=" ".join(text.words(question)[:MAX_WORDS]))
+                     broad=_any(broad), sorted_words=analysis.sort_words(text.words(question)[:MAX_WORDS]),
+                     sorted_stems=analysis.sort_words(terms),
+                     match_cost=sum(vocab.df.get(f, 0) for f in selective),
+                     broad_cost=sum(vocab.df.get(f, 0) for f in broad))
 
 
 def _any(forms: list[str] | dict[str, float]) -> str:

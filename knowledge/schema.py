@@ -75,7 +75,8 @@ _V1 = """
         );
 """
 
-# Full-text indexes over analysed text (stems, folded), kept in step by the store.
+# Full-text indexes over analysed text (stems, folded), kept in step by the store: an index row has the
+# rowid of its article or person, so it is replaced without a scan.
 _V2 = """
         CREATE VIRTUAL TABLE article_index USING fts5(
             article_id UNINDEXED, title, questions, keywords, body, tokenize = 'unicode61'
@@ -87,12 +88,26 @@ _V2 = """
 """
 
 # A counter of changes to what search reads (articles, synonyms), so every process's caches can tell.
+# Articles keep their analysed phrasings (search compares a question with them without re-analysing);
+# people are found by name and e-mail without a scan.
 _V3 = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0);
         INSERT INTO meta (key, value) VALUES ('search_generation', 0);
+        ALTER TABLE articles ADD COLUMN phrasings TEXT NOT NULL DEFAULT '[]';
+        CREATE INDEX people_name ON people(name COLLATE NOCASE);
+        CREATE INDEX people_email ON people(lower(email));
+        CREATE VIRTUAL TABLE people_vocab USING fts5vocab(people_index, 'row');
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# Optional semantic vectors (knowledge/semantic.py), one row per article and model.
+_V4 = """
+        CREATE TABLE article_vectors (
+            article_id TEXT PRIMARY KEY, model TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL,
+            digest TEXT NOT NULL DEFAULT ''
+        );
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

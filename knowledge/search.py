@@ -8,20 +8,24 @@ more confident; the weights and thresholds below were chosen by measurement on t
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
 from knowledge import text
+from knowledge.analysis import Phrasing
 from knowledge.directory import find_people
-from knowledge.model import Article, Hit, SearchResult
+from knowledge.model import Hit, SearchResult
 from knowledge.query import Query, QueryBuilder
 from knowledge.store import SqliteStore
 
 # bm25 column weights over (article_id, title, questions, keywords, body).
 FIELD_WEIGHTS = (0.0, 4.0, 3.0, 2.0, 1.0)
-CANDIDATES = 40
+CANDIDATES = 24         # lexical candidates ranked per question (20-40 measured the same on the dev sets)
+RERANK_CANDIDATES = 40  # with a reranker more of them get a second opinion
+BM25_COST = 2_500  # bm25 orders the candidates when their terms are in at most this many articles (together)
 # How the confidence is made: idf-weighted cosine with the best phrasing, token-sort similarity of the
 # stems and of the words with the best phrasing, and the bm25 score relative to the best candidate.
 W_COSINE, W_STEMS, W_WORDS, W_BM25 = 0.35, 0.25, 0.30, 0.10
@@ -34,86 +38,92 @@ class Thresholds:
     suggest: float = 0.45  # below this nothing is relevant: escalate at once
 
 
-@dataclass(frozen=True)
-class Phrasings:
-    """An article's title, alternate questions and keywords, folded and stemmed once."""
+class Reranker(Protocol):
+    """An optional second opinion on the lexical candidates (knowledge.semantic.SemanticReranker)."""
 
-    folded: tuple[str, ...]
-    stems: tuple[tuple[str, ...], ...]
-
-    @classmethod
-    def of(cls, article: Article) -> Phrasings:
-        lang = article.lang if article.lang in ("nl", "en") else "nl"
-        sources = [article.title, *article.questions]
-        if article.keywords:
-            sources.append(" ".join(article.keywords))
-        return cls(tuple(" ".join(text.words(s)) for s in sources), tuple(tuple(text.terms(s, lang))
-                                                                           for s in sources))
+    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
 
 
 class Searcher:
-    def __init__(self, store: SqliteStore, thresholds: Thresholds | None = None, default_lang: str = "nl") -> None:
+    def __init__(self, store: SqliteStore, thresholds: Thresholds | None = None, default_lang: str = "nl",
+                 reranker: Reranker | None = None) -> None:
         self.store = store
         self.thresholds = thresholds or Thresholds()
         self.default_lang = default_lang
         self.queries = QueryBuilder(store)
-        self._phrasings: OrderedDict[tuple[str, str], Phrasings] = OrderedDict()
+        self.reranker = reranker
+        self._norms: dict[str, float] = {}
+        self._norms_generation: object = None
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
         lang = text.detect_lang(query, self.default_lang)
         q = self.queries.build(query, lang)
-        hits = self.rank(q, limit=max(limit, 3))
+        if self.reranker is None:
+            hits = self.rank(q, limit=max(limit, 3))
+        else:  # the reranker sees every candidate, before the list is cut
+            hits = self.reranker.rerank(query, self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES))
+            hits = hits[:max(limit, 3)]
         decision = self.decide(hits)
         found_people = find_people(self.store, q, hits[:1]) if people else []
         return SearchResult(query=query, decision=decision, hits=tuple(hits[:limit]),
                             people=tuple(found_people), lang=lang)
 
-    def candidates(self, q: Query, minimum: int = 3) -> list[tuple[str, float]]:
+    def candidates(self, q: Query, minimum: int = 3, limit: int = CANDIDATES) -> list[tuple[str, float]]:
         """The best bm25 matches on the question's selective terms; when they are fewer than ``minimum``,
         the common terms join in, and then any articles fill up (so a list always has something to show)."""
         found: dict[str, float] = {}
-        for match in dict.fromkeys(m for m in (q.match, q.broad) if m):
-            if len(found) >= minimum:
-                break
-            for aid, score in self._bm25(match):
+        for match, cost in ((q.match, q.match_cost), (q.broad, q.broad_cost)):
+            if len(found) >= minimum or not match:
+                continue
+            for aid, score in self._bm25(match, limit) if cost <= BM25_COST else self._any_matches(match, limit):
                 found.setdefault(aid, score)
         if len(found) < minimum:
             for row in self.store.rows("SELECT article_id FROM article_index LIMIT ?", [minimum + len(found)]):
                 found.setdefault(row["article_id"], 0.0)
         return list(found.items())
 
-    def _bm25(self, match: str) -> list[tuple[str, float]]:
+    def _any_matches(self, match: str, limit: int) -> list[tuple[str, float]]:
+        """A question of nothing but common words would make bm25 score most of a large KB: take the first
+        matches instead (the ranking after this still orders them; such a question rarely gets an answer)."""
+        rows = self.store.rows("SELECT article_id FROM article_index WHERE article_index MATCH ? LIMIT ?",
+                               [match, limit])
+        return [(r["article_id"], 0.0) for r in rows]
+
+    def _bm25(self, match: str, limit: int) -> list[tuple[str, float]]:
         weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
         rows = self.store.rows(
             f"SELECT article_id, bm25(article_index, {weights}) AS rank FROM article_index"
             " WHERE article_index MATCH ? ORDER BY rank LIMIT ?",
-            [match, CANDIDATES],
+            [match, limit],
         )
         return [(r["article_id"], -float(r["rank"])) for r in rows]
 
-    def rank(self, q: Query, *, limit: int) -> list[Hit]:
-        found = self.candidates(q)
+    def rank(self, q: Query, *, limit: int, candidates: int = CANDIDATES) -> list[Hit]:
+        found = self.candidates(q, limit=candidates)
         if not found:
             return []
-        articles = {a.id: a for a in self.store.articles([aid for aid, _ in found])}
+        phrasings = self.store.phrasings([aid for aid, _ in found])
         best_bm25 = max((score for _, score in found), default=0.0) or 1.0
-        idf = self.queries.vocabulary.idf
-        scored = []
-        for aid, bm in found:
-            article = articles.get(aid)
-            if article is not None:
-                score = confidence(q, self.phrasings(article), bm / best_bm25, idf)
-                scored.append(Hit(article, round(score, 4)))
-        scored.sort(key=lambda h: (-h.score, h.article.id))
-        return scored[:limit]
+        norms = self.norms
+        scored = sorted(
+            ((round(confidence(q, phrasings[aid], bm / best_bm25, norms), 4), aid) for aid, bm in found
+             if aid in phrasings),
+            key=lambda pair: (-pair[0], pair[1]),
+        )[:limit]
+        articles = {a.id: a for a in self.store.articles([aid for _, aid in scored])}
+        return [Hit(articles[aid], score) for score, aid in scored if aid in articles]
 
-    def phrasings(self, article: Article) -> Phrasings:
-        key = (article.id, article.updated_at)
-        found = self._phrasings.get(key)
+    def norms(self, stems: str) -> float:
+        """The idf norm of a phrasing's stems, cached until the vocabulary changes."""
+        vocabulary = self.queries.vocabulary
+        if self._norms_generation != vocabulary.generation:
+            self._norms, self._norms_generation = {}, vocabulary.generation
+        found = self._norms.get(stems)
         if found is None:
-            found = self._phrasings[key] = Phrasings.of(article)
-            if len(self._phrasings) > 20_000:
-                self._phrasings.popitem(last=False)
+            if len(self._norms) > 200_000:
+                self._norms.clear()
+            idf = vocabulary.idf
+            found = self._norms[stems] = math.sqrt(sum(idf(s) ** 2 for s in set(stems.split())))
         return found
 
     def decide(self, hits: list[Hit]) -> str:
@@ -129,22 +139,23 @@ class Searcher:
         return "escalate"
 
 
-def cosine(weights: dict[str, float], stems: tuple[str, ...], idf: object) -> float:
+def cosine(weights: dict[str, float], norm_q: float, stems: str, norms: Callable[[str], float]) -> float:
     """idf-weighted cosine between the query's matched forms and one phrasing's stems."""
-    if not stems or not weights:
+    dot = sum(weights[s] ** 2 for s in set(stems.split()) if s in weights)
+    if not dot:
         return 0.0
-    unique = set(stems)
-    dot = sum(w * w for form, w in weights.items() if form in unique)
-    norm_q = math.sqrt(sum(w * w for w in weights.values()))
-    norm_p = math.sqrt(sum(idf(s) ** 2 for s in unique))  # type: ignore[operator]
+    norm_p = norms(stems)
     return dot / (norm_q * norm_p) if norm_q and norm_p else 0.0
 
 
-def confidence(q: Query, phrasings: Phrasings, bm25_share: float, idf: object) -> float:
-    """0..1: how well an article answers ``q``, from its best-matching phrasing and its bm25 share."""
-    stems = " ".join(q.terms)
-    best_cosine = max((cosine(q.weights, p, idf) for p in phrasings.stems), default=0.0)
-    best_stems = max((fuzz.token_sort_ratio(stems, " ".join(p)) for p in phrasings.stems), default=0.0)
-    best_words = max((fuzz.token_sort_ratio(q.folded, p) for p in phrasings.folded), default=0.0)
+def confidence(q: Query, phrasings: tuple[Phrasing, ...], bm25_share: float, norms: Callable[[str], float]) -> float:
+    """0..1: how well an article answers ``q``, from its best-matching phrasing and its bm25 share.
+    (Phrasings and the query's words are stored sorted, so ``ratio`` is the token-sort ratio.)"""
+    norm_q = math.sqrt(sum(w * w for w in q.weights.values()))
+    best_cosine = best_stems = best_words = 0.0
+    for words, stems in phrasings:
+        best_cosine = max(best_cosine, cosine(q.weights, norm_q, stems, norms))
+        best_stems = max(best_stems, fuzz.ratio(q.sorted_stems, stems))
+        best_words = max(best_words, fuzz.ratio(q.sorted_words, words))
     return min(1.0, W_COSINE * best_cosine + W_STEMS * best_stems / 100 + W_WORDS * best_words / 100
                + W_BM25 * bm25_share)

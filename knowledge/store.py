@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from knowledge import text
+from knowledge import analysis, text
 from knowledge.model import Article, Person, Place, Question, User
 from knowledge.records import LoopRecords
 from knowledge.schema import migrate
@@ -37,17 +37,6 @@ def _person(row: dict[str, Any]) -> Person:
         expertise=tuple(json.loads(row["expertise"])), email=row["email"], phone=row["phone"],
         slack_id=row["slack_id"], teams_id=row["teams_id"],
     )
-
-
-def article_fields(article: Article) -> dict[str, str]:
-    """Analysed text per indexed field: stems in the article's language, space-joined."""
-    lang = article.lang if article.lang in text.STOPWORDS else "nl"
-    return {
-        "title": " ".join(text.terms(article.title, lang)),
-        "questions": " ".join(text.terms(" \n ".join(article.questions), lang)),
-        "keywords": " ".join(text.terms(" ".join(article.keywords), lang)),
-        "body": " ".join(text.terms(article.body, lang)),
-    }
 
 
 class SqliteStore(LoopRecords):
@@ -97,27 +86,39 @@ class SqliteStore(LoopRecords):
 
     # --- articles -------------------------------------------------------------------------
     def upsert_articles(self, articles: Iterable[Article]) -> int:
-        """Insert or update by id, keeping indexes in step; returns how many were written."""
+        """Insert or update by id, keeping the index and analysed phrasings in step; returns how many."""
         count = 0
         with self.transaction() as db:
             for a in articles:
-                old = db.execute("SELECT created_at FROM articles WHERE id = ?", [a.id]).fetchone()
                 stamp = now()
-                db.execute("DELETE FROM article_index WHERE article_id = ?", [a.id])
-                db["articles"].upsert(
-                    {
-                        "id": a.id, "title": a.title, "body": a.body, "keywords": json.dumps(list(a.keywords)),
-                        "questions": json.dumps(list(a.questions)), "url": a.url, "owner": a.owner,
-                        "status": a.status, "lang": a.lang, "review_date": a.review_date, "source": a.source,
-                        "created_at": old[0] if old else stamp, "updated_at": a.updated_at or stamp,
-                    },
-                    pk="id",
-                )
+                row = db.execute(
+                    "INSERT INTO articles (id, title, body, keywords, questions, url, owner, status, lang, review_date,"
+                    " source, created_at, updated_at, phrasings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT(id) DO UPDATE SET title = excluded.title, body = excluded.body,"
+                    " keywords = excluded.keywords, questions = excluded.questions, url = excluded.url,"
+                    " owner = excluded.owner, status = excluded.status, lang = excluded.lang,"
+                    " review_date = excluded.review_date, source = excluded.source,"
+                    " updated_at = excluded.updated_at, phrasings = excluded.phrasings RETURNING rowid",
+                    [a.id, a.title, a.body, json.dumps(list(a.keywords)), json.dumps(list(a.questions)), a.url,
+                     a.owner, a.status, a.lang, a.review_date, a.source, stamp, a.updated_at or stamp,
+                     analysis.dump(analysis.phrasings(a))],
+                ).fetchone()
+                db.execute("DELETE FROM article_index WHERE rowid = ?", [row[0]])
                 if a.status != "archived":
-                    db["article_index"].insert({"article_id": a.id, **article_fields(a)})
+                    fields = analysis.article_fields(a)
+                    db.execute(
+                        "INSERT INTO article_index (rowid, article_id, title, questions, keywords, body)"
+                        " VALUES (?,?,?,?,?,?)",
+                        [row[0], a.id, fields["title"], fields["questions"], fields["keywords"], fields["body"]])
                 count += 1
             self._bump(db)
         return count
+
+    def phrasings(self, ids: list[str]) -> dict[str, tuple[analysis.Phrasing, ...]]:
+        if not ids:
+            return {}
+        rows = self.rows(f"SELECT id, phrasings FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return {r["id"]: analysis.load(r["phrasings"]) for r in rows}
 
     def article(self, article_id: str) -> Article | None:
         found = self.rows("SELECT * FROM articles WHERE id = ?", [article_id])
@@ -145,22 +146,21 @@ class SqliteStore(LoopRecords):
         with self.transaction() as db:
             for p in people:
                 p = self._same_person(db, p)
-                db.execute("DELETE FROM people_index WHERE person_id = ?", [p.id])
-                db["people"].upsert(
-                    {
-                        "id": p.id, "name": p.name, "title": p.title, "department": p.department,
-                        "expertise": json.dumps(list(p.expertise)), "email": p.email, "phone": p.phone,
-                        "slack_id": p.slack_id, "teams_id": p.teams_id,
-                    },
-                    pk="id",
-                )
+                row = db.execute(
+                    "INSERT INTO people (id, name, title, department, expertise, email, phone, slack_id, teams_id)"
+                    " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+                    " title = excluded.title, department = excluded.department, expertise = excluded.expertise,"
+                    " email = excluded.email, phone = excluded.phone, slack_id = excluded.slack_id,"
+                    " teams_id = excluded.teams_id RETURNING rowid",
+                    [p.id, p.name, p.title, p.department, json.dumps(list(p.expertise)), p.email, p.phone,
+                     p.slack_id, p.teams_id],
+                ).fetchone()
                 profile = " ".join([p.title, p.department, *p.expertise])
-                db["people_index"].insert(
-                    {
-                        "person_id": p.id, "name": " ".join(text.words(p.name)),
-                        "profile": " ".join({*text.terms(profile, "nl"), *text.terms(profile, "en")}),
-                    }
-                )
+                db.execute("DELETE FROM people_index WHERE rowid = ?", [row[0]])
+                db.execute(
+                    "INSERT INTO people_index (rowid, person_id, name, profile) VALUES (?,?,?,?)",
+                    [row[0], p.id, " ".join(text.words(p.name)),
+                     " ".join(sorted({*text.terms(profile, "nl"), *text.terms(profile, "en")}))])
                 count += 1
         return count
 

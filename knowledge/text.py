@@ -41,7 +41,10 @@ _STEMMERS: dict[str, snowballstemmer.Stemmer] = {}
 
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Café Één' -> 'cafe een'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

