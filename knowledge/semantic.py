@@ -5,10 +5,10 @@ The lexical path (FTS5 + confidence) stays the default. A deployment that instal
 ``ensure_vectors`` after an import and ``semantic_scores`` for the lexical candidates of a question.
 
 Vectors live in the same SQLite file (table ``article_vectors``, migration 4), one row per article:
-``vector`` holds L2-normalised float32 vectors back to back, and an article scores the best cosine over them. Mode ``centroid`` (the default) stores one,
-the normalised mean of the title's and each alternate question's vectors; ``maxsim`` stores them all.
-Centroid measured best on the development sets (benchmarks/semantic_eval.py). ``digest`` notices edited
-articles, another mode and another model.
+``vector`` holds L2-normalised float32 vectors back to back, and an article scores the best cosine over
+them. Mode ``centroid`` (the default) stores one, the normalised mean of the title's and each alternate
+question's vectors; ``maxsim`` stores them all. Centroid measured best on the development sets
+(benchmarks/semantic_eval.py). ``digest`` notices edited articles, another mode and another model.
 """
 
 from __future__ import annotations
