@@ -22,6 +22,7 @@ from knowledge import text
 from knowledge.directory import asks_for_people
 from knowledge.model import Escalation, Place, Question, SearchResult, User
 from knowledge.privacy import mask_text
+from knowledge.records import OUTBOX_ATTEMPTS
 from knowledge.routing import route
 from knowledge.store import SqliteStore
 
@@ -82,6 +83,11 @@ class Desk(Curation):
                         self.store.set_escalation_post(item["escalation_id"], posted)
             except DeliveryFailed as error:
                 self.store.outbox_result(item["id"], str(error) or "failed")
+                if item["attempts"] + 1 >= OUTBOX_ATTEMPTS:
+                    log.error("giving up on outbox item %s to %s after %s attempts: %s", item["id"], place.channel,
+                              item["attempts"] + 1, error)
+                    self.store.audit("vraagbaak", "delivery_failed", str(item["id"]), channel=place.channel,
+                                     error=str(error))
                 continue
             self.store.outbox_result(item["id"])
             sent += 1

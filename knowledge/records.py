@@ -15,6 +15,8 @@ import sqlite_utils
 
 from knowledge.model import Answer, Escalation, Place, ReviewItem, User
 
+OUTBOX_ATTEMPTS = 120  # every 30 s: an hour of retries, then the message waits for a person to look
+
 
 class _Base(Protocol):
     def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
@@ -184,7 +186,8 @@ class LoopRecords:
             return int(cur.lastrowid or 0)
 
     def pending_outbox(self: _Base) -> Iterator[dict[str, Any]]:
-        for row in self.rows("SELECT * FROM outbox WHERE sent_at = '' ORDER BY id"):
+        for row in self.rows("SELECT * FROM outbox WHERE sent_at = '' AND attempts < ? ORDER BY id",
+                             [OUTBOX_ATTEMPTS]):
             yield {**row, "payload": json.loads(row["payload"])}
 
     def outbox_result(self: _Base, item_id: int, error: str = "") -> None:

@@ -208,3 +208,18 @@ def test_the_question_language_wins_over_the_user_setting(desk: Desk) -> None:
     assert "Nuttig" in [b.label for b in dutch.buttons]
     unclear = desk.ask(english_user, "paspoort", Place("D9"))
     assert "Ask an expert" in [b.label for b in unclear.buttons]
+
+
+def test_a_message_the_platform_keeps_refusing_is_given_up_and_audited(desk: Desk, chat: FakeChat,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import handlers.desk as desk_module
+    import knowledge.records as records
+
+    monkeypatch.setattr(records, "OUTBOX_ATTEMPTS", 3)
+    monkeypatch.setattr(desk_module, "OUTBOX_ATTEMPTS", 3)
+    chat.failing = True
+    desk.ask(AGENT, UNKNOWN, Place("D1"))  # attempt 1
+    assert desk.flush_outbox() == 0 and desk.flush_outbox() == 0  # attempts 2 and 3: given up
+    assert "delivery_failed" in [r["action"] for r in desk.store.audit_log()]
+    chat.failing = False
+    assert desk.flush_outbox() == 0 and chat.sent == []
