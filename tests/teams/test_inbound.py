@@ -178,8 +178,9 @@ def test_connector_down_then_the_outbox_timer_delivers(
         async with Bot(ms, make_settings(ms, tmp_path), signing_key, flush_every=0.1) as bot:
             ms.fail_next = [502] * 5  # every attempt of the escalation post fails
             assert (await bot.post(bot.act("personal_message", TEXT=PLUMBUS)))[0] == 200
-            assert [c["path"] for c in ms.connector_calls()].count("/teams/v3/conversations") == 5
-            assert not bot.store.rows("SELECT post_message FROM escalations")[0]["post_message"]
+            # five failed attempts, and the timer (every 0.1 s) may already have sent the sixth
+            assert [c["path"] for c in ms.connector_calls()].count("/teams/v3/conversations") in (5, 6)
+            assert bot.store.count("outbox") == 1
             for _ in range(50):  # the app's periodic desk.flush_outbox() posts it once Teams is back
                 await asyncio.sleep(0.1)
                 if bot.store.rows("SELECT post_message FROM escalations")[0]["post_message"]:
