@@ -69,7 +69,9 @@ class Desk(Curation):
     def flush_outbox(self) -> int:
         """Retry what the platform would not take earlier; returns how many went out. Adapters call it on a
         timer, so it also forgets delivery keys older than a week."""
-        self.store.forget_deliveries((datetime.now(UTC) - timedelta(days=7)).replace(microsecond=0).isoformat())
+        now = datetime.now(UTC).replace(microsecond=0)
+        self.store.forget_deliveries((now - timedelta(days=7)).isoformat())
+        self._post_stranded((now - timedelta(minutes=2)).isoformat())
         sent = 0
         for item in self.store.pending_outbox():
             place = Place(item["channel"], item["thread"], item["message"], item["extra"])
@@ -92,6 +94,16 @@ class Desk(Curation):
             self.store.outbox_result(item["id"])
             sent += 1
         return sent
+
+    def _post_stranded(self, before: str) -> None:
+        """Post escalations a stop interrupted (written, never posted, not queued): nothing acknowledged is lost."""
+        for esc in self.store.stranded_escalations(before):
+            q = self.store.question(esc.question_id)
+            if q is None:
+                continue
+            log.warning("escalation %s was never posted; posting it now", esc.id)
+            posted = self._post(q, esc)
+            self.store.audit("vraagbaak", "escalation_recovered", str(esc.id), posted=posted is not None)
 
     # --- ask ------------------------------------------------------------------------------
     def lang_of(self, user: User, question: str = "") -> str:
@@ -161,15 +173,20 @@ class Desk(Curation):
         tried = self.store.shown(q.id)
         experts = [p.person.id for p in result.people]
         esc = self.store.add_escalation(q.id, channel, experts, tried)
-        post = cards.escalation_post(q, esc.id, self.store.articles(tried), self.store.people(experts))
-        posted = self.deliver(Place(self.channels.get(channel, channel)), post, escalation_id=esc.id)
-        if posted is not None:
-            self.store.set_escalation_post(esc.id, posted)
+        posted = self._post(q, esc)
         self.store.audit(by.id, "escalate", str(esc.id), question=q.id, channel=channel, experts=experts,
                          tried=tried, posted=posted is not None)
         if posted is None:
             return Message(text=t("escalation_queued", q.lang, channel=channel))
         return self._told_where(q, self.store.escalation(esc.id) or esc, "escalated")
+
+    def _post(self, q: Question, esc: Escalation) -> Place | None:
+        """The escalation's root post in its expert channel (None: it waits in the outbox)."""
+        post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried), self.store.people(esc.experts))
+        posted = self.deliver(Place(self.channels.get(esc.channel, esc.channel)), post, escalation_id=esc.id)
+        if posted is not None:
+            self.store.set_escalation_post(esc.id, posted)
+        return posted
 
     def _told_where(self, q: Question, esc: Escalation, key: str) -> Message:
         said = t(key, q.lang, channel=esc.channel)

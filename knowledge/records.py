@@ -88,6 +88,13 @@ class LoopRecords:
         return [_escalation(r) for r in self.rows(
             "SELECT * FROM escalations WHERE status IN ('pending', 'open') ORDER BY id")]
 
+    def stranded_escalations(self: _Base, before: str) -> list[Escalation]:
+        """Escalations created before ``before`` that were never posted and wait in no outbox: the process
+        stopped between writing the escalation and posting it."""
+        return [_escalation(r) for r in self.rows(
+            "SELECT * FROM escalations e WHERE status = 'pending' AND post_channel IS NULL AND created_at < ?"
+            " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.escalation_id = e.id) ORDER BY id", [before])]
+
     def set_escalation_post(self: _Base, escalation_id: int, place: Place) -> None:
         with self.transaction() as db:
             db.execute(

@@ -223,3 +223,13 @@ def test_a_message_the_platform_keeps_refusing_is_given_up_and_audited(desk: Des
     assert "delivery_failed" in [r["action"] for r in desk.store.audit_log()]
     chat.failing = False
     assert desk.flush_outbox() == 0 and chat.sent == []
+
+
+def test_an_escalation_interrupted_before_posting_is_posted_by_the_timer(desk: Desk, chat: FakeChat) -> None:
+    q = desk.store.add_question(AGENT, "fake", Place("D1"), UNKNOWN, "nl", "escalate", None, [])
+    esc = desk.store.add_escalation(q.id, "kcc-experts", [], [])  # ... and then the process stopped
+    desk.store.db.execute("UPDATE escalations SET created_at = '2000-01-01T00:00:00+00:00'")
+    desk.flush_outbox()
+    assert len(chat.to("kcc-experts")) == 1 and desk.store.escalation(esc.id).place is not None
+    desk.flush_outbox()
+    assert len(chat.to("kcc-experts")) == 1  # once
