@@ -23,6 +23,7 @@ class Query:
     raw: str
     lang: str
     terms: tuple[str, ...]                                  # the question's own stems, in order
+    said: str | None = None                                 # the language the question plainly is in, if it tells
     weights: dict[str, float] = field(default_factory=dict)  # matched form -> idf weight
     match: str = ""                                         # the FTS5 MATCH expression for candidates
     broad: str = ""                                         # the same over every term, common ones too
@@ -130,7 +131,7 @@ class QueryBuilder:
         alts.discard(term)
         return term, alts
 
-    def build(self, question: str, lang: str) -> Query:
+    def build(self, question: str, lang: str, said: str | None = None) -> Query:
         vocab = self.vocabulary
         vocab.refresh()
         synonyms = self.store.synonyms_cached()
@@ -146,7 +147,8 @@ class QueryBuilder:
         forms = list(weights)
         selective = vocab.rarest(forms, POSTINGS_BUDGET, COMMON_SHARE * vocab.docs)
         broad = vocab.rarest(forms, BROAD_BUDGET, vocab.docs)
-        return Query(raw=question, lang=lang, terms=tuple(terms), weights=weights, match=_any(selective),
+        return Query(raw=question, lang=lang, said=said, terms=tuple(terms), weights=weights,
+                     match=_any(selective),
                      broad=_any(broad), sorted_words=analysis.sort_words(text.words(question)[:MAX_WORDS]),
                      sorted_stems=analysis.sort_words(terms),
                      match_cost=sum(vocab.df.get(f, 0) for f in selective),

@@ -29,6 +29,7 @@ BM25_COST = 2_500  # bm25 orders the candidates when their terms are in at most 
 # How the confidence is made: idf-weighted cosine with the best phrasing, token-sort similarity of the
 # stems and of the words with the best phrasing, and the bm25 score relative to the best candidate.
 W_COSINE, W_STEMS, W_WORDS, W_BM25 = 0.35, 0.25, 0.30, 0.10
+OTHER_LANGUAGE = 0.9  # an article in another language than the question plainly is in ranks a little lower
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,9 @@ class Searcher:
         self._norms_generation: object = None
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
-        lang = text.detect_lang(query, self.default_lang)
-        q = self.queries.build(query, lang)
+        said = text.guess_lang(query)
+        lang = said or self.default_lang
+        q = self.queries.build(query, lang, said=said)
         if self.reranker is None:
             hits = self.rank(q, limit=max(limit, 3))
         else:  # the reranker sees every candidate, before the list is cut
@@ -102,12 +104,13 @@ class Searcher:
         found = self.candidates(q, limit=candidates)
         if not found:
             return []
-        phrasings = self.store.phrasings([aid for aid, _ in found])
+        analysed = self.store.analysed([aid for aid, _ in found])
         best_bm25 = max((score for _, score in found), default=0.0) or 1.0
         norms = self.norms
         scored = sorted(
-            ((round(confidence(q, phrasings[aid], bm / best_bm25, norms), 4), aid) for aid, bm in found
-             if aid in phrasings),
+            ((round(confidence(q, analysed[aid][1], bm / best_bm25, norms)
+                    * (OTHER_LANGUAGE if q.said and analysed[aid][0] != q.said else 1.0), 4), aid)
+             for aid, bm in found if aid in analysed),
             key=lambda pair: (-pair[0], pair[1]),
         )[:limit]
         articles = {a.id: a for a in self.store.articles([aid for _, aid in scored])}

@@ -114,11 +114,12 @@ class SqliteStore(LoopRecords):
             self._bump(db)
         return count
 
-    def phrasings(self, ids: list[str]) -> dict[str, tuple[analysis.Phrasing, ...]]:
+    def analysed(self, ids: list[str]) -> dict[str, tuple[str, tuple[analysis.Phrasing, ...]]]:
+        """Each article's language and analysed phrasings, by id."""
         if not ids:
             return {}
-        rows = self.rows(f"SELECT id, phrasings FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
-        return {r["id"]: analysis.load(r["phrasings"]) for r in rows}
+        rows = self.rows(f"SELECT id, lang, phrasings FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return {r["id"]: (r["lang"], analysis.load(r["phrasings"])) for r in rows}
 
     def article(self, article_id: str) -> Article | None:
         found = self.rows("SELECT * FROM articles WHERE id = ?", [article_id])

@@ -53,14 +53,19 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text).replace("_", " "))]
 
 
-def detect_lang(text: str, default: str = "nl") -> str:
-    """'nl' or 'en' by counting function words; ``default`` when it cannot tell."""
+def guess_lang(text: str) -> str | None:
+    """'nl' or 'en' by counting function words; None when the text does not tell."""
     tokens = words(text)
     nl = sum(t in STOPWORDS["nl"] for t in tokens)
     en = sum(t in STOPWORDS["en"] for t in tokens)
     if nl == en:
-        return default
+        return None
     return "nl" if nl > en else "en"
+
+
+def detect_lang(text: str, default: str = "nl") -> str:
+    """'nl' or 'en'; ``default`` when the text does not tell."""
+    return guess_lang(text) or default
 
 
 @lru_cache(maxsize=200_000)

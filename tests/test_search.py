@@ -94,3 +94,21 @@ def test_a_change_made_by_another_process_reaches_this_searcher(store: SqliteSto
     other = SqliteStore(store.path)  # e.g. `vraagbaak import kb` while the bot runs
     other.upsert_articles([Article("a3", "Precariobelasting", "Voor terrassen.", lang="nl")])
     assert searcher.search("precariobelasting").best.article.id == "a3"
+
+
+def test_an_article_in_the_questions_language_wins_a_near_tie(store: SqliteStore) -> None:
+    store.upsert_articles([
+        Article("nl", "Kwijtschelding van gemeentelijke belastingen", "Vraag het aan.", keywords=("kwijtschelding",),
+                lang="nl"),
+        Article("en", "Remission of municipal taxes", "Apply online.", keywords=("kwijtschelding", "remission"),
+                lang="en"),
+    ])
+    searcher = Searcher(store)
+    assert searcher.search("hoe vraag ik kwijtschelding aan").best.article.id == "nl"
+    assert searcher.search("how do I get remission of my taxes").best.article.id == "en"
+
+
+def test_a_synonym_does_not_drag_in_unrelated_articles(demo_store: SqliteStore) -> None:
+    found = Searcher(demo_store).search("paspoort kwijt")
+    assert found.best.article.id == "nl-paspoort-kwijt"
+    assert found.hits[1].score < found.best.score - 0.05
