@@ -29,7 +29,8 @@ def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
 def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     store = bootstrap.open_store(settings)
     counts = bootstrap.load_demo(store)
-    counts["vectors"] = bootstrap.embed(settings, store)
+    if settings.semantic:
+        counts["vectors"] = bootstrap.embed(settings, store)
     print(f"Demo geladen in {settings.db_path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     if args.no_chat:
         return 0

@@ -95,7 +95,8 @@ class Vocabulary:
         return found[0] if found else None
 
     def split(self, word: str) -> tuple[str, ...]:
-        """A Dutch compound as known parts: 'parkeervergunning' -> ('parkeer', 'vergunn')."""
+        """A Dutch compound as known parts: 'parkeervergunning' -> ('parkeer', 'vergunn'); when only its
+        end is known, that end: 'vuurwerkvergunning' -> ('vergunn',)."""
         if len(word) < 8:
             return ()
         best: tuple[int, tuple[str, ...]] = (0, ())
@@ -108,7 +109,14 @@ class Vocabulary:
                     score = min(self.df[head], self.df[right])
                     if score > best[0]:
                         best = (score, (head, right))
-        return best[1]
+        if best[1]:
+            return best[1]
+        # Dutch compounds end in what they are: 'vuurwerkvergunning' is a kind of 'vergunning'
+        for i in range(3, len(word) - 4):
+            tail = text.stem(word[i:], "nl")
+            if len(tail) >= 5 and tail in self.df:
+                return (tail,)
+        return ()
 
 
 class QueryBuilder:

@@ -66,7 +66,9 @@ class Searcher:
             hits = self.reranker.rerank(query, self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES))
             hits = hits[:max(limit, 3)]
         decision = self.decide(hits)
-        found_people = find_people(self.store, q, hits[:1]) if people else []
+        # the best article's owner and keywords point at experts only when that article is relevant
+        topic = hits[:1] if decision != "escalate" else []
+        found_people = find_people(self.store, q, topic) if people else []
         return SearchResult(query=query, decision=decision, hits=tuple(hits[:limit]),
                             people=tuple(found_people), lang=lang)
 

@@ -112,3 +112,10 @@ def test_a_synonym_does_not_drag_in_unrelated_articles(demo_store: SqliteStore) 
     found = Searcher(demo_store).search("paspoort kwijt")
     assert found.best.article.id == "nl-paspoort-kwijt"
     assert found.hits[1].score < found.best.score - 0.05
+
+
+def test_an_unknown_compound_is_searched_by_its_known_end(searcher: Searcher) -> None:
+    found = searcher.search("Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond?")
+    assert found.decision == "escalate"
+    assert any(p.person.department == "Vergunningen" for p in found.people)
+    assert all(p.person.name != "Mark Jansen" for p in found.people)  # not the owner of an irrelevant article
