@@ -7,7 +7,7 @@ from datetime import date
 
 from handlers.messages import t
 from handlers.replies import Action, Button, Line, Message
-from knowledge.model import Answer, Article, Hit, Person, PersonHit, Question, ReviewItem, SearchResult
+from knowledge.model import Answer, Article, Person, PersonHit, Question, ReviewItem, SearchResult
 
 SNIPPET = 400
 
@@ -128,6 +128,3 @@ def review_card(items: list[tuple[ReviewItem, Article, str]], lang: str) -> Mess
     text = t("queue_title", lang, count=len(items)) + "\n" + "\n".join(f"- [{i.id}] {a.title}" for i, a, _ in items)
     return Message(text=text, lines=tuple(lines))
 
-
-def hit_titles(hits: tuple[Hit, ...]) -> list[str]:
-    return [h.article.id for h in hits]

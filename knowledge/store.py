@@ -193,13 +193,6 @@ class SqliteStore(LoopRecords):
         by_id = {r["id"]: _person(r) for r in rows}
         return [by_id[i] for i in wanted if i in by_id]
 
-    def person_by_platform_id(self, platform: str, user_id: str) -> Person | None:
-        column = {"slack": "slack_id", "teams": "teams_id"}.get(platform)
-        if not column or not user_id:
-            return None
-        found = self.rows(f"SELECT * FROM people WHERE {column} = ?", [user_id])
-        return _person(found[0]) if found else None
-
     # --- routes and synonyms --------------------------------------------------------------
     def set_routes(self, routes: Iterable[tuple[str, str]]) -> int:
         rows = [{"keyword": k.strip().lower(), "channel": c.strip()} for k, c in routes if k.strip()]
