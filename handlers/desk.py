@@ -145,9 +145,8 @@ class Desk(Curation):
 
     def _open_escalation_like(self, masked: str) -> Escalation | None:
         folded = text.fold(masked)
-        for esc in self.store.open_escalations():
-            first = self.store.question(esc.question_id)
-            if first and fuzz.token_sort_ratio(folded, text.fold(first.text)) >= SAME_QUESTION:
+        for esc, asked in self.store.open_escalations():
+            if fuzz.token_sort_ratio(folded, text.fold(asked)) >= SAME_QUESTION:
                 return esc
         return None
 

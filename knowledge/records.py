@@ -84,9 +84,11 @@ class LoopRecords:
             "SELECT * FROM escalations WHERE post_channel = ? AND post_message = ?", [channel, root])
         return _escalation(found[0]) if found else None
 
-    def open_escalations(self: _Base) -> list[Escalation]:
-        return [_escalation(r) for r in self.rows(
-            "SELECT * FROM escalations WHERE status IN ('pending', 'open') ORDER BY id")]
+    def open_escalations(self: _Base) -> list[tuple[Escalation, str]]:
+        """Escalations still waiting for an answer, each with its (masked) question text."""
+        rows = self.rows("SELECT e.*, q.text AS question_text FROM escalations e JOIN questions q"
+                         " ON q.id = e.question_id WHERE e.status IN ('pending', 'open') ORDER BY e.id")
+        return [(_escalation(r), r["question_text"]) for r in rows]
 
     def stranded_escalations(self: _Base, before: str) -> list[Escalation]:
         """Escalations created before ``before`` that were never posted and wait in no outbox: the process

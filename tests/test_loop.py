@@ -116,7 +116,7 @@ def test_review_is_for_owners_only(desk: Desk) -> None:
 
 def resolved(desk: Desk, question: str) -> int:
     desk.ask(AGENT, question, Place("D1"))
-    esc = desk.store.open_escalations()[-1]
+    esc, _ = desk.store.open_escalations()[-1]
     reply = Place(esc.place.channel, esc.place.message, f"r{esc.id}")
     desk.thread_reply(reply, EXPERT, "Een antwoord van de expert.")
     desk.mark_answer(reply, EXPERT)
