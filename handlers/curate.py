@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from knowledge.store import SqliteStore
 
 REVIEW_AFTER_DAYS = 365
+STALE_SHOWN = 5  # overdue articles listed on an owner's home
 
 
 class Curation:
@@ -160,4 +161,17 @@ class Curation:
             queue = cards.review_card(self._queue_items(), lang)
             lines += [Line("divider"), *queue.lines]
             text += "\n" + queue.text
+            stale = self.stale_articles()
+            if stale:
+                due = [Line("title", t("stale_title", lang, count=len(stale)))]
+                due += [Line("context", f"{a.review_date} · {a.title} ({a.owner or '-'})", url=a.url)
+                        for a in stale[:STALE_SHOWN]]
+                lines += [Line("divider"), *due]
+                text += "\n" + "\n".join(line.text for line in due)
         return Message(text=text, lines=tuple(lines))
+
+    def stale_articles(self) -> list[Article]:
+        """Validated articles past their review date, the longest overdue first."""
+        rows = self.store.rows("SELECT id FROM articles WHERE status = 'validated' AND review_date != ''"
+                               " AND review_date < ? ORDER BY review_date, id", [date.today().isoformat()])
+        return self.store.articles([r["id"] for r in rows])

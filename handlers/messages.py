@@ -117,6 +117,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Merged into: {title}. The question was added there as another phrasing.",
     },
     "rejected": {"nl": "Afgewezen: {title}", "en": "Rejected: {title}"},
+    "stale_title": {
+        "nl": "Toe aan herziening: {count} artikel(en)",
+        "en": "Due for review: {count} article(s)",
+    },
     "home_title": {"nl": "Vraagbaak", "en": "Vraagbaak"},
     "home_open": {"nl": "Je open vragen", "en": "Your open questions"},
     "home_open_none": {"nl": "Je hebt geen open vragen.", "en": "You have no open questions."},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from handlers.desk import Desk
@@ -233,3 +235,13 @@ def test_an_escalation_interrupted_before_posting_is_posted_by_the_timer(desk: D
     assert len(chat.to("kcc-experts")) == 1 and desk.store.escalation(esc.id).place is not None
     desk.flush_outbox()
     assert len(chat.to("kcc-experts")) == 1  # once
+
+
+def test_owners_home_lists_articles_past_their_review_date(desk: Desk) -> None:
+    today = date.today().isoformat()
+    stale = sorted((a for a in desk.store.articles(status="validated") if a.review_date and a.review_date < today),
+                   key=lambda a: a.review_date)
+    assert stale  # the demo has some on purpose
+    home = desk.home(OWNER)
+    assert "herziening" in home.text and stale[0].title in home.text
+    assert "herziening" not in desk.home(AGENT).text
