@@ -142,7 +142,7 @@ class QueryBuilder:
     def build(self, question: str, lang: str, said: str | None = None) -> Query:
         vocab = self.vocabulary
         vocab.refresh()
-        synonyms = self.store.synonyms_cached()
+        synonyms = self.store.synonyms_cached(vocab.generation)
         terms: list[str] = []
         weights: dict[str, float] = {}
         for word in text.words(question)[:MAX_WORDS]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -23,10 +24,8 @@ class _Base(Protocol):
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
 
 
-def _now() -> str:
-    from knowledge.store import now
-
-    return now()
+def now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _escalation(r: dict[str, Any]) -> Escalation:
@@ -62,7 +61,7 @@ class LoopRecords:
             cur = db.execute(
                 "INSERT INTO escalations (question_id, channel, experts, tried, status, created_at)"
                 " VALUES (?,?,?,?, 'pending', ?)",
-                [question_id, channel, json.dumps(experts), json.dumps(tried), _now()],
+                [question_id, channel, json.dumps(experts), json.dumps(tried), now()],
             )
             eid = int(cur.lastrowid or 0)
             db.execute("INSERT OR IGNORE INTO waiters VALUES (?, ?)", [eid, question_id])
@@ -117,7 +116,7 @@ class LoopRecords:
         with self.transaction() as db:
             db.execute("UPDATE answers SET accepted = (id = ?) WHERE escalation_id = ?", [answer_id, escalation_id])
             db.execute("UPDATE escalations SET status = 'answered', answer_id = ?, answered_at = ? WHERE id = ?",
-                       [answer_id, _now(), escalation_id])
+                       [answer_id, now(), escalation_id])
             db.execute("UPDATE questions SET status = 'resolved' WHERE id IN"
                        " (SELECT question_id FROM waiters WHERE escalation_id = ?)", [escalation_id])
 
@@ -128,7 +127,7 @@ class LoopRecords:
                 "INSERT INTO answers (escalation_id, author_id, author_name, text, channel, thread, message,"
                 " created_at) VALUES (?,?,?,?,?,?,?,?)",
                 [escalation_id, author.id, author.name, masked, place.channel, place.thread, place.message,
-                 _now()])
+                 now()])
             aid = int(cur.lastrowid or 0)
         return _answer(self.rows("SELECT * FROM answers WHERE id = ?", [aid])[0])
 
@@ -149,7 +148,7 @@ class LoopRecords:
     def add_review(self: _Base, article_id: str, escalation_id: int | None) -> ReviewItem:
         with self.transaction() as db:
             cur = db.execute("INSERT INTO reviews (article_id, escalation_id, created_at) VALUES (?,?,?)",
-                             [article_id, escalation_id, _now()])
+                             [article_id, escalation_id, now()])
             rid = int(cur.lastrowid or 0)
         return _review(self.rows("SELECT * FROM reviews WHERE id = ?", [rid])[0])
 
@@ -163,20 +162,20 @@ class LoopRecords:
     def decide_review(self: _Base, review_id: int, status: str, by: str, note: str = "") -> None:
         with self.transaction() as db:
             db.execute("UPDATE reviews SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE id = ?",
-                       [status, by, _now(), note, review_id])
+                       [status, by, now(), note, review_id])
 
     # --- audit, delivery keys, outbox ----------------------------------------------------
     def audit(self: _Base, actor: str, action: str, subject: str = "", **detail: Any) -> None:
         with self.transaction() as db:
             db.execute("INSERT INTO audit (at, actor, action, subject, detail) VALUES (?,?,?,?,?)",
-                       [_now(), actor, action, subject, json.dumps(detail, ensure_ascii=False)])
+                       [now(), actor, action, subject, json.dumps(detail, ensure_ascii=False)])
 
     def audit_log(self: _Base, limit: int = 1000) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])[::-1]
 
     def first_delivery(self: _Base, key: str) -> bool:
         with self.transaction() as db:
-            cur = db.execute("INSERT OR IGNORE INTO events (key, seen_at) VALUES (?, ?)", [key, _now()])
+            cur = db.execute("INSERT OR IGNORE INTO events (key, seen_at) VALUES (?, ?)", [key, now()])
             return cur.rowcount == 1
 
     def forget_deliveries(self: _Base, before: str) -> int:
@@ -191,7 +190,7 @@ class LoopRecords:
                 "INSERT INTO outbox (kind, channel, thread, message, extra, payload, attempts, last_error,"
                 " created_at, escalation_id) VALUES (?,?,?,?,?,?,1,?,?,?)",
                 [kind, place.channel, place.thread, place.message, place.extra, json.dumps(payload), error,
-                 _now(), escalation_id])
+                 now(), escalation_id])
             return int(cur.lastrowid or 0)
 
     def pending_outbox(self: _Base) -> Iterator[dict[str, Any]]:
@@ -205,4 +204,4 @@ class LoopRecords:
                 db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                            [error, item_id])
             else:
-                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", [_now(), item_id])
+                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", [now(), item_id])

@@ -7,19 +7,14 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
 from knowledge import analysis, text
 from knowledge.model import Article, Person, Place, Question, User
-from knowledge.records import LoopRecords
+from knowledge.records import LoopRecords, now
 from knowledge.schema import migrate
-
-
-def now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -222,15 +217,17 @@ class SqliteStore(LoopRecords):
             out.setdefault(r["term"], []).append(r["synonym"])
         return out
 
-    def synonyms_cached(self) -> dict[str, tuple[str, ...]]:
-        """Both directions, folded: 'paspoort' -> ('reisdocument',) and back. Cached per generation."""
-        if self._synonyms[0] != self.generation:
+    def synonyms_cached(self, generation: int | None = None) -> dict[str, tuple[str, ...]]:
+        """Both directions, folded: 'paspoort' -> ('reisdocument',) and back. Cached per generation
+        (pass the one just read, to save reading it again)."""
+        generation = self.generation if generation is None else generation
+        if self._synonyms[0] != generation:
             both: dict[str, set[str]] = {}
             for term, syns in self.synonyms().items():
                 for s in syns:
                     both.setdefault(text.fold(term), set()).add(s)
                     both.setdefault(text.fold(s), set()).add(term)
-            self._synonyms = (self.generation, {k: tuple(sorted(v)) for k, v in both.items()})
+            self._synonyms = (generation, {k: tuple(sorted(v)) for k, v in both.items()})
         return self._synonyms[1]
 
     # --- questions ------------------------------------------------------------------------
