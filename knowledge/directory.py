@@ -53,19 +53,16 @@ def find_people(store: SqliteStore, q: Query, hits: list[Hit] | tuple[Hit, ...] 
     return [PersonHit(people[pid], ranked[pid]) for pid in order[:limit] if pid in people]
 
 
-def selective(store: SqliteStore, words: set[str], budget: int = 2_000, common_share: float = 0.05) -> list[str]:
+def selective(store: SqliteStore, words: set[str], budget: int = 500, common_share: float = 0.05) -> list[str]:
     """The words that tell people apart: in at most ``common_share`` of the directory (so 'medewerker' does
     not), rarest first, while the people they are in add up to ``budget``; they bound what bm25 scans."""
-    if not words:
-        return []
-    found = store.rows(f"SELECT term, doc FROM people_vocab WHERE term IN ({','.join('?' * len(words))})",
-                       sorted(words))
-    size = store.rows("SELECT max(rowid) AS n FROM people")[0]["n"] or 0  # about the count, without a scan
+    df, size = store.people_vocabulary()
     common = max(50.0, common_share * size)
+    found = sorted((df[w], w) for w in words if w in df)
     chosen, total = [], 0
-    for row in sorted(found, key=lambda r: (r["doc"], r["term"])):
-        if row["doc"] > common or (chosen and total + row["doc"] > budget):
+    for doc, word in found:
+        if doc > common or (chosen and total + doc > budget):
             break
-        chosen.append(row["term"])
-        total += row["doc"]
+        chosen.append(word)
+        total += doc
     return chosen

@@ -32,6 +32,9 @@ W_COSINE, W_STEMS, W_WORDS, W_BM25 = 0.35, 0.25, 0.30, 0.10
 OTHER_LANGUAGE = 0.9  # an article in another language than the question plainly is in ranks a little lower
 
 
+Candidate = tuple[str, float, str, tuple[Phrasing, ...]]  # article id, bm25 (0: unordered), language, phrasings
+
+
 @dataclass(frozen=True)
 class Thresholds:
     answer: float = 0.65   # answer at once at or above this ...
@@ -72,47 +75,32 @@ class Searcher:
         return SearchResult(query=query, decision=decision, hits=tuple(hits[:limit]),
                             people=tuple(found_people), lang=lang)
 
-    def candidates(self, q: Query, minimum: int = 3, limit: int = CANDIDATES) -> list[tuple[str, float]]:
+    def candidates(self, q: Query, minimum: int = 3, limit: int = CANDIDATES) -> list[Candidate]:
         """The best bm25 matches on the question's selective terms; when they are fewer than ``minimum``,
-        the common terms join in, and then any articles fill up (so a list always has something to show)."""
-        found: dict[str, float] = {}
+        the common terms join in, and then any articles fill up (so a list always has something to show).
+        A question of nothing but common words would make bm25 score most of a large KB: then the first
+        matches are taken unordered (the ranking after this still orders them)."""
+        found: dict[str, Candidate] = {}
         for match, cost in ((q.match, q.match_cost), (q.broad, q.broad_cost)):
             if len(found) >= minimum or not match:
                 continue
-            for aid, score in self._bm25(match, limit) if cost <= BM25_COST else self._any_matches(match, limit):
-                found.setdefault(aid, score)
+            for item in self.store.matching(match, limit, FIELD_WEIGHTS if cost <= BM25_COST else None):
+                found.setdefault(item[0], item)
         if len(found) < minimum:
-            for row in self.store.rows("SELECT article_id FROM article_index LIMIT ?", [minimum + len(found)]):
-                found.setdefault(row["article_id"], 0.0)
-        return list(found.items())
-
-    def _any_matches(self, match: str, limit: int) -> list[tuple[str, float]]:
-        """A question of nothing but common words would make bm25 score most of a large KB: take the first
-        matches instead (the ranking after this still orders them; such a question rarely gets an answer)."""
-        rows = self.store.rows("SELECT article_id FROM article_index WHERE article_index MATCH ? LIMIT ?",
-                               [match, limit])
-        return [(r["article_id"], 0.0) for r in rows]
-
-    def _bm25(self, match: str, limit: int) -> list[tuple[str, float]]:
-        weights = ", ".join(str(w) for w in FIELD_WEIGHTS)
-        rows = self.store.rows(
-            f"SELECT article_id, bm25(article_index, {weights}) AS rank FROM article_index"
-            " WHERE article_index MATCH ? ORDER BY rank LIMIT ?",
-            [match, limit],
-        )
-        return [(r["article_id"], -float(r["rank"])) for r in rows]
+            for item in self.store.matching(None, minimum + len(found)):
+                found.setdefault(item[0], item)
+        return list(found.values())
 
     def rank(self, q: Query, *, limit: int, candidates: int = CANDIDATES) -> list[Hit]:
         found = self.candidates(q, limit=candidates)
         if not found:
             return []
-        analysed = self.store.analysed([aid for aid, _ in found])
-        best_bm25 = max((score for _, score in found), default=0.0) or 1.0
+        best_bm25 = max(score for _, score, _, _ in found) or 1.0
         norms = self.norms
         scored = sorted(
-            ((round(confidence(q, analysed[aid][1], bm / best_bm25, norms)
-                    * (OTHER_LANGUAGE if q.said and analysed[aid][0] != q.said else 1.0), 4), aid)
-             for aid, bm in found if aid in analysed),
+            ((round(confidence(q, phrasings, bm / best_bm25, norms)
+                    * (OTHER_LANGUAGE if q.said and lang != q.said else 1.0), 4), aid)
+             for aid, bm, lang, phrasings in found),
             key=lambda pair: (-pair[0], pair[1]),
         )[:limit]
         articles = {a.id: a for a in self.store.articles([aid for _, aid in scored])}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -48,6 +48,7 @@ class SqliteStore(LoopRecords):
         self.lock = threading.RLock()
         self.version = migrate(self.db)
         self._synonyms: tuple[int, dict[str, tuple[str, ...]]] = (-1, {})
+        self._people_vocab: tuple[int, tuple[dict[str, int], int]] = (-1, ({}, 0))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -62,7 +63,7 @@ class SqliteStore(LoopRecords):
 
     @property
     def generation(self) -> int:
-        """Bumped (in the database, so every process sees it) whenever articles or synonyms change."""
+        """Bumped (in the database, so every process sees it) whenever articles, people or synonyms change."""
         with self.lock:
             return int(self.db.execute("SELECT value FROM meta WHERE key = 'search_generation'").fetchone()[0])
 
@@ -109,12 +110,24 @@ class SqliteStore(LoopRecords):
             self._bump(db)
         return count
 
-    def analysed(self, ids: list[str]) -> dict[str, tuple[str, tuple[analysis.Phrasing, ...]]]:
-        """Each article's language and analysed phrasings, by id."""
-        if not ids:
-            return {}
-        rows = self.rows(f"SELECT id, lang, phrasings FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
-        return {r["id"]: (r["lang"], analysis.load(r["phrasings"])) for r in rows}
+    def matching(self, match: str | None, limit: int, weights: Sequence[float] | None = None,
+                 ) -> list[tuple[str, float, str, tuple[analysis.Phrasing, ...]]]:
+        """Indexed articles for an FTS5 ``match`` as (id, score, language, analysed phrasings), in one query:
+        with ``weights`` (bm25 per index column) the best ``limit`` by bm25, score higher is better; without,
+        the first ``limit`` matches with score 0 (cheap when the terms are in much of a large KB); with no
+        ``match`` at all, any ``limit`` articles."""
+        if weights is not None and match:
+            inner = (f"SELECT rowid, -bm25(article_index, {', '.join(str(float(w)) for w in weights)}) AS score"
+                     " FROM article_index WHERE article_index MATCH ? ORDER BY score DESC LIMIT ?")
+            params: list[Any] = [match, limit]
+        elif match:
+            inner, params = "SELECT rowid, 0.0 AS score FROM article_index WHERE article_index MATCH ? LIMIT ?", [
+                match, limit]
+        else:
+            inner, params = "SELECT rowid, 0.0 AS score FROM article_index LIMIT ?", [limit]
+        rows = self.rows(f"SELECT a.id, top.score, a.lang, a.phrasings FROM ({inner}) AS top"
+                         " JOIN articles AS a ON a.rowid = top.rowid ORDER BY top.score DESC, a.id", params)
+        return [(r["id"], float(r["score"]), r["lang"], analysis.load(r["phrasings"])) for r in rows]
 
     def article(self, article_id: str) -> Article | None:
         found = self.rows("SELECT * FROM articles WHERE id = ?", [article_id])
@@ -158,7 +171,17 @@ class SqliteStore(LoopRecords):
                     [row[0], p.id, " ".join(text.words(p.name)),
                      " ".join(sorted({*text.terms(profile, "nl"), *text.terms(profile, "en")}))])
                 count += 1
+            self._bump(db)
         return count
+
+    def people_vocabulary(self) -> tuple[dict[str, int], int]:
+        """Each term of the people index with the number of people it is in, and the number of people;
+        cached per generation (a directory's vocabulary is small: thousands of terms for 50,000 people)."""
+        generation = self.generation
+        if self._people_vocab[0] != generation:
+            df = {r["term"]: r["doc"] for r in self.rows("SELECT term, doc FROM people_vocab")}
+            self._people_vocab = (generation, (df, self.count("people")))
+        return self._people_vocab[1]
 
     @staticmethod
     def _same_person(db: sqlite_utils.Database, p: Person) -> Person:

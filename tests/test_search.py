@@ -6,7 +6,7 @@ import pytest
 
 from bot import bootstrap
 from bot.config import Settings
-from knowledge.model import Article
+from knowledge.model import Article, Person
 from knowledge.search import Searcher
 from knowledge.store import SqliteStore
 
@@ -119,3 +119,11 @@ def test_an_unknown_compound_is_searched_by_its_known_end(searcher: Searcher) ->
     assert found.decision == "escalate"
     assert any(p.person.department == "Vergunningen" for p in found.people)
     assert all(p.person.name != "Mark Jansen" for p in found.people)  # not the owner of an irrelevant article
+
+
+def test_people_added_later_are_found_by_the_same_searcher(store: SqliteStore) -> None:
+    store.upsert_people([Person("p1", "Ans Smit", "Medewerker", "Burgerzaken", ("paspoort",))])
+    searcher = Searcher(store)
+    assert [p.person.id for p in searcher.search("wie weet iets van leerplicht").people] == []
+    SqliteStore(store.path).upsert_people([Person("p2", "Bas Kok", "Leerplichtambtenaar", "Onderwijs", ("leerplicht",))])
+    assert [p.person.id for p in searcher.search("wie weet iets van leerplicht").people] == ["p2"]
