@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
                 f" {args.people} people in {people_s:.1f} s (total {articles_s + people_s:.1f} s;"
                 f" {vocab} distinct index terms)"
             )
-        queries = kbgen.questions(corpus, sample, args.queries)
+        sourced = kbgen.sourced_questions(corpus, sample, args.queries)
+        queries = [question for question, _ in sourced]
         searcher = Searcher(store)
         began = time.perf_counter()
         searcher.search(queries[0])
@@ -155,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             return searcher.search(question)
 
         profiler = cProfile.Profile() if args.profile else None
-        times, answered = [], 0
-        for question in queries:
+        times, answered, found_source = [], 0, 0
+        for question, source in sourced:
             began = time.perf_counter()
             if profiler:
                 profiler.enable()
@@ -165,12 +166,17 @@ def main(argv: list[str] | None = None) -> int:
                 profiler.disable()
             times.append((time.perf_counter() - began) * 1000)
             answered += found.decision == "answer"
+            found_source += bool(source and found.hits and found.hits[0].article.id == source)
         p50, p95 = statistics.median(times), pct(times, 95)
         label = "search+semantic" if embedder else "search"
         print(
             f"{label} (KB + people), {len(queries)} queries: p50 {p50:.2f} ms, p95 {p95:.2f} ms,"
             f" max {max(times):.1f} ms, mean {statistics.fmean(times):.2f} ms; answered {answered}"
         )
+        made_from = sum(1 for _, source in sourced if source)
+        print(f"rank 1 is the article a question was made from: {found_source} of {made_from}"
+              f" ({found_source / max(made_from, 1):.1%}; typos, dropped words and near-duplicate articles make"
+              " 100% unreachable)")
         print(f"peak RSS after import + search: {rss_mb():.0f} MB")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)

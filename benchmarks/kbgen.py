@@ -205,18 +205,19 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + rng.choice("aeiourstnkl") + word[i + 1 :]  # wrong letter
 
 
-def questions(corpus: Corpus, sample: list[Article], n: int) -> list[str]:
-    """Chat-like questions: a phrasing of a known article, lower case, a dropped word, typos, filler;
-    some ask for people, some are about nothing in the KB."""
+def sourced_questions(corpus: Corpus, sample: list[Article], n: int) -> list[tuple[str, str | None]]:
+    """Chat-like questions, each with the id of the article it was made from: a phrasing of a known article,
+    lower case, a dropped word, typos, filler; some ask for people and some are about nothing in the KB
+    (no article: None). The ids let the benchmark tell how often search finds the source at 100,000 articles."""
     rng = corpus.rng
-    out = []
+    out: list[tuple[str, str | None]] = []
     for _ in range(n):
         roll = rng.random()
         if roll < 0.15:
-            out.append(f"wie weet iets van {typo(rng.choice(corpus.compounds), rng)}")
+            out.append((f"wie weet iets van {typo(rng.choice(corpus.compounds), rng)}", None))
             continue
         if roll < 0.25:
-            out.append(" ".join(corpus.zipf(NL_FILL + corpus.rare[:5000], rng.randint(3, 8))) + "?")
+            out.append((" ".join(corpus.zipf(NL_FILL + corpus.rare[:5000], rng.randint(3, 8))) + "?", None))
             continue
         article = rng.choice(sample)
         words = rng.choice([article.title, *article.questions]).lower().split()
@@ -224,5 +225,5 @@ def questions(corpus: Corpus, sample: list[Article], n: int) -> list[str]:
             words.pop(rng.randrange(len(words)))
         words = [typo(w, rng) if rng.random() < 0.25 else w for w in words]
         filler = FILLER if article.lang == "nl" else EN_FILLER
-        out.append(rng.choice(filler) + " ".join(words))
+        out.append((rng.choice(filler) + " ".join(words), article.id))
     return out

@@ -16,6 +16,7 @@ MAX_WORDS = 64          # a question longer than this is searched on its first w
 COMMON_SHARE = 0.15     # terms in more than this share of articles do not select candidates ...
 POSTINGS_BUDGET = 2_000  # ... and the rarest terms select until their article counts add up to this
 BROAD_BUDGET = 20_000    # the same for the fallback over every term, when too few candidates were found
+RANKING_TERMS = 4        # terms the budget left out of selecting that still count in bm25 (the rarest ones)
 
 
 @dataclass(frozen=True)
@@ -73,19 +74,28 @@ class Vocabulary:
 
     def rarest(self, forms: list[str], budget: int, common: float) -> list[str]:
         """The rarest of ``forms`` whose article counts add up to ``budget`` (at least one), leaving out
-        forms in more than ``common`` articles unless nothing else is left: they bound what bm25 scans."""
-        ordered = sorted(forms, key=lambda f: (self.df.get(f, 0), f))
-        if ordered and self.df.get(ordered[0], 0) > common:
+        forms in more than ``common`` articles unless nothing else is left: they bound what bm25 scans.
+        Forms in no article are left out: they would select nothing and take a place."""
+        ordered = sorted((f for f in forms if self.df.get(f, 0)), key=lambda f: (self.df[f], f))
+        if ordered and self.df[ordered[0]] > common:
             common = self.docs  # only common words: let them select, within the budget
         chosen: list[str] = []
         total = 0
         for form in ordered:
-            df = self.df.get(form, 0)
+            df = self.df[form]
             if chosen and (total + df > budget or df > common):
                 break
             chosen.append(form)
             total += df
         return chosen
+
+    def also_ranking(self, forms: list[str], selective: list[str], common: float) -> list[str]:
+        """The rarest RANKING_TERMS of ``forms`` that the budget kept out of ``selective`` but are in at most
+        ``common`` articles: in a 100,000-article KB 'street' may select while 'plate' only fits in ranking,
+        and without it the article 'Street plate' is lost among thousands about streets."""
+        chosen = set(selective)
+        rest = (f for f in forms if f not in chosen and 0 < self.df.get(f, 0) <= common)
+        return sorted(rest, key=lambda f: (self.df[f], f))[:RANKING_TERMS]
 
     def correct(self, term: str) -> str | None:
         """The closest known term for an unknown one (same first letter), if it is close enough."""
@@ -156,7 +166,7 @@ class QueryBuilder:
         selective = vocab.rarest(forms, POSTINGS_BUDGET, COMMON_SHARE * vocab.docs)
         broad = vocab.rarest(forms, BROAD_BUDGET, vocab.docs)
         return Query(raw=question, lang=lang, said=said, terms=tuple(terms), weights=weights,
-                     match=_any(selective),
+                     match=_ranked(selective, vocab.also_ranking(forms, selective, COMMON_SHARE * vocab.docs)),
                      broad=_any(broad), sorted_words=analysis.sort_words(text.words(question)[:MAX_WORDS]),
                      sorted_stems=analysis.sort_words(terms),
                      match_cost=sum(vocab.df.get(f, 0) for f in selective),
@@ -165,3 +175,10 @@ class QueryBuilder:
 
 def _any(forms: list[str] | dict[str, float]) -> str:
     return " OR ".join(f'"{f}"' for f in sorted(forms))
+
+
+def _ranked(selective: list[str], more: list[str]) -> str:
+    """An FTS5 expression that matches what ``selective`` selects and has bm25 score ``more`` as well:
+    '(a OR b) AND (a OR b OR c)' matches the articles with a or b, and rewards those with c too."""
+    chosen = _any(selective)
+    return f"({chosen}) AND ({chosen} OR {_any(more)})" if chosen and more else chosen

@@ -121,6 +121,36 @@ def test_an_unknown_compound_is_searched_by_its_known_end(searcher: Searcher) ->
     assert all(p.person.name != "Mark Jansen" for p in found.people)  # not the owner of an irrelevant article
 
 
+def _street_and_plates(store: SqliteStore) -> None:
+    store.upsert_articles(
+        [Article(f"plate-{n}", f"Plate {n} for a house", "", lang="en") for n in range(40)]
+        + [Article(f"street-{n}", f"Street {n}", "", lang="en") for n in range(50)]
+        + [Article(f"other-{n}", f"Parking {n}", "", lang="en") for n in range(150)]
+        + [Article("target", "A street plate for a house", "", lang="en")])
+
+
+@pytest.mark.parametrize("ranking_terms, found", [(4, True), (0, False)])
+def test_terms_left_out_of_selecting_still_rank(store: SqliteStore, monkeypatch: pytest.MonkeyPatch,
+                                                ranking_terms: int, found: bool) -> None:
+    """At scale the postings budget lets only the rarest term select ('plate'); 'street' must still count
+    in bm25, or the one article about street plates is lost among the short 'Plate n' ones."""
+    _street_and_plates(store)
+    monkeypatch.setattr("knowledge.query.COMMON_SHARE", 1.0)
+    monkeypatch.setattr("knowledge.query.POSTINGS_BUDGET", 45)
+    monkeypatch.setattr("knowledge.query.RANKING_TERMS", ranking_terms)
+    searcher = Searcher(store)
+    q = searcher.queries.build("street plate", "en")
+    assert q.match.startswith('("plate") AND') == found
+    assert ("target" in dict((c[0], c) for c in searcher.candidates(q))) == found
+
+
+def test_words_in_no_article_take_no_place_in_selecting(store: SqliteStore) -> None:
+    _street_and_plates(store)
+    vocabulary = Searcher(store).queries.vocabulary
+    vocabulary.refresh()
+    assert vocabulary.rarest(["hello", "plate", "street"], budget=45, common=1000) == ["plate"]
+
+
 def test_people_added_later_are_found_by_the_same_searcher(store: SqliteStore) -> None:
     store.upsert_people([Person("p1", "Ans Smit", "Medewerker", "Burgerzaken", ("paspoort",))])
     searcher = Searcher(store)
