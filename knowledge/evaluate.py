@@ -98,7 +98,7 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         if embedder is not None:
             semantic.ensure_vectors(store, embedder)
             reranker = semantic.SemanticReranker(store, embedder)
-        searcher = Searcher(store, thresholds, reranker=reranker)
+        searcher = Searcher(store, thresholds or (semantic.THRESHOLDS if embedder else None), reranker=reranker)
         results = []
         started = time.perf_counter()
         for index, query in enumerate(queries):

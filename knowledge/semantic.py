@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from knowledge.model import Article, Hit
+from knowledge.search import Thresholds
 from knowledge.store import SqliteStore
 
 Vectors = Sequence[Sequence[float]]  # a list of lists or a 2-d numpy array
@@ -219,22 +220,36 @@ def semantic_scores(store: SqliteStore, embedder: Embedder, query: str, article_
     return scores_for_vector(store, embedder.name, query_vector(embedder, query), article_ids)
 
 
+# The rerank's confidences are higher for the same evidence (the lead over the runner-up is added), so it
+# answers from 0.75: on the dev sets false_answers 0.17 (vira-en) and 0.02 (rijksoverheid-nl) there, where
+# the lexical default 0.65 would give 0.25 on vira-en.
+THRESHOLDS = Thresholds(answer=0.75, margin=0.05, suggest=0.45)
+
+
 class SemanticReranker:
     """The hook for ``Searcher.rank``: mixes each candidate's lexical confidence with its rescaled cosine,
-    ``weight * lexical + (1 - weight) * rescale(cosine)``. An article without a vector (not embedded yet)
-    keeps its lexical score."""
+    ``weight * lexical + (1 - weight) * rescale(cosine)``, and then raises the first one's confidence by
+    ``lead`` times its lead over the runner-up (an article that stands out on both signals is more likely
+    the answer than the best of several close ones; +0.03-0.04 correct@far10 on both dev sets with this
+    rerank, while on the lexical score alone the lead did not help). An article without a vector (not
+    embedded yet) keeps its lexical score."""
 
-    def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.5) -> None:
-        self.store, self.embedder, self.weight = store, embedder, weight
+    def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.5, lead: float = 0.5) -> None:
+        self.store, self.embedder, self.weight, self.lead = store, embedder, weight, lead
 
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
         sims = semantic_scores(self.store, self.embedder, query, [h.article.id for h in hits])
         w = self.weight
-        mixed = [
-            Hit(h.article, round(w * h.score + (1 - w) * rescale(sims[h.article.id]), 4)) if h.article.id in sims else h
-            for h in hits
-        ]
-        return sorted(mixed, key=lambda h: (-h.score, h.article.id))
+        mixed = sorted(
+            (Hit(h.article, w * h.score + (1 - w) * rescale(sims[h.article.id])) if h.article.id in sims else h
+             for h in hits),
+            key=lambda h: (-h.score, h.article.id),
+        )
+        if mixed:
+            first = mixed[0].score
+            lead = first - (mixed[1].score if len(mixed) > 1 else 0.0)
+            mixed[0] = Hit(mixed[0].article, min(1.0, first + self.lead * lead))
+        return [Hit(h.article, round(h.score, 4)) for h in mixed]
 
 
 def rescale(cosine: float, floor: float = 0.75, ceiling: float = 0.95) -> float:
