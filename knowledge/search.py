@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from knowledge import text
 from knowledge.analysis import Phrasing
@@ -132,23 +132,21 @@ class Searcher:
         return "escalate"
 
 
-def cosine(weights: dict[str, float], norm_q: float, stems: str, norms: Callable[[str], float]) -> float:
-    """idf-weighted cosine between the query's matched forms and one phrasing's stems."""
-    dot = sum(weights[s] ** 2 for s in set(stems.split()) if s in weights)
-    if not dot:
-        return 0.0
-    norm_p = norms(stems)
-    return dot / (norm_q * norm_p) if norm_q and norm_p else 0.0
-
-
 def confidence(q: Query, phrasings: tuple[Phrasing, ...], bm25_share: float, norms: Callable[[str], float]) -> float:
-    """0..1: how well an article answers ``q``, from its best-matching phrasing and its bm25 share.
-    (Phrasings and the query's words are stored sorted, so ``ratio`` is the token-sort ratio.)"""
-    norm_q = math.sqrt(sum(w * w for w in q.weights.values()))
-    best_cosine = best_stems = best_words = 0.0
-    for words, stems in phrasings:
-        best_cosine = max(best_cosine, cosine(q.weights, norm_q, stems, norms))
-        best_stems = max(best_stems, fuzz.ratio(q.sorted_stems, stems))
-        best_words = max(best_words, fuzz.ratio(q.sorted_words, words))
-    return min(1.0, W_COSINE * best_cosine + W_STEMS * best_stems / 100 + W_WORDS * best_words / 100
-               + W_BM25 * bm25_share)
+    """0..1: how well an article answers ``q``, from its best-matching phrasing and its bm25 share: the best
+    idf-weighted cosine between the query's matched forms and a phrasing's stems, and the best token-sort
+    similarity of the stems and of the words. (Phrasings and the query's words are stored sorted, so
+    ``ratio`` is the token-sort ratio; ``extractOne`` takes the best of them in one call.)"""
+    weights = q.weights
+    norm_q = math.sqrt(sum(w * w for w in weights.values()))
+    best_cosine = 0.0
+    for _, stems in phrasings:
+        shared = weights.keys() & stems.split()
+        if shared and norm_q:
+            norm_p = norms(stems)
+            if norm_p:
+                best_cosine = max(best_cosine, sum(weights[s] ** 2 for s in shared) / (norm_q * norm_p))
+    best_stems = process.extractOne(q.sorted_stems, [stems for _, stems in phrasings], scorer=fuzz.ratio)
+    best_words = process.extractOne(q.sorted_words, [words for words, _ in phrasings], scorer=fuzz.ratio)
+    return min(1.0, W_COSINE * best_cosine + W_STEMS * (best_stems[1] if best_stems else 0.0) / 100
+               + W_WORDS * (best_words[1] if best_words else 0.0) / 100 + W_BM25 * bm25_share)
