@@ -149,9 +149,9 @@ def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = 32, mode
             continue
         live.add(article.id)
         texts = phrasings(article, mode)
-        digest = _digest(f"{embedder.name}/{mode}", texts)
-        if stored.get(article.id) != digest:
-            pending.append((article.id, texts, digest))
+        made_from = _digest(f"{embedder.name}/{mode}", texts)
+        if stored.get(article.id) != made_from:
+            pending.append((article.id, texts, made_from))
     gone = [aid for aid in stored if aid not in live]
     if gone:
         with store.transaction() as db:
@@ -198,19 +198,30 @@ def query_vector(embedder: Embedder, query: str) -> array:
     return _normalised(embedder.embed_queries([query])[0])
 
 
-def scores_for_vector(
-    store: SqliteStore, model: str, vector: Sequence[float], article_ids: Sequence[str]
-) -> dict[str, float]:
-    """Best cosine over each article's stored phrasings; articles without vectors are left out."""
+def stored_vectors(store: SqliteStore, model: str, article_ids: Sequence[str]) -> dict[str, tuple[bytes, int, str]]:
+    """(vector blob, dim, digest) of each article that has vectors for ``model``."""
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return {}
     rows = store.rows(
-        f"SELECT article_id, dim, vector FROM article_vectors WHERE model = ? AND article_id IN"
+        f"SELECT article_id, dim, vector, digest FROM article_vectors WHERE model = ? AND article_id IN"
         f" ({','.join('?' * len(ids))})",
         [model, *ids],
     )
-    return {r["article_id"]: _max_cosine(vector, r["vector"], r["dim"]) for r in rows}
+    return {r["article_id"]: (r["vector"], r["dim"], r["digest"]) for r in rows}
+
+
+def scores_for_vector(
+    store: SqliteStore, model: str, vector: Sequence[float], article_ids: Sequence[str]
+) -> dict[str, float]:
+    """Best cosine over each article's stored phrasings; articles without vectors are left out."""
+    return {aid: _max_cosine(vector, blob, dim) for aid, (blob, dim, _) in stored_vectors(store, model,
+                                                                                          article_ids).items()}
+
+
+def digest(article: Article, model: str, mode: str = "centroid") -> str:
+    """What the stored vectors of ``article`` were made from: changes with its text, the model and the mode."""
+    return _digest(f"{model}/{mode}", phrasings(article, mode))
 
 
 def semantic_scores(store: SqliteStore, embedder: Embedder, query: str, article_ids: Sequence[str]) -> dict[str, float]:
@@ -231,24 +242,40 @@ class SemanticReranker:
     ``weight * lexical + (1 - weight) * rescale(cosine)``, and then raises the first one's confidence by
     ``lead`` times its lead over the runner-up (an article that stands out on both signals is more likely
     the answer than the best of several close ones; +0.03-0.04 correct@far10 on both dev sets with this
-    rerank, while on the lexical score alone the lead did not help). An article without a vector (not
-    embedded yet) keeps its lexical score."""
+    rerank, while on the lexical score alone the lead did not help).
 
-    def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.5, lead: float = 0.5) -> None:
+    A candidate whose vector is missing or stale (an answer logged from an escalation, an article edited
+    since the last ``vraagbaak embed``) is embedded on the spot, at most ``embed_limit`` per search so one
+    question never waits long; any left over keep their lexical score until a later search or ``embed``."""
+
+    def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.5, lead: float = 0.5,
+                 embed_limit: int = 3) -> None:
         self.store, self.embedder, self.weight, self.lead = store, embedder, weight, lead
+        self.embed_limit = embed_limit
 
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
-        sims = semantic_scores(self.store, self.embedder, query, [h.article.id for h in hits])
+        if not hits:
+            return []
+        model = self.embedder.name
+        ids = [h.article.id for h in hits]
+        stored = stored_vectors(self.store, model, ids)
+        made_from = {h.article.id: digest(h.article, model) for h in hits}
+        stale = [(h.article.id, phrasings(h.article, "centroid"), made_from[h.article.id]) for h in hits
+                 if h.article.id not in stored or stored[h.article.id][2] != made_from[h.article.id]]
+        if stale and self.embed_limit:
+            _embed_and_store(self.store, self.embedder, stale[: self.embed_limit], centroid=True)
+            stored = stored_vectors(self.store, model, ids)
+        vector = query_vector(self.embedder, query)
+        sims = {aid: _max_cosine(vector, blob, dim) for aid, (blob, dim, _) in stored.items()}
         w = self.weight
         mixed = sorted(
             (Hit(h.article, w * h.score + (1 - w) * rescale(sims[h.article.id])) if h.article.id in sims else h
              for h in hits),
             key=lambda h: (-h.score, h.article.id),
         )
-        if mixed:
-            first = mixed[0].score
-            lead = first - (mixed[1].score if len(mixed) > 1 else 0.0)
-            mixed[0] = Hit(mixed[0].article, min(1.0, first + self.lead * lead))
+        first = mixed[0].score
+        lead = first - (mixed[1].score if len(mixed) > 1 else 0.0)
+        mixed[0] = Hit(mixed[0].article, min(1.0, first + self.lead * lead))
         return [Hit(h.article, round(h.score, 4)) for h in mixed]
 
 

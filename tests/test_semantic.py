@@ -176,11 +176,27 @@ def test_reranker_mixes_scores_and_keeps_articles_without_vectors(kb: SqliteStor
     kb.upsert_articles([Article(id="new", title="Nieuw artikel zonder vector")])
     by_id = {a.id: a for a in kb.articles()}
     lexical = [Hit(by_id["park"], 0.6), Hit(by_id["pas"], 0.5), Hit(by_id["new"], 0.55)]
-    reranker = semantic.SemanticReranker(kb, embedder, weight=0.5)
+    reranker = semantic.SemanticReranker(kb, embedder, weight=0.5, embed_limit=0)
     ranked = reranker.rerank("mijn paspoort is verlopen", lexical)
     assert [h.article.id for h in ranked][0] == "pas"  # the paraphrase overtakes the lexical winner
     assert {h.article.id: h.score for h in ranked}["new"] == 0.55  # no vector: lexical score unchanged
-    assert semantic.SemanticReranker(kb, embedder, weight=1.0).rerank("x", lexical)[0].article.id == "park"
+    lexical_only = semantic.SemanticReranker(kb, embedder, weight=1.0, embed_limit=0)
+    assert lexical_only.rerank("x", lexical)[0].article.id == "park"
+
+
+def test_a_candidate_without_a_current_vector_is_embedded_on_the_spot(kb: SqliteStore) -> None:
+    embedder = FakeEmbedder()
+    semantic.ensure_vectors(kb, embedder)
+    kb.upsert_articles([Article(id="new", title="Nieuw artikel over parkeren"), Article(id="new2", title="Nog een"),
+                        replace(ARTICLES[1], title="Paspoort of ID-kaart verlengen")])  # 'pas' edited
+    by_id = {a.id: a for a in kb.articles()}
+    lexical = [Hit(by_id[i], 0.5) for i in ("new", "pas", "new2", "park")]
+    semantic.SemanticReranker(kb, embedder, embed_limit=2).rerank("parkeren", lexical)
+    assert set(stored(kb)) == {"park", "pas", "afval", "vax", "new"}
+    assert stored(kb)["pas"]["digest"] == semantic.digest(by_id["pas"], embedder.name)
+    semantic.SemanticReranker(kb, embedder, embed_limit=2).rerank("parkeren", lexical)  # the next search: the rest
+    assert "new2" in stored(kb)
+    assert semantic.ensure_vectors(kb, embedder) == 0  # what a search embedded is what `embed` would have
 
 
 def test_searcher_reranks_every_candidate_before_cutting_and_deciding(kb: SqliteStore) -> None:
@@ -221,12 +237,12 @@ def test_the_first_article_gains_half_its_lead_over_the_runner_up(kb: SqliteStor
     kb.upsert_articles([Article(id="new", title="Nieuw artikel zonder vector")])
     by_id = {a.id: a for a in kb.articles()}
     lexical = [Hit(by_id["new"], 0.6), Hit(by_id["park"], 0.5)]
-    ranked = semantic.SemanticReranker(kb, embedder, weight=0.5, lead=0.5).rerank("x y z", lexical)
+    ranked = semantic.SemanticReranker(kb, embedder, weight=0.5, lead=0.5, embed_limit=0).rerank("x y z", lexical)
     mixed = 0.5 * 0.5 + 0.5 * semantic.rescale(semantic.semantic_scores(kb, embedder, "x y z", ["park"])["park"])
     assert [h.article.id for h in ranked] == ["new", "park"]
     assert ranked[0].score == round(0.6 + 0.5 * (0.6 - mixed), 4) < 1.0
     assert ranked[1].score == round(mixed, 4)
-    assert semantic.SemanticReranker(kb, embedder, lead=0.0).rerank("x y z", lexical)[0].score == 0.6
+    assert semantic.SemanticReranker(kb, embedder, lead=0.0, embed_limit=0).rerank("x y z", lexical)[0].score == 0.6
 
 
 def test_the_semantic_rerank_brings_its_own_default_thresholds(kb: SqliteStore, monkeypatch: pytest.MonkeyPatch,
