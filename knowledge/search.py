@@ -38,7 +38,7 @@ Candidate = tuple[str, float, str, tuple[Phrasing, ...]]  # article id, bm25 (0:
 @dataclass(frozen=True)
 class Thresholds:
     answer: float = 0.65   # answer at once at or above this ...
-    margin: float = 0.05   # ... when the runner-up is at least this much lower
+    margin: float = 0.10   # ... when the runner-up is at least this much lower
     suggest: float = 0.45  # below this nothing is relevant: escalate at once
 
 
