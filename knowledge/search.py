@@ -56,7 +56,7 @@ class Searcher:
         self.default_lang = default_lang
         self.queries = QueryBuilder(store)
         self.reranker = reranker
-        self._norms: dict[str, float] = {}
+        self._norms: dict[str | None, dict[str, float]] = {}
         self._norms_generation: object = None
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
@@ -96,7 +96,7 @@ class Searcher:
         if not found:
             return []
         best_bm25 = max(score for _, score, _, _ in found) or 1.0
-        norms = self.norms
+        norms = self.norms(q.said)
         scored = sorted(
             ((round(confidence(q, phrasings, bm / best_bm25, norms)
                     * (OTHER_LANGUAGE if q.said and lang != q.said else 1.0), 4), aid)
@@ -106,18 +106,24 @@ class Searcher:
         articles = {a.id: a for a in self.store.articles([aid for _, aid in scored])}
         return [Hit(articles[aid], score) for score, aid in scored if aid in articles]
 
-    def norms(self, stems: str) -> float:
-        """The idf norm of a phrasing's stems, cached until the vocabulary changes."""
+    def norms(self, lang: str | None) -> Callable[[str], float]:
+        """The idf norm of a phrasing's stems, with rarity counted in ``lang`` (Vocabulary.idf); cached until
+        the vocabulary changes."""
         vocabulary = self.queries.vocabulary
         if self._norms_generation != vocabulary.generation:
             self._norms, self._norms_generation = {}, vocabulary.generation
-        found = self._norms.get(stems)
-        if found is None:
-            if len(self._norms) > 200_000:
-                self._norms.clear()
-            idf = vocabulary.idf
-            found = self._norms[stems] = math.sqrt(sum(idf(s) ** 2 for s in set(stems.split())))
-        return found
+        cache = self._norms.setdefault(lang, {})
+        idf = vocabulary.idf
+
+        def norm(stems: str) -> float:
+            found = cache.get(stems)
+            if found is None:
+                if len(cache) > 200_000:
+                    cache.clear()
+                found = cache[stems] = math.sqrt(sum(idf(s, lang) ** 2 for s in set(stems.split())))
+            return found
+
+        return norm
 
     def decide(self, hits: list[Hit]) -> str:
         if not hits:

@@ -158,3 +158,20 @@ def test_people_added_later_are_found_by_the_same_searcher(store: SqliteStore) -
     other = SqliteStore(store.path)  # e.g. `vraagbaak import people` while the bot runs
     other.upsert_people([Person("p2", "Bas Kok", "Leerplichtambtenaar", "Onderwijs", ("leerplicht",))])
     assert [p.person.id for p in searcher.search("wie weet iets van leerplicht").people] == ["p2"]
+
+
+def test_word_rarity_is_counted_among_the_articles_in_the_questions_language(store: SqliteStore) -> None:
+    """In a Dutch KB with a few English articles 'what', 'is' and 'the' are rare overall but in every English
+    article: an English question must not score on them as if they told something."""
+    store.upsert_articles(
+        [Article(f"nl-{n}", f"Parkeren in wijk {n}", "Vraag een vergunning aan.", lang="nl") for n in range(30)]
+        + [Article("en-waste", "What is the waste calendar?", "Collection days.", lang="en"),
+           Article("en-hall", "What are the opening hours of the town hall?", "Monday to Friday.", lang="en"),
+           Article("en-permit", "What is the price of a parking permit?", "See the tariffs.", lang="en")])
+    searcher = Searcher(store)
+    vocabulary = searcher.queries.vocabulary
+    vocabulary.refresh()
+    assert vocabulary.idf("the") > 2.0 > 0.5 > vocabulary.idf("the", "en")
+    assert vocabulary.idf("calendar", "en") > 0.5
+    assert searcher.search("what is the menu of the canteen").best.score < 0.5  # 0.57 on rarity over all articles
+    assert searcher.search("waste calendar").decision == "answer"
