@@ -205,11 +205,13 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + rng.choice("aeiourstnkl") + word[i + 1 :]  # wrong letter
 
 
-def sourced_questions(corpus: Corpus, sample: list[Article], n: int) -> list[tuple[str, str | None]]:
+def sourced_questions(corpus: Corpus, sample: list[Article], n: int, rng: random.Random | None = None,
+                      ) -> list[tuple[str, str | None]]:
     """Chat-like questions, each with the id of the article it was made from: a phrasing of a known article,
     lower case, a dropped word, typos, filler; some ask for people and some are about nothing in the KB
-    (no article: None). The ids let the benchmark tell how often search finds the source at 100,000 articles."""
-    rng = corpus.rng
+    (no article: None). The ids let the benchmark tell how often search finds the source at 100,000 articles.
+    ``rng`` (default: the corpus's) makes the questions independent of how much was generated before."""
+    rng = rng or corpus.rng
     out: list[tuple[str, str | None]] = []
     for _ in range(n):
         roll = rng.random()
