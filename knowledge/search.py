@@ -57,6 +57,7 @@ class Searcher:
         self.queries = QueryBuilder(store)
         self.reranker = reranker
         self._norms: dict[str | None, dict[str, float]] = {}
+        self._squares: dict[str | None, dict[str, float]] = {}
         self._norms_generation: object = None
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
@@ -108,11 +109,12 @@ class Searcher:
 
     def norms(self, lang: str | None) -> Callable[[str], float]:
         """The idf norm of a phrasing's stems, with rarity counted in ``lang`` (Vocabulary.idf); cached until
-        the vocabulary changes."""
+        the vocabulary changes (norms per phrasing, squared idf per stem)."""
         vocabulary = self.queries.vocabulary
         if self._norms_generation != vocabulary.generation:
-            self._norms, self._norms_generation = {}, vocabulary.generation
+            self._norms, self._squares, self._norms_generation = {}, {}, vocabulary.generation
         cache = self._norms.setdefault(lang, {})
+        squares = self._squares.setdefault(lang, {})
         idf = vocabulary.idf
 
         def norm(stems: str) -> float:
@@ -120,7 +122,13 @@ class Searcher:
             if found is None:
                 if len(cache) > 200_000:
                     cache.clear()
-                found = cache[stems] = math.sqrt(sum(idf(s, lang) ** 2 for s in set(stems.split())))
+                total = 0.0
+                for stem in set(stems.split()):
+                    square = squares.get(stem)
+                    if square is None:
+                        square = squares[stem] = idf(stem, lang) ** 2
+                    total += square
+                found = cache[stems] = math.sqrt(total)
             return found
 
         return norm
