@@ -12,28 +12,29 @@ def lang_of(article: Article) -> str:
     return article.lang if article.lang in text.STOPWORDS else "nl"
 
 
-def article_fields(article: Article) -> dict[str, str]:
-    """Analysed text per indexed field: stems in the article's language, space-joined."""
-    lang = lang_of(article)
-    return {
-        "title": " ".join(text.terms(article.title, lang)),
-        "questions": " ".join(text.terms(" \n ".join(article.questions), lang)),
-        "keywords": " ".join(text.terms(" ".join(article.keywords), lang)),
-        "body": " ".join(text.terms(article.body, lang)),
-    }
-
-
 Phrasing = tuple[str, str]  # (its words, folded; its stems), each sorted and space-joined
 
 
-def phrasings(article: Article) -> tuple[Phrasing, ...]:
-    """The title, each alternate question, and the keywords together: what a question is compared with.
-    Sorted word order makes rapidfuzz's plain ratio the token-sort ratio, without sorting per question."""
+def analyse(article: Article) -> tuple[dict[str, str], tuple[Phrasing, ...]]:
+    """Everything search needs of an article, each text tokenised and stemmed once:
+
+    - per indexed field (title, questions, keywords, body) its stems, space-joined, in the article's language;
+    - its phrasings: the title, each alternate question, and the keywords together, each as sorted words and
+      sorted stems (what a question is compared with; sorted so rapidfuzz's plain ratio is the token-sort
+      ratio without sorting per question)."""
     lang = lang_of(article)
-    sources = [article.title, *article.questions]
-    if article.keywords:
-        sources.append(" ".join(article.keywords))
-    return tuple((sort_words(text.words(s)), sort_words(text.terms(s, lang))) for s in sources)
+    title = text.words(article.title)
+    questions = [text.words(q) for q in article.questions]
+    keywords = text.words(" ".join(article.keywords))
+    analysed = [(ws, text.stems(ws, lang)) for ws in (title, *questions, keywords)]
+    fields = {
+        "title": " ".join(analysed[0][1]),
+        "questions": " ".join(" ".join(st) for _, st in analysed[1:-1]),
+        "keywords": " ".join(analysed[-1][1]),
+        "body": " ".join(text.terms(article.body, lang)),
+    }
+    sources = analysed if article.keywords else analysed[:-1]
+    return fields, tuple((sort_words(ws), sort_words(st)) for ws, st in sources)
 
 
 def sort_words(words: list[str]) -> str:

@@ -87,6 +87,7 @@ class SqliteStore(LoopRecords):
         with self.transaction() as db:
             for a in articles:
                 stamp = now()
+                fields, phrasings = analysis.analyse(a)
                 row = db.execute(
                     "INSERT INTO articles (id, title, body, keywords, questions, url, owner, status, lang, review_date,"
                     " source, created_at, updated_at, phrasings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -97,11 +98,10 @@ class SqliteStore(LoopRecords):
                     " updated_at = excluded.updated_at, phrasings = excluded.phrasings RETURNING rowid",
                     [a.id, a.title, a.body, json.dumps(list(a.keywords)), json.dumps(list(a.questions)), a.url,
                      a.owner, a.status, a.lang, a.review_date, a.source, stamp, a.updated_at or stamp,
-                     analysis.dump(analysis.phrasings(a))],
+                     analysis.dump(phrasings)],
                 ).fetchone()
                 db.execute("DELETE FROM article_index WHERE rowid = ?", [row[0]])
                 if a.status != "archived":
-                    fields = analysis.article_fields(a)
                     db.execute(
                         "INSERT INTO article_index (rowid, article_id, title, questions, keywords, body)"
                         " VALUES (?,?,?,?,?,?)",

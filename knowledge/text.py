@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -68,15 +67,32 @@ def detect_lang(text: str, default: str = "nl") -> str:
     return guess_lang(text) or default
 
 
-@lru_cache(maxsize=200_000)
+_STEMS: dict[str, dict[str, str]] = {}  # per language: word -> stem (bounded; stemming is the costly part)
+_STEM_CACHE_SIZE = 200_000
+
+
 def stem(word: str, lang: str) -> str:
-    stemmer = _STEMMERS.get(lang)
-    if stemmer is None:
-        stemmer = _STEMMERS[lang] = snowballstemmer.stemmer("dutch" if lang == "nl" else "english")
-    return stemmer.stemWord(word)
+    cache = _STEMS.get(lang)
+    if cache is None:
+        cache = _STEMS[lang] = {}
+    found = cache.get(word)
+    if found is None:
+        stemmer = _STEMMERS.get(lang)
+        if stemmer is None:
+            stemmer = _STEMMERS[lang] = snowballstemmer.stemmer("dutch" if lang == "nl" else "english")
+        if len(cache) >= _STEM_CACHE_SIZE:
+            cache.clear()
+        found = cache[word] = stemmer.stemWord(word)
+    return found
+
+
+def stems(tokens: list[str], lang: str) -> list[str]:
+    """``stem`` for each of ``tokens`` (words), in order."""
+    cache = _STEMS.get(lang) or {}
+    return [cache.get(w) or stem(w, lang) for w in tokens]
 
 
 def terms(text: str, lang: str) -> list[str]:
     """Stemmed words in order. Function words are kept: ranking weighs them by rarity, and in
     questions ('why', 'can I', 'moet ik') they carry part of the intent."""
-    return [stem(w, lang) for w in words(text)]
+    return stems(words(text), lang)
