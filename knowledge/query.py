@@ -14,7 +14,7 @@ from knowledge.store import SqliteStore
 MIN_TYPO_LEN = 4
 MAX_WORDS = 64          # a question longer than this is searched on its first words
 COMMON_SHARE = 0.15     # terms in more than this share of articles do not select candidates ...
-POSTINGS_BUDGET = 1_000  # ... and the rarest terms select until their article counts add up to this
+POSTINGS_BUDGET = 500    # ... and the rarest terms select until their article counts add up to this
 BROAD_BUDGET = 20_000    # the same for the fallback over every term, when too few candidates were found
 RANKING_TERMS = 4        # terms the budget left out of selecting that still count in bm25 (the rarest ones)
 
