@@ -95,17 +95,18 @@ def evaluate_set(name: str, embedder: semantic.Embedder, modes: list[str]) -> No
             ]
             score_ms = (time.perf_counter() - started) * 1000 / len(queries)
             print(f"  (reading vectors + max-sim over 40 candidates: {score_ms:.2f} ms/query)")
-            for scale in ("raw", "rescaled"):
+            for scale, lead in (("raw", 0.0), ("rescaled", 0.0), ("rescaled", 0.5)):
                 for a in WEIGHTS[1:]:
                     out = []
                     for query, hits, s in zip(queries, lexical, sem, strict=True):
                         sv = {aid: semantic.rescale(c) if scale == "rescaled" else c for aid, c in s.items()}
-                        mixed = [
-                            Hit(h.article, round(a * h.score + (1 - a) * sv.get(h.article.id, 0.0), 4)) for h in hits
-                        ]
+                        mixed = [Hit(h.article, a * h.score + (1 - a) * sv.get(h.article.id, 0.0)) for h in hits]
                         mixed.sort(key=lambda h: (-h.score, h.article.id))
-                        out.append(result(query, mixed, searcher))
-                    print(row(f"{scale} a={a:.1f}", out))
+                        if lead and mixed:  # the first gains `lead` times its lead over the runner-up
+                            second = mixed[1].score if len(mixed) > 1 else 0.0
+                            mixed[0] = Hit(mixed[0].article, min(1.0, mixed[0].score * (1 + lead) - lead * second))
+                        out.append(result(query, [Hit(h.article, round(h.score, 4)) for h in mixed], searcher))
+                    print(row(f"{scale} a={a:.1f}" + (f" lead={lead}" if lead else ""), out))
             matrix, owners = all_vectors(store, embedder.name)
             pure = []
             for query, v in zip(queries, qvecs, strict=True):
@@ -116,6 +117,11 @@ def evaluate_set(name: str, embedder: semantic.Embedder, modes: list[str]) -> No
                 hits = [Hit(by_id[aid], round(semantic.rescale(s), 4)) for aid, s in list(best.items())[:5]]
                 pure.append(result(query, hits, searcher))
             print(row("pure semantic (full KB)", pure))
+        semantic.ensure_vectors(store, embedder)  # the shipped layout (centroid), then the shipped rerank
+        shipped = Searcher(store, semantic.THRESHOLDS, reranker=semantic.SemanticReranker(store, embedder))
+        out = [result(query, shipped.reranker.rerank(query["text"], hits), shipped)
+               for query, hits in zip(queries, lexical, strict=True)]
+        print(row("as shipped (centroid, a=0.5, lead=0.5)", out))
         store.close()
 
 
