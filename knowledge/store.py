@@ -63,13 +63,21 @@ class SqliteStore(LoopRecords):
 
     @property
     def generation(self) -> int:
-        """Bumped (in the database, so every process sees it) whenever articles, people or synonyms change."""
+        """Bumped (in the database, so every process sees it) whenever articles or synonyms change."""
+        return self._counter("search_generation")
+
+    @property
+    def people_generation(self) -> int:
+        """The same for people."""
+        return self._counter("people_generation")
+
+    def _counter(self, key: str) -> int:
         with self.lock:
-            return int(self.db.execute("SELECT value FROM meta WHERE key = 'search_generation'").fetchone()[0])
+            return int(self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()[0])
 
     @staticmethod
-    def _bump(db: sqlite_utils.Database) -> None:
-        db.execute("UPDATE meta SET value = value + 1 WHERE key = 'search_generation'")
+    def _bump(db: sqlite_utils.Database, key: str = "search_generation") -> None:
+        db.execute("UPDATE meta SET value = value + 1 WHERE key = ?", [key])
 
     def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with self.lock:
@@ -171,13 +179,13 @@ class SqliteStore(LoopRecords):
                     [row[0], p.id, " ".join(text.words(p.name)),
                      " ".join(sorted({*text.terms(profile, "nl"), *text.terms(profile, "en")}))])
                 count += 1
-            self._bump(db)
+            self._bump(db, "people_generation")
         return count
 
     def people_vocabulary(self) -> tuple[dict[str, int], int]:
         """Each term of the people index with the number of people it is in, and the number of people;
-        cached per generation (a directory's vocabulary is small: thousands of terms for 50,000 people)."""
-        generation = self.generation
+        cached per people generation (a directory's vocabulary is small: thousands of terms for 50,000 people)."""
+        generation = self.people_generation
         if self._people_vocab[0] != generation:
             df = {r["term"]: r["doc"] for r in self.rows("SELECT term, doc FROM people_vocab")}
             self._people_vocab = (generation, (df, self.count("people")))

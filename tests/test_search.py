@@ -156,8 +156,10 @@ def test_people_added_later_are_found_by_the_same_searcher(store: SqliteStore) -
     searcher = Searcher(store)
     assert [p.person.id for p in searcher.search("wie weet iets van leerplicht").people] == []
     other = SqliteStore(store.path)  # e.g. `vraagbaak import people` while the bot runs
+    articles_seen = store.generation
     other.upsert_people([Person("p2", "Bas Kok", "Leerplichtambtenaar", "Onderwijs", ("leerplicht",))])
     assert [p.person.id for p in searcher.search("wie weet iets van leerplicht").people] == ["p2"]
+    assert store.generation == articles_seen  # the article vocabulary is not reloaded for a people import
 
 
 def test_word_rarity_is_counted_among_the_articles_in_the_questions_language(store: SqliteStore) -> None:
