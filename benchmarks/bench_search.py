@@ -20,7 +20,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
@@ -50,20 +52,27 @@ def import_kb(
 ) -> tuple[float, float, list[Article]]:
     """Generate in chunks (not timed) and import each chunk (timed); keeps a sample for the questions."""
     sample: list[Article] = []
-    imported, gen = 0.0, kbgen.articles(corpus, n_articles)
-    for start in range(0, n_articles, CHUNK):
-        chunk = [next(gen) for _ in range(min(CHUNK, n_articles - start))]
-        began = time.perf_counter()
-        store.upsert_articles(chunk)
-        imported += time.perf_counter() - began
+
+    def keep(start: int, chunk: list[Article]) -> None:
         sample.extend(_sample_chunk(chunk, random.Random(7 + start)))
-    people_s, pgen = 0.0, kbgen.people(corpus, n_people)
-    for start in range(0, n_people, CHUNK):
-        chunk_p = [next(pgen) for _ in range(min(CHUNK, n_people - start))]
-        began = time.perf_counter()
-        store.upsert_people(chunk_p)
-        people_s += time.perf_counter() - began
+
+    imported = _import_chunks(store.upsert_articles, kbgen.articles(corpus, n_articles), n_articles, keep)
+    people_s = _import_chunks(store.upsert_people, kbgen.people(corpus, n_people), n_people)
     return imported, people_s, sample
+
+
+def _import_chunks(upsert: Callable[[list[Any]], int], items: Iterator[Any], n: int,
+                   keep: Callable[[int, list[Any]], None] | None = None) -> float:
+    """Import ``n`` generated items in chunks; returns the seconds spent importing (generating is not timed)."""
+    took = 0.0
+    for start in range(0, n, CHUNK):
+        chunk = [next(items) for _ in range(min(CHUNK, n - start))]
+        began = time.perf_counter()
+        upsert(chunk)
+        took += time.perf_counter() - began
+        if keep:
+            keep(start, chunk)
+    return took
 
 
 def _sample_chunk(chunk: list, rng: random.Random) -> list:

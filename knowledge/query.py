@@ -54,9 +54,10 @@ class Vocabulary:
         with self._lock:
             rows = self.store.rows("SELECT term, doc FROM article_vocab")
             self.df = {r["term"]: r["doc"] for r in rows}
-            self.docs = self.store.count("article_index")
+            # the indexed articles are those not archived
             self.docs_by_lang = {r["lang"]: r["n"] for r in self.store.rows(
                 "SELECT lang, count(*) AS n FROM articles WHERE status != 'archived' GROUP BY lang")}
+            self.docs = sum(self.docs_by_lang.values())
             by_initial: dict[str, list[str]] = {}
             for term in self.df:
                 if len(term) >= MIN_TYPO_LEN - 1 and not term.isdigit():

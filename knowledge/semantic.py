@@ -259,9 +259,12 @@ class SemanticReranker:
         model = self.embedder.name
         ids = [h.article.id for h in hits]
         stored = stored_vectors(self.store, model, ids)
-        made_from = {h.article.id: digest(h.article, model) for h in hits}
-        stale = [(h.article.id, phrasings(h.article, "centroid"), made_from[h.article.id]) for h in hits
-                 if h.article.id not in stored or stored[h.article.id][2] != made_from[h.article.id]]
+        stale = []
+        for h in hits:
+            texts = phrasings(h.article, "centroid")
+            made_from = _digest(f"{model}/centroid", texts)
+            if h.article.id not in stored or stored[h.article.id][2] != made_from:
+                stale.append((h.article.id, texts, made_from))
         if stale and self.embed_limit:
             _embed_and_store(self.store, self.embedder, stale[: self.embed_limit], centroid=True)
             stored = stored_vectors(self.store, model, ids)
