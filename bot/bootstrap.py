@@ -19,7 +19,7 @@ SYNONYMS = Path(__file__).resolve().parents[1] / "knowledge" / "synonyms.csv"
 
 
 def open_store(settings: Settings) -> SqliteStore:
-    return SqliteStore(settings.db_path)
+    return SqliteStore(settings.db_path, audit_key=settings.audit_key.encode("utf-8"))
 
 
 def thresholds(settings: Settings, model: semantic.Embedder | None = None) -> Thresholds:

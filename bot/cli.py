@@ -159,9 +159,16 @@ def cmd_teams_package(args: argparse.Namespace, settings: config.Settings) -> in
 def cmd_config(args: argparse.Namespace, settings: config.Settings) -> int:
     for name, setting in config.SETTINGS.items():
         value = getattr(settings, name)
-        shown = "***" if value and any(s in setting.env for s in ("TOKEN", "SECRET", "PASSWORD")) else value
+        shown = "***" if value and any(s in setting.env for s in ("TOKEN", "SECRET", "PASSWORD", "KEY")) else value
         print(f"{setting.env}={shown}\n    {setting.help} (default: {setting.default or 'empty'})")
     return 0
+
+
+def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak audit verify``: whether the audit log's hash chain holds (exit 1 when it does not)."""
+    verdict = bootstrap.open_store(settings).verify_audit()
+    print(verdict)
+    return 0 if verdict.intact else 1
 
 
 def main(argv: list[str] | None = None) -> int:

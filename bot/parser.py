@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
-from bot import cli, config
+from bot import cli, config, logs
 from handlers.errors import UserError
 from knowledge.importers import ImportProblem
 
@@ -81,6 +80,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="vraagbaak-teams.zip")
     p.set_defaults(run=cli.cmd_teams_package)
 
+    p = sub.add_parser("audit", help="check the audit log: 'verify' walks its hash chain")
+    p.add_argument("action", choices=["verify"])
+    p.set_defaults(run=cli.cmd_audit)
+
     p = sub.add_parser("config", help="list the settings, their values and defaults")
     p.set_defaults(run=cli.cmd_config)
     return top
@@ -88,8 +91,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup(args.verbose)
     try:
         if args.command == "synonyms" and args.action in ("add", "remove") and not args.term:
             raise UserError("Noem de term: vraagbaak synonyms add TERM SYNONIEM...")

@@ -123,8 +123,12 @@ def review_card(items: list[tuple[ReviewItem, Article, str]], lang: str) -> Mess
                    Button(t("btn_merge", lang), Action.MERGE, rid),
                    Button(t("btn_reject", lang), Action.REJECT, rid, "danger"))
         lines += [Line("divider"), Line("title", article.title),
-                  Line("context", t("queue_item", lang, question=question)),
-                  Line("text", snippet(article.body, 300)), Line("actions", buttons=buttons)]
-    text = t("queue_title", lang, count=len(items)) + "\n" + "\n".join(f"- [{i.id}] {a.title}" for i, a, _ in items)
+                  Line("context", t("queue_item", lang, question=question))]
+        if item.flag == "personal":
+            lines.append(Line("warning", t("review_personal", lang)))
+        lines += [Line("text", snippet(article.body, 300)), Line("actions", buttons=buttons)]
+    text = t("queue_title", lang, count=len(items)) + "\n" + "\n".join(
+        f"- [{i.id}] {a.title}" + (f" ({t('review_personal', lang)})" if i.flag == "personal" else "")
+        for i, a, _ in items)
     return Message(text=text, lines=tuple(lines))
 

@@ -12,6 +12,7 @@ from handlers.errors import UserError
 from handlers.messages import t
 from handlers.replies import Line, Message
 from knowledge.model import Answer, Article, Escalation, Question, ReviewItem, Stats, User
+from knowledge.privacy import has_placeholder
 
 if TYPE_CHECKING:
     from handlers.ports import Search
@@ -30,16 +31,19 @@ class Curation:
         raise NotImplementedError
 
     def log_answer(self, esc: Escalation, first: Question, waiting: list[Question], answer: Answer) -> Article:
-        """Write the expert's answer back as a provisional article with the askers' phrasings, for review."""
+        """Write the expert's answer back as a provisional article with the askers' phrasings, for review.
+        An answer to a question that carried personal data (or that carries some itself) is about one person's
+        case: it is held out of search, flagged, until an owner has seen whether it is general."""
         phrasings = tuple(dict.fromkeys(q.text for q in waiting if q.text))
+        personal = any(q.personal for q in [first, *waiting]) or has_placeholder(answer.text)
         article = Article(
             id=f"vb-{esc.id}", title=first.text[:160], body=answer.text, questions=phrasings,
-            status="provisional", lang=first.lang, owner="",
+            status="held" if personal else "provisional", lang=first.lang, owner="",
             source=f"{answer.author.name or answer.author.id} ({esc.channel})",
         )
         self.store.upsert_articles([article])
-        self.store.add_review(article.id, esc.id)
-        self.store.audit(answer.author.id, "log_article", article.id, escalation=esc.id)
+        self.store.add_review(article.id, esc.id, flag="personal" if personal else "")
+        self.store.audit(answer.author.id, "log_article", article.id, escalation=esc.id, held=personal)
         return article
 
     def is_owner(self, user: User) -> bool:

@@ -7,6 +7,7 @@ every step is written to the audit log, and personal data is masked before anyth
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +22,7 @@ from handlers.replies import Line, Message, message_from_dict
 from knowledge import text
 from knowledge.directory import asks_for_people
 from knowledge.model import Escalation, Place, Question, SearchResult, User
-from knowledge.privacy import mask_text
+from knowledge.privacy import mask, mask_text
 from knowledge.records import OUTBOX_ATTEMPTS
 from knowledge.routing import route
 from knowledge.store import SqliteStore
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION = 4000  # characters kept of a question; longer text is cut, never refused
 SAME_QUESTION = 90   # token-sort similarity (0-100) at which a new question joins an open escalation
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 class Desk(Curation):
@@ -117,13 +119,15 @@ class Desk(Curation):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
         question = question[:MAX_QUESTION]
         result = self.searcher.search(question)
-        masked = mask_text(question)
+        found = mask(question)
+        masked, personal = found.text, bool(found.found)
         if asks_for_people(question) and result.people:
-            q = self._record(asker, place, masked, lang, "answer", result, status="answered")
+            q = self._record(asker, place, masked, lang, "answer", result, status="answered", personal=personal)
             self.store.audit(asker.id, "ask", str(q.id), decision="people", text=masked)
             return cards.people_card(q, result.people)
-        joined = self._open_escalation_like(masked) if result.decision != "answer" else None
-        q = self._record(asker, place, masked, lang, result.decision, result)
+        # A question with personal data is about one person's case: it joins no other, and none joins it.
+        joined = self._open_escalation_like(masked) if result.decision != "answer" and not personal else None
+        q = self._record(asker, place, masked, lang, result.decision, result, personal=personal)
         self.store.audit(asker.id, "ask", str(q.id), decision=result.decision, text=masked,
                          shown=[h.article.id for h in result.hits[:3]])
         if joined is not None:
@@ -135,18 +139,23 @@ class Desk(Curation):
         return cards.answer_card(q, result)
 
     def _record(self, asker: User, place: Place, masked: str, lang: str, decision: str, result: SearchResult,
-                status: str | None = None) -> Question:
+                status: str | None = None, personal: bool = False) -> Question:
         shown = [h.article.id for h in result.hits[:3]] if decision != "escalate" else []
         q = self.store.add_question(asker, self.platform, place, masked, lang, decision,
-                                    result.best.article.id if decision == "answer" and result.best else None, shown)
+                                    result.best.article.id if decision == "answer" and result.best else None, shown,
+                                    personal=personal)
         if status and status != q.status:
             self.store.set_question_status(q.id, status)
         return q
 
     def _open_escalation_like(self, masked: str) -> Escalation | None:
+        """An open escalation that asks the same thing: similar words and exactly the same numbers (500 and
+        5000 visitors are different questions, however alike the sentences)."""
         folded = text.fold(masked)
+        numbers = sorted(NUMBER.findall(folded))
         for esc, asked in self.store.open_escalations():
-            if fuzz.token_sort_ratio(folded, text.fold(asked)) >= SAME_QUESTION:
+            other = text.fold(asked)
+            if fuzz.token_sort_ratio(folded, other) >= SAME_QUESTION and sorted(NUMBER.findall(other)) == numbers:
                 return esc
         return None
 
@@ -249,4 +258,5 @@ class Desk(Curation):
             self._update(esc.place, post)
         self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
                          relayed=[q.id for q in waiting])
-        return Message(text=t("marked", first.lang, count=len(waiting)))
+        key = "marked_held" if article.status == "held" else "marked"
+        return Message(text=t(key, first.lang, count=len(waiting)))

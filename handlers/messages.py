@@ -79,6 +79,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega('s). Opgeslagen als voorlopig artikel.",
         "en": "Marked as the answer and sent to {count} colleague(s). Saved as a provisional article.",
     },
+    "marked_held": {
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega('s). De vraag bevatte persoonsgegevens:"
+              " het antwoord wacht op een kennisbeheerder voordat de bot het aan anderen geeft.",
+        "en": "Marked as the answer and sent to {count} colleague(s). The question contained personal data:"
+              " the answer waits for a knowledge owner before the bot gives it to anyone else.",
+    },
+    "review_personal": {
+        "nl": "Bevatte persoonsgegevens; is het antwoord algemeen? Zo niet: bewerk het of wijs het af.",
+        "en": "Contained personal data; is the answer general? If not, edit or reject it.",
+    },
     "already_answered": {
         "nl": "Deze vraag is al beantwoord.",
         "en": "This question has already been answered.",

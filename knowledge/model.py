@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 Decision = Literal["answer", "suggest", "escalate"]
-ArticleStatus = Literal["provisional", "validated", "archived"]
+ArticleStatus = Literal["provisional", "validated", "archived", "held"]
+# "held": an expert's answer to a question that carried personal data, kept out of search until an owner has
+# seen whether it is general; "archived" is out of search for good.
+UNSEARCHABLE: tuple[str, ...] = ("archived", "held")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Question:
     created_at: str
     lang: str = "nl"
     status: str = "open"  # open | answered | escalated | resolved
+    personal: bool = False  # it carried personal data (masked): one person's case, never joined to another
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ class ReviewItem:
     decided_by: str = ""
     decided_at: str = ""
     note: str = ""
+    flag: str = ""  # why an owner must look closer: "personal" (the question carried personal data)
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,8 @@ def mask(text: str) -> Masked:
 
 def mask_text(text: str) -> str:
     return mask(text).text
+
+
+def has_placeholder(text: str) -> bool:
+    """Whether ``text`` went through masking with a hit (it holds one of the placeholders)."""
+    return any(p in text for p in PLACEHOLDERS.values())

@@ -54,9 +54,9 @@ class Vocabulary:
         with self._lock:
             rows = self.store.rows("SELECT term, doc FROM article_vocab")
             self.df = {r["term"]: r["doc"] for r in rows}
-            # the indexed articles are those not archived
+            # the indexed articles are those in search (not archived, not held)
             self.docs_by_lang = {r["lang"]: r["n"] for r in self.store.rows(
-                "SELECT lang, count(*) AS n FROM articles WHERE status != 'archived' GROUP BY lang")}
+                "SELECT lang, count(*) AS n FROM articles WHERE status NOT IN ('archived', 'held') GROUP BY lang")}
             self.docs = sum(self.docs_by_lang.values())
             by_initial: dict[str, list[str]] = {}
             for term in self.df:

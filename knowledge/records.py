@@ -14,12 +14,16 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
+from knowledge import audit as audit_chain
 from knowledge.model import Answer, Escalation, Place, ReviewItem, User
 
 OUTBOX_ATTEMPTS = 120  # every 30 s: an hour of retries, then the message waits for a person to look
 
 
 class _Base(Protocol):
+    audit_key: bytes
+
+    def iter_rows(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]: ...
     def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
 
@@ -50,6 +54,7 @@ def _review(r: dict[str, Any]) -> ReviewItem:
     return ReviewItem(
         id=r["id"], article_id=r["article_id"], escalation_id=r["escalation_id"], status=r["status"],
         created_at=r["created_at"], decided_by=r["decided_by"], decided_at=r["decided_at"], note=r["note"],
+        flag=r["flag"],
     )
 
 
@@ -84,9 +89,11 @@ class LoopRecords:
         return _escalation(found[0]) if found else None
 
     def open_escalations(self: _Base) -> list[tuple[Escalation, str]]:
-        """Escalations still waiting for an answer, each with its (masked) question text."""
+        """Escalations still waiting for an answer that another question may join, each with its (masked)
+        question text: one about a person's own case (it carried personal data) is joined by nobody."""
         rows = self.rows("SELECT e.*, q.text AS question_text FROM escalations e JOIN questions q"
-                         " ON q.id = e.question_id WHERE e.status IN ('pending', 'open') ORDER BY e.id")
+                         " ON q.id = e.question_id WHERE e.status IN ('pending', 'open') AND q.personal = 0"
+                         " ORDER BY e.id")
         return [(_escalation(r), r["question_text"]) for r in rows]
 
     def stranded_escalations(self: _Base, before: str) -> list[Escalation]:
@@ -145,10 +152,10 @@ class LoopRecords:
         return _answer(found[0]) if found else None
 
     # --- reviews --------------------------------------------------------------------------
-    def add_review(self: _Base, article_id: str, escalation_id: int | None) -> ReviewItem:
+    def add_review(self: _Base, article_id: str, escalation_id: int | None, flag: str = "") -> ReviewItem:
         with self.transaction() as db:
-            cur = db.execute("INSERT INTO reviews (article_id, escalation_id, created_at) VALUES (?,?,?)",
-                             [article_id, escalation_id, now()])
+            cur = db.execute("INSERT INTO reviews (article_id, escalation_id, created_at, flag) VALUES (?,?,?,?)",
+                             [article_id, escalation_id, now(), flag])
             rid = int(cur.lastrowid or 0)
         return _review(self.rows("SELECT * FROM reviews WHERE id = ?", [rid])[0])
 
@@ -166,12 +173,33 @@ class LoopRecords:
 
     # --- audit, delivery keys, outbox ----------------------------------------------------
     def audit(self: _Base, actor: str, action: str, subject: str = "", **detail: Any) -> None:
+        """Append one entry to the hash chain (see knowledge.audit), in the same transaction as the head."""
         with self.transaction() as db:
-            db.execute("INSERT INTO audit (at, actor, action, subject, detail) VALUES (?,?,?,?,?)",
-                       [now(), actor, action, subject, json.dumps(detail, ensure_ascii=False)])
+            last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            head = db.execute("SELECT entries FROM audit_head WHERE id = 1").fetchone()
+            if last is None:
+                prev, next_id = audit_chain.GENESIS, 1
+            elif last[1]:
+                prev, next_id = last[1], last[0] + 1
+            else:  # the first entry since the chain began: fold the older entries into it, once
+                legacy = db.execute(f"SELECT {', '.join(audit_chain.FIELDS)} FROM audit ORDER BY id")
+                prev, next_id = audit_chain.running_hash(legacy, self.audit_key), last[0] + 1
+            entry = [next_id, now(), actor, action, subject, json.dumps(detail, ensure_ascii=False)]
+            digest = audit_chain.entry_hash(prev, entry, self.audit_key)
+            db.execute("INSERT INTO audit (id, at, actor, action, subject, detail, prev, hash)"
+                       " VALUES (?,?,?,?,?,?,?,?)", [*entry, prev, digest])
+            entries = head[0] + 1 if head else next_id
+            db.execute("INSERT INTO audit_head (id, entries, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE"
+                       " SET entries = excluded.entries, hash = excluded.hash", [entries, digest])
 
     def audit_log(self: _Base, limit: int = 1000) -> list[dict[str, Any]]:
         return self.rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])[::-1]
+
+    def verify_audit(self: _Base) -> audit_chain.Verdict:
+        """Whether the audit chain holds, from its first entry to the recorded head."""
+        heads = self.rows("SELECT entries, hash FROM audit_head WHERE id = 1")
+        return audit_chain.verify(self.iter_rows("SELECT * FROM audit ORDER BY id"), heads[0] if heads else None,
+                                  self.audit_key)
 
     def first_delivery(self: _Base, key: str) -> bool:
         with self.transaction() as db:

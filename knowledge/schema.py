@@ -113,7 +113,32 @@ _V5 = """
         INSERT INTO meta (key, value) VALUES ('people_generation', 0);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Privacy by design: a question that carried personal data is marked (it is about one person's case: never
+# joined to another, and its answer is held for an owner); a review item says why it needs a look; the audit
+# log becomes a hash chain (each entry carries its predecessor's hash, the head is kept apart, and an insert
+# must append with the next id, so INSERT OR REPLACE over an old entry is refused); the console's messages
+# table joins the migrations.
+_V6 = """
+        ALTER TABLE questions ADD COLUMN personal INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE reviews ADD COLUMN flag TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN prev TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+        CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1), entries INTEGER NOT NULL, hash TEXT NOT NULL
+        );
+        CREATE TRIGGER audit_append_only BEFORE INSERT ON audit
+            WHEN NEW.id IS NULL OR NEW.id != (SELECT coalesce(max(id), 0) + 1 FROM audit) OR NEW.hash = ''
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+        CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+        CREATE TABLE IF NOT EXISTS console_messages (
+            id INTEGER PRIMARY KEY, channel TEXT NOT NULL, thread TEXT, author TEXT NOT NULL,
+            text TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL,
+            read INTEGER DEFAULT 0
+        );
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

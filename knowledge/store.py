@@ -12,9 +12,14 @@ from typing import Any
 import sqlite_utils
 
 from knowledge import analysis, text
-from knowledge.model import Article, Person, Place, Question, User
+from knowledge.model import UNSEARCHABLE, Article, Person, Place, Question, User
 from knowledge.records import LoopRecords, now
 from knowledge.schema import migrate
+
+
+@contextmanager
+def _nolock() -> Iterator[None]:
+    yield
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -37,8 +42,9 @@ def _person(row: dict[str, Any]) -> Person:
 class SqliteStore(LoopRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode)."""
 
-    def __init__(self, path: str = "vraagbaak.db") -> None:
+    def __init__(self, path: str = "vraagbaak.db", audit_key: bytes = b"") -> None:
         self.path = path
+        self.audit_key = audit_key
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         if path != ":memory:":
@@ -85,6 +91,21 @@ class SqliteStore(LoopRecords):
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
+    def iter_rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = (), batch: int = 1000,
+                  ) -> Iterator[dict[str, Any]]:
+        """Like ``rows``, a batch at a time, on a connection of its own (for long reads such as a check of
+        the whole audit log), so other threads are not held up."""
+        conn = sqlite3.connect(self.path, check_same_thread=False) if self.path != ":memory:" else None
+        try:
+            with (self.lock if conn is None else _nolock()):
+                cursor = (conn or self.db.conn).execute(sql, params)
+                names = [d[0] for d in cursor.description]
+                while chunk := cursor.fetchmany(batch):
+                    yield from (dict(zip(names, r, strict=True)) for r in chunk)
+        finally:
+            if conn is not None:
+                conn.close()
+
     def close(self) -> None:
         self.db.conn.close()
 
@@ -109,7 +130,7 @@ class SqliteStore(LoopRecords):
                      analysis.dump(phrasings)],
                 ).fetchone()
                 db.execute("DELETE FROM article_index WHERE rowid = ?", [row[0]])
-                if a.status != "archived":
+                if a.status not in UNSEARCHABLE:
                     db.execute(
                         "INSERT INTO article_index (rowid, article_id, title, questions, keywords, body)"
                         " VALUES (?,?,?,?,?,?)",
@@ -263,14 +284,15 @@ class SqliteStore(LoopRecords):
 
     # --- questions ------------------------------------------------------------------------
     def add_question(self, asker: User, platform: str, place: Place, masked: str, lang: str,
-                     decision: str, article_id: str | None, shown: list[str]) -> Question:
+                     decision: str, article_id: str | None, shown: list[str], personal: bool = False) -> Question:
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO questions (asker_id, asker_name, platform, channel, thread, message, extra, text,"
-                " lang, decision, article_id, shown, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " lang, decision, article_id, shown, status, created_at, personal)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [asker.id, asker.name, platform, place.channel, place.thread, place.message, place.extra,
                  masked, lang, decision, article_id, json.dumps(shown),
-                 "answered" if decision == "answer" else "open", now()],
+                 "answered" if decision == "answer" else "open", now(), int(personal)],
             )
             qid = cur.lastrowid
         found = self.question(int(qid or 0))
@@ -286,7 +308,7 @@ class SqliteStore(LoopRecords):
             id=r["id"], asker=User(r["asker_id"], r["asker_name"]), platform=r["platform"],
             place=Place(r["channel"], r["thread"], r["message"], r["extra"]), text=r["text"],
             decision=r["decision"], article_id=r["article_id"], created_at=r["created_at"], lang=r["lang"],
-            status=r["status"],
+            status=r["status"], personal=bool(r["personal"]),
         )
 
     def shown(self, question_id: int) -> list[str]:

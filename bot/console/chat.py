@@ -11,11 +11,8 @@ from typing import Any
 from bot.console.render import render
 from handlers.replies import Message, message_from_dict
 from knowledge.model import Place
+from knowledge.privacy import mask_text
 from knowledge.store import SqliteStore, now
-
-TABLE = """CREATE TABLE IF NOT EXISTS console_messages (
-    id INTEGER PRIMARY KEY, channel TEXT NOT NULL, thread TEXT, author TEXT NOT NULL,
-    text TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, read INTEGER DEFAULT 0)"""
 
 
 def dm(user: str) -> str:
@@ -29,8 +26,6 @@ class ConsoleChat:
         self.store = store
         self.out = out
         self.viewer = ""  # the console user: their DMs print at once, others wait as unread
-        with store.lock:
-            store.db.execute(TABLE)
 
     def _insert(self, channel: str, thread: str | None, author: str, text: str, payload: dict[str, Any]) -> str:
         with self.store.transaction() as db:
@@ -62,8 +57,8 @@ class ConsoleChat:
 
     # --- what a person does in the console ------------------------------------------------
     def say(self, channel: str, thread: str | None, author: str, text: str) -> Place:
-        """A person's own message (an expert's reply in a thread)."""
-        return Place(channel, thread, self._insert(channel, thread, author, text, {}))
+        """A person's own message (an expert's reply in a thread), stored masked like everything else."""
+        return Place(channel, thread, self._insert(channel, thread, author, mask_text(text), {}))
 
     def message(self, message_id: str) -> dict[str, Any] | None:
         found = self.store.rows("SELECT * FROM console_messages WHERE id = ?", [message_id])

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
+from bot import logs
 from tests.slack.conftest import SECRET, Running, payload
 from tests.slack.driver import dm, eventually, signed_headers
+from tests.test_privacy_at_rest import ANNA, leaks
 
 QUESTION = "hoe vraag ik een paspoort aan?"
 
@@ -86,3 +90,28 @@ def test_url_verification_and_wrong_path(running: Running) -> None:
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"), timeout=5)
     assert error.value.code == 404
+
+
+def test_a_slack_request_with_a_bad_signature_is_refused_and_its_body_is_not_logged(running: Running) -> None:
+    buffer = io.StringIO()
+    handler = logging.StreamHandler(buffer)
+    handler.addFilter(logs.PrivateRecords())
+    root = logging.getLogger()
+    # what -v does: Bolt's loggers copy the root's level when the app is built, so set theirs too
+    loggers = [root, *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict) if n.startswith("slack"))]
+    levels = [lg.level for lg in loggers]
+    root.addHandler(handler)
+    for lg in loggers:
+        lg.setLevel(logging.INFO)
+    try:
+        body = json.dumps(dm(ANNA))
+        response = running.slack.post(body, "application/json", signed_headers("not-the-secret", body))
+        time.sleep(0.05)
+    finally:
+        root.removeHandler(handler)
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+    assert response.status == 401
+    text = buffer.getvalue()
+    assert "Invalid request signature" in text  # Bolt did log the refusal: the test sees real log lines
+    assert leaks(text) == [] and "toeslag" not in text

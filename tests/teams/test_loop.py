@@ -29,7 +29,7 @@ from tests.teams.harness import (
 )
 
 BEES = "Wie regelt de bijenkasten op het dak van het stadhuis?"
-BEES_ANSWER = "De bijenkasten op het stadhuisdak zijn van imkersvereniging De Honingraat; bel Bram op 020-5550199."
+BEES_ANSWER = "De bijenkasten op het stadhuisdak zijn van imkersvereniging De Honingraat; de voorzitter is Bram."
 PLUMBUS = "Quantumverstrengeling plumbus xylofoon?"
 AGENTS_CHANNEL = "19:agents-general@thread.tacv2"
 
