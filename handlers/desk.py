@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -22,7 +24,7 @@ from handlers.replies import Line, Message, message_from_dict
 from knowledge import text
 from knowledge.directory import asks_for_people
 from knowledge.model import Escalation, Place, Question, SearchResult, User
-from knowledge.privacy import mask, mask_text
+from knowledge.privacy import has_placeholder, mask, mask_text
 from knowledge.records import OUTBOX_ATTEMPTS
 from knowledge.routing import route
 from knowledge.store import SqliteStore
@@ -30,6 +32,7 @@ from knowledge.store import SqliteStore
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 4000  # characters kept of a question; longer text is cut, never refused
+OUTBOX_LEASE = 60.0  # seconds an outbox item is held by the process sending it
 SAME_QUESTION = 90   # token-sort similarity (0-100) at which a new question joins an open escalation
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -46,59 +49,79 @@ class Desk(Curation):
         self.owners = owners
         self.default_lang = default_lang
         self.channels = channels or {}  # routing name -> the platform's channel id, where they differ
+        self.kick: Callable[[], None] | None = None  # wakes the serving process's outbox sender, when it has one
+        self.nowhere = Place("")  # the place of a message that needs none (a home view)
 
     # --- delivery -------------------------------------------------------------------------
-    def first_delivery(self, key: str) -> bool:
-        return self.store.first_delivery(f"{self.platform}:{key}")
-
-    def deliver(self, place: Place, message: Message, escalation_id: int | None = None) -> Place | None:
-        """Send ``message``; when the platform will not take it, keep it in the outbox (None is returned)
-        and ``flush_outbox`` sends it later."""
-        try:
-            return self.chat.send(place, message)
-        except DeliveryFailed as error:
-            log.warning("send to %s failed, queued: %s", place.channel, error)
-            self.store.queue("send", place, asdict(message), str(error), escalation_id)
+    def deliver(self, place: Place, message: Message, escalation_id: int | None = None, *, key: str | None = None,
+                kind: str = "send", recipient: str = "", now: bool = True) -> Place | None:
+        """Every message goes through the outbox: written first (once per ``key``), then sent. Inside a
+        transaction it is sent when the transaction commits (so a state change and the messages it causes are
+        stored together); ``now=False`` leaves the sending to the serving process's outbox thread (``kick``)
+        where there is one. Returns where it was posted, or None when it waits; the platform refusing it
+        leaves it in the outbox, and ``flush_outbox`` tries again later."""
+        item = self.store.queue(kind, place, asdict(message), escalation_id=escalation_id, key=key,
+                                recipient=recipient)
+        if not now and self.kick is not None:
+            self.store.after_commit(self.kick)
             return None
+        if self.store.in_transaction:
+            self.store.after_commit(lambda: self._send(item))
+            return None
+        return self._send(item)
 
-    def _update(self, place: Place, message: Message) -> None:
+    def _send(self, item_id: int | None = None, claimed: dict[str, Any] | None = None) -> Place | None:
+        """Claim one outbox item (so no other process sends it meanwhile) and send it."""
+        item = claimed or self.store.claim_outbox(OUTBOX_LEASE, item_id)
+        if item is None:
+            return None  # sent already, or another process is sending it
+        place = Place(item["channel"], item["thread"], item["message"], item["extra"])
+        message = message_from_dict(item["payload"])
+        posted: Place | None = place
         try:
-            self.chat.update(place, message)
+            if item["kind"] == "update":
+                self.chat.update(place, message)
+            elif item["kind"] == "tell":
+                self.chat.tell(item["recipient"], place, message)
+            elif item["kind"] == "home":
+                self.chat.show_home(item["recipient"], message)
+            else:
+                posted = self.chat.send(place, message)
+                if item["escalation_id"]:
+                    self.store.set_escalation_post(item["escalation_id"], posted)
         except DeliveryFailed as error:
-            log.warning("update of %s failed, queued: %s", place.message, error)
-            self.store.queue("update", place, asdict(message), str(error))
+            log.warning("%s to %s failed, kept in the outbox: %s", item["kind"], place.channel, error)
+            self.store.outbox_result(item["id"], str(error) or "failed")
+            if item["attempts"] + 1 >= OUTBOX_ATTEMPTS:
+                log.error("giving up on outbox item %s to %s after %s attempts: %s", item["id"], place.channel,
+                          item["attempts"] + 1, error)
+                self.store.audit("vraagbaak", "delivery_failed", str(item["id"]), channel=place.channel,
+                                 error=str(error))
+            return None
+        self.store.outbox_result(item["id"])
+        return posted
 
-    def flush_outbox(self) -> int:
-        """Retry what the platform would not take earlier; returns how many went out. Adapters call it on a
-        timer, so it also forgets delivery keys older than a week."""
-        now = datetime.now(UTC).replace(microsecond=0)
-        self.store.forget_deliveries((now - timedelta(days=7)).isoformat())
-        self._post_stranded((now - timedelta(minutes=2)).isoformat())
+    def send_due(self) -> int:
+        """Send what waits in the outbox now (what another process holds is left to it)."""
         sent = 0
         for item in self.store.pending_outbox():
-            place = Place(item["channel"], item["thread"], item["message"], item["extra"])
-            message = message_from_dict(item["payload"])
-            try:
-                if item["kind"] == "update":
-                    self.chat.update(place, message)
-                else:
-                    posted = self.chat.send(place, message)
-                    if item["escalation_id"]:
-                        self.store.set_escalation_post(item["escalation_id"], posted)
-            except DeliveryFailed as error:
-                self.store.outbox_result(item["id"], str(error) or "failed")
-                if item["attempts"] + 1 >= OUTBOX_ATTEMPTS:
-                    log.error("giving up on outbox item %s to %s after %s attempts: %s", item["id"], place.channel,
-                              item["attempts"] + 1, error)
-                    self.store.audit("vraagbaak", "delivery_failed", str(item["id"]), channel=place.channel,
-                                     error=str(error))
-                continue
-            self.store.outbox_result(item["id"])
-            sent += 1
+            if self._send(item["id"]) is not None:
+                sent += 1
         return sent
 
+    def flush_outbox(self) -> int:
+        """Retry what the platform would not take earlier; returns how many went out. Serving processes call it
+        on a timer, so it also forgets delivery keys older than a week."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        week_ago = (now - timedelta(days=7)).isoformat()
+        self.store.forget_deliveries(week_ago)
+        self.store.forget_events(week_ago)
+        self._post_stranded((now - timedelta(minutes=2)).isoformat())
+        return self.send_due()
+
     def _post_stranded(self, before: str) -> None:
-        """Post escalations a stop interrupted (written, never posted, not queued): nothing acknowledged is lost."""
+        """Escalations written by an older version that stopped before posting them (written, never posted, not
+        in the outbox): posted now, so nothing acknowledged is lost."""
         for esc in self.store.stranded_escalations(before):
             q = self.store.question(esc.question_id)
             if q is None:
@@ -107,12 +130,19 @@ class Desk(Curation):
             posted = self._post(q, esc)
             self.store.audit("vraagbaak", "escalation_recovered", str(esc.id), posted=posted is not None)
 
+    def unknown(self, user: User) -> str:
+        return t("unknown_action", self.lang_of(user))
+
     # --- ask ------------------------------------------------------------------------------
     def lang_of(self, user: User, question: str = "") -> str:
         """The language of the question when it tells, else the person's setting, else the bot's."""
         return text.detect_lang(question, user.lang or self.default_lang)
 
-    def ask(self, asker: User, question: str, place: Place) -> Message:
+    def ask(self, asker: User, question: str, place: Place, key: str | None = None) -> Message:
+        """Answer, suggest, join an open escalation or escalate. ``key``: the platform's delivery key of the
+        event that asked; asked again with the same key (the event handled again after a stop), the reply comes
+        from what was stored and nothing is recorded twice."""
+        key = f"{self.platform}:{key}" if key else None
         question = (question or "").strip()
         lang = self.lang_of(asker, question)
         if not text.words(question):
@@ -120,30 +150,53 @@ class Desk(Curation):
         question = question[:MAX_QUESTION]
         result = self.searcher.search(question)
         found = mask(question)
-        masked, personal = found.text, bool(found.found)
+        masked, personal = found.text, bool(found.found) or has_placeholder(question)  # masked on the way in
+        if key and (seen := self.store.question_for_event(key)) is not None:
+            return self._again(seen, result)
         if asks_for_people(question) and result.people:
-            q = self._record(asker, place, masked, lang, "answer", result, status="answered", personal=personal)
-            self.store.audit(asker.id, "ask", str(q.id), decision="people", text=masked)
+            with self.store.transaction():
+                q = self._record(asker, place, masked, lang, "answer", result, status="answered", personal=personal,
+                                 key=key)
+                self.store.audit(asker.id, "ask", str(q.id), decision="people", text=masked)
             return cards.people_card(q, result.people)
-        # A question with personal data is about one person's case: it joins no other, and none joins it.
-        joined = self._open_escalation_like(masked) if result.decision != "answer" and not personal else None
-        q = self._record(asker, place, masked, lang, result.decision, result, personal=personal)
-        self.store.audit(asker.id, "ask", str(q.id), decision=result.decision, text=masked,
-                         shown=[h.article.id for h in result.hits[:3]])
+        # One step for every process (the write lock is taken first): is an open escalation asking the same,
+        # record the question, join it or escalate. A question with personal data is about one person's case:
+        # it joins no other, and none joins it.
+        joined = esc = None
+        with self.store.transaction():
+            joined = self._open_escalation_like(masked) if result.decision != "answer" and not personal else None
+            q = self._record(asker, place, masked, lang, result.decision, result, personal=personal, key=key)
+            self.store.audit(asker.id, "ask", str(q.id), decision=result.decision, text=masked,
+                             shown=[h.article.id for h in result.hits[:3]])
+            if joined is not None:
+                self.store.add_waiter(joined.id, q.id)
+                self.store.audit(asker.id, "join_escalation", str(joined.id), question=q.id)
+            elif result.decision == "escalate":
+                esc = self._escalate(q, asker, result)
         if joined is not None:
-            self.store.add_waiter(joined.id, q.id)
-            self.store.audit(asker.id, "join_escalation", str(joined.id), question=q.id)
             return self._told_where(q, joined, "joined_escalation")
-        if result.decision == "escalate":
-            return self._escalate(q, asker, result)
+        if esc is not None:
+            return self._escalated(q, esc)
+        return cards.answer_card(q, result)
+
+    def _again(self, q: Question, result: SearchResult) -> Message:
+        """The reply to a question already recorded for this event (the event is handled again after a stop):
+        from what was stored, changing nothing."""
+        esc = self.store.escalation_for_question(q.id)
+        if esc is not None:
+            if esc.place is None:
+                self.send_due()
+            return self._escalated(q, esc)
+        if q.decision == "answer" and q.article_id is None and result.people:
+            return cards.people_card(q, result.people)
         return cards.answer_card(q, result)
 
     def _record(self, asker: User, place: Place, masked: str, lang: str, decision: str, result: SearchResult,
-                status: str | None = None, personal: bool = False) -> Question:
+                status: str | None = None, personal: bool = False, key: str | None = None) -> Question:
         shown = [h.article.id for h in result.hits[:3]] if decision != "escalate" else []
         q = self.store.add_question(asker, self.platform, place, masked, lang, decision,
                                     result.best.article.id if decision == "answer" and result.best else None, shown,
-                                    personal=personal)
+                                    personal=personal, event_key=key)
         if status and status != q.status:
             self.store.set_question_status(q.id, status)
         return q
@@ -170,31 +223,39 @@ class Desk(Curation):
     # --- escalate -------------------------------------------------------------------------
     def escalate(self, question_id: int, by: User) -> Message:
         q = self._question(question_id, by)
-        existing = self.store.escalation_for_question(q.id)
+        result = self.searcher.search(q.text)
+        with self.store.transaction():  # checked and written in one step: two clicks escalate once
+            existing = self.store.escalation_for_question(q.id)
+            esc = self._escalate(q, by, result) if existing is None else None
         if existing is not None:
             return self._told_where(q, existing, "already_escalated")
-        return self._escalate(q, by, self.searcher.search(q.text))
+        assert esc is not None
+        return self._escalated(q, esc)
 
-    def _escalate(self, q: Question, by: User, result: SearchResult) -> Message:
+    def _escalate(self, q: Question, by: User, result: SearchResult) -> Escalation:
+        """Write the escalation and queue its root post (sent when the caller's transaction commits)."""
         channel = route(self.store.routes(), q.text, result.hits[:1] if result.decision != "escalate" else (),
                         default=self.default_channel)
         tried = self.store.shown(q.id)
         experts = [p.person.id for p in result.people]
         esc = self.store.add_escalation(q.id, channel, experts, tried)
-        posted = self._post(q, esc)
+        self._post(q, esc)
         self.store.audit(by.id, "escalate", str(esc.id), question=q.id, channel=channel, experts=experts,
-                         tried=tried, posted=posted is not None)
-        if posted is None:
-            return Message(text=t("escalation_queued", q.lang, channel=channel))
-        return self._told_where(q, self.store.escalation(esc.id) or esc, "escalated")
+                         tried=tried)
+        return esc
+
+    def _escalated(self, q: Question, esc: Escalation) -> Message:
+        """What the asker reads once the escalation is written: where it went, with a link when it is posted."""
+        posted = self.store.escalation(esc.id) or esc
+        if posted.place is None:
+            return Message(text=t("escalation_queued", q.lang, channel=esc.channel))
+        return self._told_where(q, posted, "escalated")
 
     def _post(self, q: Question, esc: Escalation) -> Place | None:
-        """The escalation's root post in its expert channel (None: it waits in the outbox)."""
+        """The escalation's root post in its expert channel, through the outbox (None: it waits there)."""
         post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried), self.store.people(esc.experts))
-        posted = self.deliver(Place(self.channels.get(esc.channel, esc.channel)), post, escalation_id=esc.id)
-        if posted is not None:
-            self.store.set_escalation_post(esc.id, posted)
-        return posted
+        return self.deliver(Place(self.channels.get(esc.channel, esc.channel)), post, escalation_id=esc.id,
+                            key=f"escalation:{esc.id}")
 
     def _told_where(self, q: Question, esc: Escalation, key: str) -> Message:
         said = t(key, q.lang, channel=esc.channel)
@@ -219,11 +280,12 @@ class Desk(Curation):
         esc = self.store.escalation_at(place.channel, place.thread)
         if esc is None:
             return False
-        if self.store.answer_at(place.channel, place.message):
-            return True  # the same message seen twice (a message event and a mention event)
         masked = mask_text(reply.strip()[:MAX_QUESTION * 2])
-        answer = self.store.add_answer(esc.id, author, masked, place)
-        self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)
+        with self.store.transaction():
+            if self.store.answer_at(place.channel, place.message):
+                return True  # the same message seen twice (a message event and a mention event)
+            answer = self.store.add_answer(esc.id, author, masked, place)
+            self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)
         return True
 
     def mark_answer(self, place: Place, by: User) -> Message:
@@ -239,24 +301,27 @@ class Desk(Curation):
         return self._resolve(answer.escalation_id, answer.id, by)
 
     def _resolve(self, escalation_id: int, answer_id: int, by: User) -> Message:
-        esc = self.store.escalation(escalation_id)
-        answer = self.store.answer(answer_id)
-        assert esc is not None and answer is not None
-        first = self.store.question(esc.question_id)
-        assert first is not None
-        if esc.status == "answered":
-            return Message(text=t("already_answered", first.lang))
-        self.store.resolve_escalation(esc.id, answer.id)
-        waiting = [q for q in (self.store.question(i) for i in self.store.waiting_questions(esc.id)) if q]
-        article = self.log_answer(esc, first, waiting, answer)
-        for q in waiting:
-            self.deliver(q.place, cards.relay(q, answer))
-        if esc.place:
-            resolved = self.store.escalation(esc.id) or esc
-            post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),
-                                         self.store.people(esc.experts), answered=(answer, resolved.answered_at))
-            self._update(esc.place, post)
-        self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
-                         relayed=[q.id for q in waiting])
+        """One step for every process: the escalation is answered, the answer logged, and every relay and
+        the post's update queued, all committed together; they are sent after the commit (a stop in between
+        leaves them in the outbox, not lost). A second mark, from anywhere, changes nothing."""
+        with self.store.transaction():
+            esc = self.store.escalation(escalation_id)
+            answer = self.store.answer(answer_id)
+            assert esc is not None and answer is not None
+            first = self.store.question(esc.question_id)
+            assert first is not None
+            if not self.store.resolve_escalation(esc.id, answer.id):
+                return Message(text=t("already_answered", first.lang))
+            waiting = [q for q in (self.store.question(i) for i in self.store.waiting_questions(esc.id)) if q]
+            article = self.log_answer(esc, first, waiting, answer)
+            for q in waiting:
+                self.deliver(q.place, cards.relay(q, answer), key=f"relay:{esc.id}:{q.id}", now=False)
+            if esc.place:
+                resolved = self.store.escalation(esc.id) or esc
+                post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),
+                                             self.store.people(esc.experts), answered=(answer, resolved.answered_at))
+                self.deliver(esc.place, post, kind="update", key=f"answered:{esc.id}", now=False)
+            self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
+                             relayed=[q.id for q in waiting])
         key = "marked_held" if article.status == "held" else "marked"
         return Message(text=t(key, first.lang, count=len(waiting)))

@@ -89,6 +89,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Bevatte persoonsgegevens; is het antwoord algemeen? Zo niet: bewerk het of wijs het af.",
         "en": "Contained personal data; is the answer general? If not, edit or reject it.",
     },
+    "unknown_action": {
+        "nl": "Dat begrijp ik niet (meer); probeer het opnieuw vanuit het laatste bericht.",
+        "en": "I do not understand that (any more); try again from the latest message.",
+    },
     "already_answered": {
         "nl": "Deze vraag is al beantwoord.",
         "en": "This question has already been answered.",

@@ -36,6 +36,19 @@ class Chat(Protocol):
         """A link a person can click to open ``place``, or "" when the platform has none."""
         ...
 
+    def tell(self, user_id: str, place: Place, message: Message) -> None:
+        """Show ``message`` to one person where they are (``place``: the conversation, thread when set; Slack
+        makes it ephemeral in a channel); their direct messages when ``place`` has no channel."""
+        ...
+
+    def show_home(self, user_id: str, message: Message) -> None:
+        """Show ``message`` as the person's home view (platforms without one: their direct messages)."""
+        ...
+
+    def direct(self, user_id: str) -> Place:
+        """The person's direct-message conversation with the bot."""
+        ...
+
 
 class Search(Protocol):
     """The one search call every entry point uses (knowledge.search.Searcher implements it)."""

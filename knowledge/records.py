@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -62,15 +62,22 @@ class LoopRecords:
     # --- escalations ----------------------------------------------------------------------
     def add_escalation(self: _Base, question_id: int, channel: str, experts: list[str],
                        tried: list[str]) -> Escalation:
+        """A new escalation of ``question_id``, or the one it already waits on (checked inside the write lock,
+        so two processes escalating one question make one escalation)."""
         with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO escalations (question_id, channel, experts, tried, status, created_at)"
-                " VALUES (?,?,?,?, 'pending', ?)",
-                [question_id, channel, json.dumps(experts), json.dumps(tried), now()],
-            )
-            eid = int(cur.lastrowid or 0)
-            db.execute("INSERT OR IGNORE INTO waiters VALUES (?, ?)", [eid, question_id])
-            db.execute("UPDATE questions SET status = 'escalated' WHERE id = ?", [question_id])
+            found = db.execute("SELECT escalation_id FROM waiters WHERE question_id = ? ORDER BY escalation_id"
+                               " LIMIT 1", [question_id]).fetchone()
+            if found is not None:
+                eid = int(found[0])
+            else:
+                cur = db.execute(
+                    "INSERT INTO escalations (question_id, channel, experts, tried, status, created_at)"
+                    " VALUES (?,?,?,?, 'pending', ?)",
+                    [question_id, channel, json.dumps(experts), json.dumps(tried), now()],
+                )
+                eid = int(cur.lastrowid or 0)
+                db.execute("INSERT OR IGNORE INTO waiters VALUES (?, ?)", [eid, question_id])
+                db.execute("UPDATE questions SET status = 'escalated' WHERE id = ?", [question_id])
         return _escalation(self.rows("SELECT * FROM escalations WHERE id = ?", [eid])[0])
 
     def escalation(self: _Base, escalation_id: int) -> Escalation | None:
@@ -119,13 +126,17 @@ class LoopRecords:
         return [r["question_id"] for r in self.rows(
             "SELECT question_id FROM waiters WHERE escalation_id = ? ORDER BY question_id", [escalation_id])]
 
-    def resolve_escalation(self: _Base, escalation_id: int, answer_id: int) -> None:
+    def resolve_escalation(self: _Base, escalation_id: int, answer_id: int) -> bool:
+        """Mark the escalation answered by ``answer_id``; False (and nothing changed) when it already is."""
         with self.transaction() as db:
+            done = db.execute("UPDATE escalations SET status = 'answered', answer_id = ?, answered_at = ?"
+                              " WHERE id = ? AND status != 'answered'", [answer_id, now(), escalation_id]).rowcount
+            if not done:
+                return False
             db.execute("UPDATE answers SET accepted = (id = ?) WHERE escalation_id = ?", [answer_id, escalation_id])
-            db.execute("UPDATE escalations SET status = 'answered', answer_id = ?, answered_at = ? WHERE id = ?",
-                       [answer_id, now(), escalation_id])
             db.execute("UPDATE questions SET status = 'resolved' WHERE id IN"
                        " (SELECT question_id FROM waiters WHERE escalation_id = ?)", [escalation_id])
+        return True
 
     # --- answers --------------------------------------------------------------------------
     def add_answer(self: _Base, escalation_id: int, author: User, masked: str, place: Place) -> Answer:
@@ -211,25 +222,46 @@ class LoopRecords:
         with self.transaction() as db:
             return db.execute("DELETE FROM events WHERE seen_at < ?", [before]).rowcount
 
-    def queue(self: _Base, kind: str, place: Place, payload: dict[str, Any], error: str,
-              escalation_id: int | None = None) -> int:
+    def queue(self: _Base, kind: str, place: Place, payload: dict[str, Any], error: str = "",
+              escalation_id: int | None = None, *, key: str | None = None, recipient: str = "") -> int:
+        """Put a message in the outbox (``kind``: send, update, tell, home); returns its id. A ``key`` queues
+        it once: queued again with the same key, the first row's id is returned."""
         with self.transaction() as db:
             cur = db.execute(
-                "INSERT INTO outbox (kind, channel, thread, message, extra, payload, attempts, last_error,"
-                " created_at, escalation_id) VALUES (?,?,?,?,?,?,1,?,?,?)",
-                [kind, place.channel, place.thread, place.message, place.extra, json.dumps(payload), error,
-                 now(), escalation_id])
-            return int(cur.lastrowid or 0)
+                "INSERT OR IGNORE INTO outbox (kind, channel, thread, message, extra, payload, attempts,"
+                " last_error, created_at, escalation_id, key, recipient) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [kind, place.channel, place.thread, place.message, place.extra, json.dumps(payload),
+                 1 if error else 0, error, now(), escalation_id, key, recipient])
+            if cur.rowcount == 1:
+                return int(cur.lastrowid or 0)
+            return int(db.execute("SELECT id FROM outbox WHERE key = ?", [key]).fetchone()[0])
 
-    def pending_outbox(self: _Base) -> Iterator[dict[str, Any]]:
-        for row in self.rows("SELECT * FROM outbox WHERE sent_at = '' AND attempts < ? ORDER BY id",
-                             [OUTBOX_ATTEMPTS]):
-            yield {**row, "payload": json.loads(row["payload"])}
+    def claim_outbox(self: _Base, lease: float, item_id: int | None = None) -> dict[str, Any] | None:
+        """Claim an unsent message (``item_id``, or the oldest due) for ``lease`` seconds, so no other
+        process sends it meanwhile; None when there is none to claim."""
+        stamp = now()
+        until = (datetime.now(UTC) + timedelta(seconds=lease)).replace(microsecond=0).isoformat()
+        where = "id = ?" if item_id is not None else \
+            "id = (SELECT id FROM outbox WHERE sent_at = '' AND attempts < ? AND claimed_until < ? ORDER BY id LIMIT 1)"
+        params: list[Any] = [item_id] if item_id is not None else [OUTBOX_ATTEMPTS, stamp]
+        with self.transaction() as db:
+            cursor = db.execute(f"UPDATE outbox SET claimed_until = ? WHERE {where} AND sent_at = ''"
+                                " AND claimed_until < ? RETURNING *", [until, *params, stamp])
+            row = cursor.fetchone()
+            names = [d[0] for d in cursor.description] if row is not None else []
+        if row is None:
+            return None
+        found = dict(zip(names, row, strict=True))
+        return {**found, "payload": json.loads(found["payload"])}
+
+    def pending_outbox(self: _Base) -> list[dict[str, Any]]:
+        return [{**row, "payload": json.loads(row["payload"])} for row in self.rows(
+            "SELECT * FROM outbox WHERE sent_at = '' AND attempts < ? ORDER BY id", [OUTBOX_ATTEMPTS])]
 
     def outbox_result(self: _Base, item_id: int, error: str = "") -> None:
         with self.transaction() as db:
             if error:
-                db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                           [error, item_id])
+                db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = ''"
+                           " WHERE id = ?", [error, item_id])
             else:
-                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", [now(), item_id])
+                db.execute("UPDATE outbox SET sent_at = ?, claimed_until = '' WHERE id = ?", [now(), item_id])

@@ -138,7 +138,30 @@ _V6 = """
         );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# One durable inbox: every event from a platform is stored (with its delivery key, once) before it is
+# acknowledged, then claimed by one worker for a lease and marked done. Outbox rows are claimed the same way
+# (two processes never send one row twice), may carry a key (a reply is queued once however often its event
+# is handled) and a recipient (a note to one person). A question remembers the event it came from.
+_V7 = """
+        CREATE TABLE inbox (
+            id INTEGER PRIMARY KEY, key TEXT, platform TEXT NOT NULL, kind TEXT NOT NULL,
+            payload TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'new', attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_until TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, done_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE UNIQUE INDEX inbox_key ON inbox(key) WHERE key IS NOT NULL;
+        CREATE INDEX inbox_waiting ON inbox(status, id);
+        ALTER TABLE outbox ADD COLUMN claimed_until TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outbox ADD COLUMN key TEXT;
+        ALTER TABLE outbox ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+        CREATE UNIQUE INDEX outbox_key ON outbox(key) WHERE key IS NOT NULL;
+        CREATE INDEX outbox_pending ON outbox(sent_at, id);
+        ALTER TABLE questions ADD COLUMN event_key TEXT;
+        CREATE UNIQUE INDEX questions_event ON questions(event_key) WHERE event_key IS NOT NULL;
+        CREATE INDEX waiters_question ON waiters(question_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import sqlite_utils
 
 from knowledge import analysis, text
+from knowledge.inbox import InboxRecords
 from knowledge.model import UNSEARCHABLE, Article, Person, Place, Question, User
 from knowledge.records import LoopRecords, now
 from knowledge.schema import migrate
@@ -20,6 +21,9 @@ from knowledge.schema import migrate
 @contextmanager
 def _nolock() -> Iterator[None]:
     yield
+
+
+BUSY_TIMEOUT_MS = 15000  # how long a writer waits for another process's transaction before giving up
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -39,8 +43,9 @@ def _person(row: dict[str, Any]) -> Person:
     )
 
 
-class SqliteStore(LoopRecords):
-    """Thread-safe: one connection, every call under a lock (SQLite in WAL mode)."""
+class SqliteStore(LoopRecords, InboxRecords):
+    """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
+    one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
     def __init__(self, path: str = "vraagbaak.db", audit_key: bytes = b"") -> None:
         self.path = path
@@ -49,23 +54,62 @@ class SqliteStore(LoopRecords):
         self.db = sqlite_utils.Database(conn)
         if path != ":memory:":
             self.db.enable_wal()
+            # WAL with NORMAL: a commit survives a killed process (only a power cut may lose the last ones)
+            self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.lock = threading.RLock()
+        self._depth, self._owner = 0, 0
+        self._after_commit: list[Callable[[], None]] = []
         self.version = migrate(self.db)
         self._synonyms: tuple[int, dict[str, tuple[str, ...]]] = (-1, {})
         self._people_vocab: tuple[int, tuple[dict[str, int], int]] = (-1, ({}, 0))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """BEGIN IMMEDIATE (the write lock at once, so a check and its write are one step for every process);
+        nested, a savepoint. Work registered with ``after_commit`` runs once the outermost one commits."""
         with self.lock:
+            if self._depth:
+                name = f"vb{self._depth}"
+                self.db.execute(f"SAVEPOINT {name}")
+                self._depth += 1
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.execute(f"ROLLBACK TO {name}")
+                    self.db.execute(f"RELEASE {name}")
+                    raise
+                finally:
+                    self._depth -= 1
+                self.db.execute(f"RELEASE {name}")
+                return
             self.db.execute("BEGIN IMMEDIATE")
+            self._depth, self._owner = 1, threading.get_ident()
             try:
                 yield self.db
             except BaseException:
+                self._depth = 0
+                self._after_commit.clear()
                 self.db.execute("ROLLBACK")
                 raise
+            self._depth = 0
             self.db.execute("COMMIT")
+            hooks, self._after_commit = self._after_commit, []
+        for hook in hooks:
+            hook()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside ``transaction`` (another thread waits on the lock)."""
+        return self._depth > 0 and self._owner == threading.get_ident()
+
+    def after_commit(self, work: Callable[[], None]) -> None:
+        """Run ``work`` when the current transaction commits (at once when there is none); dropped on rollback."""
+        if self.in_transaction:
+            self._after_commit.append(work)
+        else:
+            work()
 
     @property
     def generation(self) -> int:
@@ -284,15 +328,16 @@ class SqliteStore(LoopRecords):
 
     # --- questions ------------------------------------------------------------------------
     def add_question(self, asker: User, platform: str, place: Place, masked: str, lang: str,
-                     decision: str, article_id: str | None, shown: list[str], personal: bool = False) -> Question:
+                     decision: str, article_id: str | None, shown: list[str], personal: bool = False,
+                     event_key: str | None = None) -> Question:
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO questions (asker_id, asker_name, platform, channel, thread, message, extra, text,"
-                " lang, decision, article_id, shown, status, created_at, personal)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " lang, decision, article_id, shown, status, created_at, personal, event_key)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [asker.id, asker.name, platform, place.channel, place.thread, place.message, place.extra,
                  masked, lang, decision, article_id, json.dumps(shown),
-                 "answered" if decision == "answer" else "open", now(), int(personal)],
+                 "answered" if decision == "answer" else "open", now(), int(personal), event_key],
             )
             qid = cur.lastrowid
         found = self.question(int(qid or 0))
@@ -310,6 +355,11 @@ class SqliteStore(LoopRecords):
             decision=r["decision"], article_id=r["article_id"], created_at=r["created_at"], lang=r["lang"],
             status=r["status"], personal=bool(r["personal"]),
         )
+
+    def question_for_event(self, event_key: str) -> Question | None:
+        """The question an event (by its delivery key) recorded, if it got that far."""
+        found = self.rows("SELECT id FROM questions WHERE event_key = ?", [event_key])
+        return self.question(found[0]["id"]) if found else None
 
     def shown(self, question_id: int) -> list[str]:
         found = self.rows("SELECT shown FROM questions WHERE id = ?", [question_id])

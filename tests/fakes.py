@@ -30,5 +30,14 @@ class FakeChat:
     def link(self, place: Place) -> str:
         return f"https://chat.example/{place.channel}/{place.message}"
 
+    def tell(self, user_id: str, place: Place, message: Message) -> None:
+        self.send(place if place.channel else self.direct(user_id), message)
+
+    def show_home(self, user_id: str, message: Message) -> None:
+        self.send(Place(f"home:{user_id}"), message)
+
+    def direct(self, user_id: str) -> Place:
+        return Place(f"D-{user_id}")
+
     def to(self, channel: str) -> list[Message]:
         return [m for p, m in self.sent if p.channel == channel]

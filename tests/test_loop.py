@@ -169,11 +169,6 @@ def test_people_question_lists_experts(desk: Desk) -> None:
     assert people and "Parkeren" in people[0].department
 
 
-def test_redelivered_event_is_seen_once(desk: Desk) -> None:
-    assert desk.first_delivery("Ev1") is True
-    assert desk.first_delivery("Ev1") is False
-
-
 def test_routing_names_map_to_platform_channel_ids_and_agents_see_the_name(desk: Desk, chat: FakeChat) -> None:
     desk.channels = {"kcc-experts": "19:experts@thread.tacv2"}
     told = desk.ask(AGENT, UNKNOWN, Place("D1"))
@@ -187,14 +182,6 @@ def test_routing_names_map_to_platform_channel_ids_and_agents_see_the_name(desk:
 def test_english_question_gets_english_wording(desk: Desk) -> None:
     reply = desk.ask(AGENT, "how do I apply for a parking permit?", Place("D1"))
     assert "Helpful" in [b.label for b in reply.buttons] or "Ask an expert" in [b.label for b in reply.buttons]
-
-
-def test_old_delivery_keys_are_forgotten_recent_ones_kept(desk: Desk) -> None:
-    desk.first_delivery("old")
-    desk.store.db.execute("UPDATE events SET seen_at = '2000-01-01T00:00:00+00:00'")
-    desk.first_delivery("new")
-    desk.flush_outbox()
-    assert desk.first_delivery("old") is True and desk.first_delivery("new") is False
 
 
 def test_thread_reply_is_stored_once_per_message(desk: Desk, chat: FakeChat) -> None:

@@ -63,6 +63,10 @@ def test_a_console_conversation_leaves_no_personal_data_in_the_database_or_the_l
     # anna and bram each ask about their own case; an expert answers anna's in the thread and marks it.
     out = cli(db, "chat", "--as", "anna", stdin=ANNA + "\n")
     log += out.stderr
+    conn = sqlite3.connect(db)
+    [(anna_q,)] = conn.execute("SELECT id FROM questions WHERE asker_id = 'anna'").fetchall()
+    conn.close()
+    log += cli(db, "chat", "--as", "anna", stdin=f"/expert {anna_q}\n").stderr  # when the bot only suggested
     log += cli(db, "chat", "--as", "bram", stdin=BRAM + "\n").stderr
     conn = sqlite3.connect(db)
     [(post,)] = conn.execute("SELECT post_message FROM escalations e JOIN questions q ON q.id = e.question_id"

@@ -55,6 +55,16 @@ class ConsoleChat:
     def link(self, place: Place) -> str:
         return f"console://{place.channel}/{place.message}"
 
+    def tell(self, user_id: str, place: Place, message: Message) -> None:
+        """Notes to one person go to their DM in the console (there is nothing ephemeral)."""
+        self.send(self.direct(user_id), message)
+
+    def show_home(self, user_id: str, message: Message) -> None:
+        self.send(self.direct(user_id), message)
+
+    def direct(self, user_id: str) -> Place:
+        return Place(dm(user_id))
+
     # --- what a person does in the console ------------------------------------------------
     def say(self, channel: str, thread: str | None, author: str, text: str) -> Place:
         """A person's own message (an expert's reply in a thread), stored masked like everything else."""

@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterable
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from handlers.desk import Desk
+from handlers.dispatch import Dispatcher
 from handlers.errors import UserError
+from handlers.events import Asked, Clicked, Event, Marked, ThreadReplied
 from handlers.messages import apology
-from handlers.replies import Message
+from handlers.replies import Action, Message
 from knowledge.model import Place, User
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class ConsoleSession:
     def __init__(self, desk: Desk, chat: ConsoleChat, name: str, role: str = "agent",
                  out: Callable[[str], None] = print) -> None:
         self.desk, self.chat, self.out = desk, chat, out
+        self.dispatcher = Dispatcher(desk)
         self.base_owners = desk.owners
         self.switch(name, role)
 
@@ -78,27 +81,33 @@ class ConsoleSession:
             self.out(render(reply))
 
     def dispatch(self, line: str) -> Message | None:
+        """A line as an event for the Dispatcher (what changes something), or a look (what only reads)."""
+        here = Place(dm(self.user.id))
         if not line.startswith("/"):
-            return self.desk.ask(self.user, line, Place(dm(self.user.id)))
+            return self.event(Asked(self.user, line, here))
         word, _, rest = line.partition(" ")
         command, rest = ALIASES.get(word, word), rest.strip()
         first, _, tail = rest.partition(" ")
+
+        def click(action: str, **fields: str) -> Callable[[], Message | None]:
+            return lambda: self.event(Clicked(self.user, action, str(int(first)), here, fields))
+
         simple: dict[str, Callable[[], Message | None]] = {
             "/help": lambda: Message(text=HELP),
             "/als": lambda: self._switch(first, tail.strip() or "agent"),
-            "/nuttig": lambda: self.desk.feedback(int(first), True, self.user),
-            "/nietnuttig": lambda: self.desk.feedback(int(first), False, self.user),
-            "/expert": lambda: self.desk.escalate(int(first), self.user),
+            "/nuttig": click(Action.HELPFUL),
+            "/nietnuttig": click(Action.NOT_HELPFUL),
+            "/expert": click(Action.ESCALATE),
             "/inbox": self._inbox,
             "/thread": lambda: self._thread(first),
             "/antwoord": lambda: self._reply(first, tail),
             "/markeer": lambda: self._mark(first),
-            "/markeer-laatste": lambda: self.desk.mark_latest(int(first), self.user),
+            "/markeer-laatste": click(Action.MARK_ANSWER),
             "/beoordelen": lambda: self.desk.review_queue(self.user),
-            "/goedkeuren": lambda: self.desk.approve(int(first), self.user),
-            "/afwijzen": lambda: self.desk.reject(int(first), self.user, tail),
+            "/goedkeuren": click(Action.APPROVE),
+            "/afwijzen": click(Action.REJECT, note=tail),
             "/bewerk": lambda: self._edit(first, tail),
-            "/samenvoegen": lambda: self.desk.merge(int(first), tail.strip(), self.user),
+            "/samenvoegen": click(Action.MERGE, into=tail.strip()),
             "/kandidaten": lambda: Message(text="\n".join(
                 f"{a.id}: {a.title}" for a in self.desk.merge_candidates(int(first))) or "-"),
             "/overzicht": lambda: self.desk.home(self.user),
@@ -130,15 +139,20 @@ class ConsoleSession:
         if post is None or not text.strip():
             raise ValueError(root)
         place = self.chat.say(post["channel"], root, self.user.id, text)
-        self.desk.thread_reply(place, self.user, text)
+        self.event(ThreadReplied(self.user, text, place))
         return Message(text=f"Reactie {place.message} geplaatst in de thread van bericht {root}.")
 
-    def _mark(self, message_id: str) -> Message:
+    def _mark(self, message_id: str) -> Message | None:
         row = self.chat.message(message_id)
         if row is None:
             raise ValueError(message_id)
-        return self.desk.mark_answer(Place(row["channel"], row["thread"], message_id), self.user)
+        return self.event(Marked(self.user, Place(row["channel"], row["thread"], message_id)))
 
-    def _edit(self, review_id: str, rest: str) -> Message:
+    def _edit(self, review_id: str, rest: str) -> Message | None:
         title, _, body = rest.partition("|")
-        return self.desk.edit(int(review_id), self.user, title.strip(), body.strip())
+        fields = {"title": title.strip(), "body": body.strip()}
+        return self.event(Clicked(self.user, Action.EDIT, str(int(review_id)), Place(dm(self.user.id)), fields))
+
+    def event(self, event: Event) -> Message | None:
+        """Stored in the inbox and handled at once; the reply is printed here."""
+        return self.dispatcher.handle_now(event)

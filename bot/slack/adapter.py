@@ -1,47 +1,52 @@
-"""What every listener shares: the Desk, one Web API client, user lookups, and ways to answer."""
+"""What every listener shares: the Dispatcher (the one way into the use cases), one Web API client and user
+lookups. A listener only parses a Slack payload into a neutral event and submits it: the event is stored
+before Bolt acknowledges it (the app runs with ``process_before_response``), and a worker handles it."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.slack import talk
-from handlers.replies import Message
+from handlers.dispatch import Dispatcher
+from handlers.events import Event
 from knowledge.model import Place, User
-
-if TYPE_CHECKING:
-    from handlers.desk import Desk
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
 class Adapter:
-    desk: Desk
+    dispatcher: Dispatcher
     client: WebClient
     people: talk.People
+
+    @property
+    def desk(self) -> Any:
+        return self.dispatcher.desk
 
     def user(self, user_id: str) -> User:
         return self.people.user(user_id)
 
-    def reply(self, place: Place, message: Message) -> None:
-        """Post a use case's reply where the person asked; what Slack will not take waits in the outbox."""
-        self.desk.deliver(place, message)
+    def submit(self, event: Event) -> None:
+        self.dispatcher.submit(event)
 
-    def dm(self, user_id: str) -> Place:
-        return Place(channel=talk.open_dm(self.client, user_id))
 
-    def tell(self, user_id: str, message: Message, *, channel: str = "", thread: str | None = None) -> None:
-        talk.tell(self.client, user_id, message, channel=channel, thread=thread)
+def delivery_key(body: dict[str, Any]) -> str:
+    """The id Slack repeats when it redelivers: the event id, else the interaction's trigger id."""
+    if body.get("event_id"):
+        return str(body["event_id"])
+    if body.get("trigger_id"):
+        return f"trigger:{body['trigger_id']}"
+    return ""
 
-    @contextmanager
-    def reported(
-        self, user: User, *, channel: str = "", thread: str | None = None, quiet: bool = False
-    ) -> Iterator[None]:
-        with talk.reported(self.client, user.id, channel=channel, thread=thread, lang=user.lang, quiet=quiet):
-            yield
+
+def where_clicked(body: dict[str, Any]) -> Place | None:
+    """The conversation (and thread) of the message whose button was clicked; None for App Home."""
+    container = body.get("container") or {}
+    if container.get("type") == "view" or body.get("view"):
+        return None
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    message = body.get("message") or {}
+    thread = message.get("thread_ts") or container.get("thread_ts")
+    return Place(channel, thread) if channel else None

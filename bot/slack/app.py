@@ -1,5 +1,5 @@
-"""The Bolt app: one WebClient, the dedupe middleware, and every listener, registered through
-``Routes`` so a test can hold them against manifest.yml."""
+"""The Bolt app: one WebClient, one Dispatcher, and every listener, registered through ``Routes`` so a test
+can hold them against manifest.yml. Redeliveries are dropped by the inbox (an event's key is stored once)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -16,6 +16,7 @@ from bot.slack import asking, home, messages, resolving
 from bot.slack.adapter import Adapter
 from bot.slack.client import web_client
 from bot.slack.talk import People
+from handlers.dispatch import Dispatcher
 
 if TYPE_CHECKING:
     from handlers.desk import Desk
@@ -58,32 +59,11 @@ class Routes:
 
 
 _ROUTES: weakref.WeakKeyDictionary[App, Routes] = weakref.WeakKeyDictionary()
+_DISPATCHERS: weakref.WeakKeyDictionary[App, Dispatcher] = weakref.WeakKeyDictionary()
 
 
 def routes_of(app: App) -> Routes:
     return _ROUTES[app]
-
-
-def delivery_key(body: dict[str, Any]) -> str:
-    """The id Slack repeats when it redelivers: the event id, else the interaction's trigger id
-    (the Desk adds the platform to the key)."""
-    if body.get("event_id"):
-        return str(body["event_id"])
-    if body.get("trigger_id"):
-        return f"trigger:{body['trigger_id']}"
-    return ""
-
-
-def dedupe(desk: Desk) -> Listener:
-    def drop_repeats(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
-        key = delivery_key(body)
-        if key and not desk.first_delivery(key):
-            log.info("dropped a repeated delivery of %s", key)
-            return BoltResponse(status=200, body="")
-        next()
-        return None
-
-    return drop_repeats
 
 
 def build_app(settings: Settings, desk: Desk, *, client: WebClient | None = None) -> App:
@@ -94,13 +74,21 @@ def build_app(settings: Settings, desk: Desk, *, client: WebClient | None = None
         signing_secret=settings.slack_signing_secret or None,
         request_verification_enabled=bool(settings.slack_signing_secret),
         ignoring_self_events_enabled=True,
+        # the listener (which only stores the event) runs before Slack gets its 200: stored before acknowledged
+        process_before_response=True,
     )
-    app.middleware(dedupe(desk))
-    adapter = Adapter(desk=desk, client=client, people=People(client))
+    dispatcher = Dispatcher(desk)
+    adapter = Adapter(dispatcher=dispatcher, client=client, people=People(client))
     routes = Routes(app)
     messages.register(routes, adapter)
     asking.register(routes, adapter)
     resolving.register(routes, adapter)
     home.register(routes, adapter)
     _ROUTES[app] = routes
+    _DISPATCHERS[app] = dispatcher
     return app
+
+
+def dispatcher_of(app: App) -> Dispatcher:
+    """The Dispatcher behind ``app``: ``start()`` its workers to handle what the app stores."""
+    return _DISPATCHERS[app]

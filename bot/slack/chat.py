@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.slack.blocks import fallback_text, render
+from bot.slack.blocks import VIEW_BLOCK_LIMIT, fallback_text, render
 from handlers.ports import DeliveryFailed
 from handlers.replies import Message
 from knowledge.model import Place
@@ -53,6 +53,36 @@ class SlackChat:
             )
         except (SlackApiError, SlackClientError, OSError) as error:
             log.warning("chat.update of %s/%s failed: %s", place.channel, place.message, error)
+            raise DeliveryFailed(str(error)) from error
+
+    def tell(self, user_id: str, place: Place, message: Message) -> None:
+        """Ephemeral to ``user_id`` in a channel (in its thread when set); in a DM, or when Slack will not show
+        it (the bot is not in the channel), a message in the person's DM."""
+        try:
+            if place.channel and not place.channel.startswith("D"):
+                try:
+                    self.client.chat_postEphemeral(channel=place.channel, user=user_id, thread_ts=place.thread or None,
+                                                   text=fallback_text(message), blocks=render(message))
+                    return
+                except SlackApiError as error:
+                    log.info("chat.postEphemeral in %s failed (%s); using the DM", place.channel, error)
+            dm = place if place.channel.startswith("D") else Place(self.direct(user_id).channel)
+            post(self.client, dm, message)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            raise DeliveryFailed(str(error)) from error
+
+    def show_home(self, user_id: str, message: Message) -> None:
+        """views.publish of ``message`` as the person's App Home."""
+        try:
+            self.client.views_publish(user_id=user_id, view={"type": "home",
+                                                             "blocks": render(message, limit=VIEW_BLOCK_LIMIT)})
+        except (SlackApiError, SlackClientError, OSError) as error:
+            raise DeliveryFailed(str(error)) from error
+
+    def direct(self, user_id: str) -> Place:
+        try:
+            return Place(str(self.client.conversations_open(users=user_id)["channel"]["id"]))
+        except (SlackApiError, SlackClientError, OSError) as error:
             raise DeliveryFailed(str(error)) from error
 
     def link(self, place: Place) -> str:

@@ -3,20 +3,22 @@ approve, edit (a modal), merge (a modal with a picker) and reject."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.slack.adapter import Adapter
-from bot.slack.asking import where_clicked
-from bot.slack.blocks import VIEW_BLOCK_LIMIT, Block, clip, render
+from bot.slack.adapter import Adapter, delivery_key, where_clicked
+from bot.slack.blocks import Block, clip
 from bot.slack.labels import label
 from handlers.errors import UserError
+from handlers.events import Clicked, OpenedHome
 from handlers.replies import Action, Message
 from knowledge.model import Article, User
 
 if TYPE_CHECKING:
     from bot.slack.app import Routes
 
+log = logging.getLogger(__name__)
 EDIT_VIEW = "vb_edit_view"
 MERGE_VIEW = "vb_merge_view"
 INPUT_LIMIT = 3000  # plain_text_input max_length
@@ -24,50 +26,34 @@ OPTION_LIMIT = 100  # static_select options
 
 
 def register(routes: Routes, adapter: Adapter) -> None:
-    desk = adapter.desk
+    desk, dispatcher = adapter.desk, adapter.dispatcher
 
-    def publish(user: User, notice: Message | None = None) -> None:
-        blocks: list[Block] = []
-        if notice is not None:
-            blocks = [{**b, "block_id": f"notice_{b['block_id']}"} if "block_id" in b else b
-                      for b in render(notice, limit=10)]
-            blocks.append({"type": "divider"})
-        blocks += render(desk.home(user), limit=VIEW_BLOCK_LIMIT - len(blocks))
-        adapter.client.views_publish(user_id=user.id, view={"type": "home", "blocks": blocks})
-
-    def show(user: User, body: dict[str, Any], result: Message) -> None:
-        """A review result: on App Home as a notice above the refreshed home, elsewhere to the clicker."""
-        if (body.get("container") or {}).get("type") == "view" or body.get("view"):
-            publish(user, result)
-        else:
-            channel, thread = where_clicked(body)
-            adapter.tell(user.id, result, channel=channel, thread=thread)
-
-    def on_home_opened(event: dict[str, Any]) -> None:
+    def on_home_opened(body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
-        user = adapter.user(str(event["user"]))
-        with adapter.reported(user):
-            publish(user)
+        adapter.submit(OpenedHome(adapter.user(str(event["user"])), key=delivery_key(body)))
 
-    def decision(use_case: Callable[[int, User], Message]) -> Callable[..., None]:
-        def on_click(ack: Callable[..., None], body: dict[str, Any], action: dict[str, Any]) -> None:
-            ack()
-            user = adapter.user(str(body["user"]["id"]))
-            channel, thread = where_clicked(body)
-            with adapter.reported(user, channel=channel, thread=thread):
-                show(user, body, use_case(int(action["value"]), user))
-
-        return on_click
+    def on_decision(ack: Callable[..., None], body: dict[str, Any], action: dict[str, Any]) -> None:
+        adapter.submit(Clicked(adapter.user(str(body["user"]["id"])), str(action["action_id"]),
+                               str(action.get("value") or ""), where_clicked(body), key=delivery_key(body)))
+        ack()
 
     def modal(builder: Callable[[int, User], dict[str, Any]]) -> Callable[..., None]:
+        """A form opens at once (Slack's trigger expires in 3 s) and changes nothing; what is submitted in it
+        is an event like any other."""
+
         def on_click(ack: Callable[..., None], body: dict[str, Any], action: dict[str, Any]) -> None:
             ack()
             user = adapter.user(str(body["user"]["id"]))
-            channel, thread = where_clicked(body)
-            with adapter.reported(user, channel=channel, thread=thread):
+            try:
+                desk.require_owner(user)
                 view = builder(int(action["value"]), user)
                 adapter.client.views_open(trigger_id=body["trigger_id"], view=view)
+            except UserError as error:
+                desk.deliver(where_clicked(body) or desk.nowhere, Message(text=str(error)), kind="tell",
+                             recipient=user.id)
+            except Exception:
+                log.exception("opening a form for %s failed", user.id)
 
         return on_click
 
@@ -78,50 +64,43 @@ def register(routes: Routes, adapter: Adapter) -> None:
     def merge_modal(review_id: int, user: User) -> dict[str, Any]:
         return merge_view(review_id, desk.merge_candidates(review_id), user.lang)
 
-    Submit = Callable[[int, User, dict[str, Any]], Message]
-
-    def submitted(use_case: Submit, field: str) -> Callable[..., None]:
-        """A modal's submit: field errors go back into the modal; the result shows on App Home."""
+    def submitted(action: str, field: str, fields: Callable[[dict[str, Any]], dict[str, str]]) -> Callable[..., None]:
+        """A form's submit, handled at once: a reason it cannot be saved goes back into the form; the
+        result shows on App Home."""
 
         def on_submit(ack: Callable[..., Any], body: dict[str, Any], view: dict[str, Any]) -> None:
             user = adapter.user(str(body["user"]["id"]))
             values = {block: next(iter(v.values())) for block, v in view["state"]["values"].items()}
+            event = Clicked(user, action, str(view["private_metadata"]), None, fields(values),
+                            key=delivery_key(body))  # a resubmission after an error is a new trigger
             try:
-                result = use_case(int(view["private_metadata"]), user, values)
+                reply = dispatcher.handle_now(event, strict=True)
             except UserError as error:
                 ack(response_action="errors", errors={field: clip(str(error), 150)})
                 return
-            except Exception:
-                ack()
-                with adapter.reported(user):
-                    raise
-                return
             ack()
-            with adapter.reported(user):
-                publish(user, result)
+            if reply is not None:
+                desk.deliver(desk.nowhere, reply, kind="home", recipient=user.id)
 
         return on_submit
 
-    def save_edit(review_id: int, user: User, values: dict[str, Any]) -> Message:
-        title = str(values["title"].get("value") or "")
-        if "body" in values:
-            body = str(values["body"].get("value") or "")
-        else:  # too long for a modal: only the title was editable
-            body = desk.review_item(review_id)[1].body
-        return desk.edit(review_id, user, title, body)
+    def edit_fields(values: dict[str, Any]) -> dict[str, str]:
+        found = {"title": str(values["title"].get("value") or "")}
+        if "body" in values:  # too long for a modal: only the title was editable, the body stays
+            found["body"] = str(values["body"].get("value") or "")
+        return found
 
-    def save_merge(review_id: int, user: User, values: dict[str, Any]) -> Message:
+    def merge_fields(values: dict[str, Any]) -> dict[str, str]:
         into = values["into"]
-        chosen = (into.get("selected_option") or {}).get("value") or into.get("value") or ""
-        return desk.merge(review_id, str(chosen).strip(), user)
+        return {"into": str((into.get("selected_option") or {}).get("value") or into.get("value") or "")}
 
     routes.event("app_home_opened", on_home_opened)
-    routes.action(Action.APPROVE, decision(desk.approve))
-    routes.action(Action.REJECT, decision(lambda rid, by: desk.reject(rid, by)))
+    routes.action(Action.APPROVE, on_decision)
+    routes.action(Action.REJECT, on_decision)
     routes.action(Action.EDIT, modal(edit_modal))
     routes.action(Action.MERGE, modal(merge_modal))
-    routes.view(EDIT_VIEW, submitted(save_edit, "title"))
-    routes.view(MERGE_VIEW, submitted(save_merge, "into"))
+    routes.view(EDIT_VIEW, submitted(Action.EDIT, "title", edit_fields))
+    routes.view(MERGE_VIEW, submitted(Action.MERGE, "into", merge_fields))
 
 
 def _text(text: str) -> dict[str, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.slack.adapter import Adapter
+from bot.slack.adapter import Adapter, delivery_key
 from bot.slack.text import to_plain
+from handlers.events import Asked, ThreadReplied
 from knowledge.model import Place
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
 def register(routes: Routes, adapter: Adapter) -> None:
-    def on_message(event: dict[str, Any], context: dict[str, Any]) -> None:
+    def on_message(body: dict[str, Any], event: dict[str, Any], context: dict[str, Any]) -> None:
         user_id = event.get("user")
         if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id") or not user_id:
             return
@@ -26,13 +27,9 @@ def register(routes: Routes, adapter: Adapter) -> None:
         channel, ts, thread = str(event["channel"]), str(event["ts"]), event.get("thread_ts")
         text = to_plain(str(event.get("text") or ""))
         if event.get("channel_type") == "im":
-            user = adapter.user(user_id)
-            place = Place(channel=channel, thread=thread)
-            with adapter.reported(user, channel=channel, thread=thread):
-                adapter.reply(place, adapter.desk.ask(user, text, place))
+            adapter.submit(Asked(adapter.user(user_id), text, Place(channel, thread), key=delivery_key(body)))
         elif event.get("channel_type") in ("channel", "group") and thread and thread != ts:
-            user = adapter.user(user_id)
-            with adapter.reported(user, channel=channel, thread=thread, quiet=True):
-                adapter.desk.thread_reply(Place(channel=channel, thread=thread, message=ts), user, text)
+            adapter.submit(ThreadReplied(adapter.user(user_id), text, Place(channel, thread, ts),
+                                         key=delivery_key(body)))
 
     routes.event("message", on_message, manifest=("message.im", "message.channels", "message.groups"))

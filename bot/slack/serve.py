@@ -1,5 +1,5 @@
 """``vraagbaak serve slack``: Socket Mode when SLACK_APP_TOKEN is set, else (or with --http) Bolt's
-HTTP mode on /slack/events; in both, a timer retries the Desk's outbox."""
+HTTP mode on /slack/events; in both, the Dispatcher's workers handle the inbox and send the outbox."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.config import Settings
-from bot.slack.app import build_app
+from bot.slack.app import build_app, dispatcher_of
 from bot.slack.chat import SlackChat
 from bot.slack.client import web_client
 from bot.slack.http import PATH, make_server
@@ -24,23 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 30.0
-
-
-def start_flusher(desk: Desk, every: float = FLUSH_SECONDS) -> threading.Event:
-    """A daemon thread calling ``desk.flush_outbox()`` every ``every`` seconds; set the event to stop."""
-    stop = threading.Event()
-
-    def run() -> None:
-        while not stop.wait(every):
-            try:
-                sent = desk.flush_outbox()
-                if sent:
-                    log.info("outbox: %d message(s) delivered", sent)
-            except Exception:
-                log.exception("outbox flush failed")
-
-    threading.Thread(target=run, name="vraagbaak-outbox", daemon=True).start()
-    return stop
 
 
 @dataclass
@@ -68,15 +51,15 @@ def start(
     client = web_client(settings)
     desk = build_desk(settings, SlackChat(client), store=open_store(settings))
     app = build_app(settings, desk, client=client)
-    flusher = start_flusher(desk, flush_every)
+    stop_workers = dispatcher_of(app).start(flush_every=flush_every)  # first what a stopped process left
     if socket_mode:
         handler = SocketModeHandler(app, app_token=settings.slack_app_token)
         handler.connect()
         log.info("Vraagbaak for Slack: connected in Socket Mode")
 
         def stop_socket() -> None:
-            flusher.set()
             handler.close()
+            stop_workers()
 
         return Service(desk, app, None, stop_socket)
     server = make_server(app, host=host, port=port)
@@ -84,9 +67,9 @@ def start(
     log.info("Vraagbaak for Slack: HTTP on %s:%d%s", host, server.server_address[1], PATH)
 
     def stop_http() -> None:
-        flusher.set()
         server.shutdown()
         server.server_close()
+        stop_workers()
 
     return Service(desk, app, int(server.server_address[1]), stop_http)
 

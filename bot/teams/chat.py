@@ -72,6 +72,10 @@ class TeamsChat:
         base, root = split_conversation(place.channel)
         thread = place.thread or root
         activity = cards.activity(message)
+        if place.message:  # an answer to a received activity: a reply to it, where Teams shows it
+            conversation = f"{base}{THREAD_MARK}{thread}" if thread else base
+            posted = self.connector.reply(service_url, conversation, place.message, activity)
+            return Place(base, thread, str(posted.get("id", "")), service_url)
         if thread:
             posted = self.connector.send(service_url, f"{base}{THREAD_MARK}{thread}", activity)
             return Place(base, thread, str(posted.get("id", "")), service_url)
@@ -89,6 +93,18 @@ class TeamsChat:
         thread = place.thread or root or (place.message if is_team_channel(base) else None)
         conversation = f"{base}{THREAD_MARK}{thread}" if thread else base
         self.connector.update(self._service_url(place), conversation, place.message, cards.activity(message))
+
+    def tell(self, user_id: str, place: Place, message: Message) -> None:
+        """Teams has no ephemeral messages: the note goes into the conversation (thread) it is about."""
+        if not place.channel:
+            raise DeliveryFailed(f"no conversation known to tell {user_id}")
+        self.send(place, message)
+
+    def show_home(self, user_id: str, message: Message) -> None:
+        raise DeliveryFailed("Teams has no home view; the home is sent into the personal chat")
+
+    def direct(self, user_id: str) -> Place:
+        raise DeliveryFailed(f"no personal chat with {user_id} is known (the person writes to the bot first)")
 
     def reply(self, activity: dict[str, Any], payload: dict[str, Any]) -> dict:
         """Answer a received activity in its own conversation (thread included)."""

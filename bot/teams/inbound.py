@@ -1,14 +1,15 @@
-"""Received activities -> Desk calls -> replies. Synchronous: the web layer runs it in a worker thread.
+"""Received activities -> neutral events -> the Dispatcher. Synchronous: the web layer runs it in a thread.
 
-- message in personal chat -> ``desk.ask`` (the words of the manifest's ``commandLists`` -> ``desk.home``);
-- @mention in a channel post -> ``desk.ask`` with Place(channel, thread=that post);
-- message in a channel thread (``conversation.id`` ``19:…;messageid=<root>``) -> ``desk.thread_reply``
-  (a bare @mention of the bot there is ignored);
-- @mention in a group chat -> ``desk.ask`` in that chat;
-- ``Action.Submit`` (a message with ``value.action``) -> the matching Desk method;
-- invoke ``composeExtension/submitAction`` ``markeerAntwoord`` -> ``desk.mark_answer``, answered in the
-  invoke response;
-- ``conversationUpdate`` adding the bot to a personal chat -> ``desk.home``.
+- message in personal chat -> ``Asked`` (the words of the manifest's ``commandLists`` -> ``OpenedHome``);
+- @mention in a channel post -> ``Asked`` in the thread of that post;
+- message in a channel thread (``conversation.id`` ``19:…;messageid=<root>``) -> ``ThreadReplied``, a
+  question in that thread when the bot was mentioned and it is no escalation (a bare @mention is ignored);
+- @mention in a group chat -> ``Asked`` in that chat;
+- ``Action.Submit`` (a message with ``value.action``) -> ``Clicked``; edit and merge without their fields
+  open a form (an owner's only), shown at once;
+- invoke ``composeExtension/submitAction`` ``markeerAntwoord`` -> ``Marked``, handled at once and answered in
+  the invoke response;
+- ``conversationUpdate`` adding the bot to a personal chat -> ``OpenedHome``.
 
 User ids are Entra object ids (``from.aadObjectId``) when present, else ``from.id``.
 """
@@ -18,20 +19,17 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.teams import cards
 from bot.teams.chat import TeamsChat, is_team_channel, split_conversation
+from handlers.dispatch import Dispatcher
 from handlers.errors import UserError
-from handlers.messages import apology
+from handlers.events import Asked, Clicked, Event, Marked, OpenedHome, ThreadReplied
 from handlers.ports import DeliveryFailed
 from handlers.replies import Action, Message
 from knowledge.model import Place, User
-
-if TYPE_CHECKING:
-    from handlers.desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -66,52 +64,49 @@ def clean_text(activity: Payload) -> tuple[str, bool]:
 
 
 class Inbound:
-    def __init__(self, desk: Desk, chat: TeamsChat, *, lang: str = "nl") -> None:
-        self.desk = desk
+    """Parses activities into neutral events for the Dispatcher; forms (edit, merge) are shown at once."""
+
+    def __init__(self, dispatcher: Dispatcher, chat: TeamsChat, *, lang: str = "nl") -> None:
+        self.dispatcher = dispatcher
+        self.desk = dispatcher.desk
         self.chat = chat
         self.lang = lang
 
     def handle(self, activity: Payload) -> Outcome:
-        kind = activity.get("type")
-        if (activity.get("from") or {}).get("id") == (activity.get("recipient") or {}).get("id"):
-            return Outcome()
-        if kind == "invoke":
-            return self._invoke(activity)
-        if kind not in ("message", "conversationUpdate") or not self._first(activity):
-            return Outcome()
-        reply = self._guarded(lambda: self._message(activity) if kind == "message" else self._welcome(activity))
-        if reply is not None:
-            try:
-                if kind == "message":
-                    self.chat.reply(activity, reply)
-                else:
-                    conversation = str((activity.get("conversation") or {}).get("id", ""))
-                    self.chat.connector.send(str(activity["serviceUrl"]), conversation, reply)
-            except DeliveryFailed as error:
-                log.error("could not deliver the reply to activity %s: %s", activity.get("id"), error)
+        """Store and handle one activity (tests and simple callers; the web layer splits the two steps)."""
+        if activity.get("type") == "invoke":
+            return self.invoke(activity)
+        event_id = self.store(activity)
+        if event_id is not None:
+            self.dispatcher.handle_claimed(event_id)
         return Outcome()
 
-    def _first(self, activity: Payload) -> bool:
-        if not activity.get("id"):
-            return True
-        conversation = (activity.get("conversation") or {}).get("id", "")
-        return bool(self.desk.first_delivery(f"teams:{conversation}:{activity['id']}"))
-
-    def _guarded(self, work: Callable[[], Message | Payload | None]) -> Payload | None:
+    def store(self, activity: Payload) -> int | None:
+        """The activity as an event in the inbox (None: nothing to do, or a resend of a stored one)."""
+        if (activity.get("from") or {}).get("id") == (activity.get("recipient") or {}).get("id"):
+            return None
+        kind = activity.get("type")
         try:
-            result = work()
-        except UserError as error:
-            return cards.activity(Message(str(error)))
-        except Exception:
-            log.exception("handling a Teams activity failed")
-            return cards.activity(Message(apology(self.lang)))
-        return cards.activity(result) if isinstance(result, Message) else result
+            event = self._message(activity) if kind == "message" else \
+                self._welcome(activity) if kind == "conversationUpdate" else None
+        except UserError as error:  # a form only an owner may open
+            self._show(activity, cards.activity(Message(str(error))))
+            return None
+        if event is None or isinstance(event, dict):
+            if isinstance(event, dict):
+                self._show(activity, event)
+            return None
+        return self.dispatcher.submit(event, claim=True)  # the caller handles it at once (handle_claimed)
 
-    def _message(self, activity: Payload) -> Message | Payload | None:
-        user = user_of(activity)
-        value = activity.get("value")
-        if isinstance(value, dict) and value.get("action") in Action.ALL:
-            return self._button(value, user)
+    def _show(self, activity: Payload, payload: Payload) -> None:
+        """A form (read-only: it changes nothing) straight into the conversation."""
+        try:
+            self.chat.reply(activity, payload)
+        except DeliveryFailed as error:
+            log.warning("could not show a form in answer to activity %s: %s", activity.get("id"), error)
+
+    def _message(self, activity: Payload) -> Event | Payload | None:
+        user, key = user_of(activity), delivery_key(activity)
         text, mentioned = clean_text(activity)
         conversation = activity.get("conversation") or {}
         base, root = split_conversation(str(conversation.get("id", "")))
@@ -119,69 +114,66 @@ class Inbound:
         kind = conversation.get("conversationType") or (
             "channel" if is_team_channel(base) else "groupChat" if conversation.get("isGroup") else "personal"
         )
+        thread = (root or str(activity.get("id"))) if kind == "channel" else None
+        value = activity.get("value")
+        here = str(activity.get("id") or "") or None  # the reply answers this activity
+        if isinstance(value, dict) and value.get("action") in Action.ALL:
+            return self._button(value, user, Place(base, thread, here, service_url), key)
         if kind == "personal":
             if text.lower() in HOME_COMMANDS:
-                return self.desk.home(user)
-            return self.desk.ask(user, text, Place(base, extra=service_url))
+                return OpenedHome(user, Place(base, None, here, service_url), key=key)
+            return Asked(user, text, Place(base, None, here, service_url), key=key)
         if kind == "channel" and root and root != activity.get("id"):
             if not text:
                 return None  # a bare @mention of the bot in a thread
-            place = Place(base, root, str(activity.get("id")), service_url)
-            stored = self.desk.thread_reply(place, user, text)
-            if stored is False and mentioned:  # not an escalation thread: a question asked in a thread
-                return self.desk.ask(user, text, Place(base, root, extra=service_url))
-            return None
+            return ThreadReplied(user, text, Place(base, root, str(activity.get("id")), service_url),
+                                 or_ask=mentioned, key=key)
         if not mentioned:
             return None  # channel traffic seen through the RSC permission, not addressed to the bot
-        thread = (root or str(activity.get("id"))) if kind == "channel" else None
-        return self.desk.ask(user, text, Place(base, thread, extra=service_url))
+        return Asked(user, text, Place(base, thread, here, service_url), key=key)
 
-    def _button(self, value: Payload, user: User) -> Message | Payload:
-        action, ident = value["action"], int(str(value.get("value", "")).strip() or 0)
-        desk = self.desk
-        if action in (Action.HELPFUL, Action.NOT_HELPFUL):
-            return desk.feedback(ident, action == Action.HELPFUL, user)
-        if action == Action.ESCALATE:
-            return desk.escalate(ident, user)
-        if action == Action.MARK_ANSWER:
-            return desk.mark_latest(ident, user)
-        if action == Action.APPROVE:
-            return desk.approve(ident, user)
-        if action == Action.REJECT:
-            return desk.reject(ident, user)
-        desk.require_owner(user)
-        lang = user.lang or self.lang
-        if action == Action.EDIT:
-            if cards.TITLE_INPUT in value:
-                return desk.edit(ident, user, str(value[cards.TITLE_INPUT]), str(value.get(cards.BODY_INPUT, "")))
-            _item, article = desk.review_item(ident)
-            return cards.edit_form(ident, article, lang)
-        if cards.INTO_INPUT in value:
-            return desk.merge(ident, str(value[cards.INTO_INPUT]), user)
-        return cards.merge_form(ident, list(desk.merge_candidates(ident)), lang)
+    def _button(self, value: Payload, user: User, where: Place, key: str) -> Event | Payload:
+        action, ident = str(value["action"]), str(value.get("value", "")).strip()
+        fields = {name: str(value[field]) for name, field in
+                  (("title", cards.TITLE_INPUT), ("body", cards.BODY_INPUT), ("into", cards.INTO_INPUT))
+                  if field in value}
+        if action in (Action.EDIT, Action.MERGE) and not fields:
+            self.desk.require_owner(user)  # the form shows an article: owners only
+            lang = user.lang or self.lang
+            if action == Action.EDIT:
+                _item, article = self.desk.review_item(int(ident or 0))
+                return cards.edit_form(int(ident or 0), article, lang)
+            return cards.merge_form(int(ident or 0), list(self.desk.merge_candidates(int(ident or 0))), lang)
+        return Clicked(user, action, ident, where, fields, key=key)
 
-    def _welcome(self, activity: Payload) -> Message | None:
+    def _welcome(self, activity: Payload) -> Event | None:
         bot_id = (activity.get("recipient") or {}).get("id")
         added = [m.get("id") for m in activity.get("membersAdded") or []]
-        personal = (activity.get("conversation") or {}).get("conversationType", "personal") == "personal"
-        return self.desk.home(user_of(activity)) if personal and bot_id in added else None
+        conversation = activity.get("conversation") or {}
+        if conversation.get("conversationType", "personal") != "personal" or bot_id not in added:
+            return None
+        where = Place(str(conversation.get("id", "")), extra=str(activity.get("serviceUrl", "")))
+        return OpenedHome(user_of(activity), where, key=delivery_key(activity))
 
-    def _invoke(self, activity: Payload) -> Outcome:
+    def invoke(self, activity: Payload) -> Outcome:
+        """The message action "Markeer als antwoord": handled at once, answered in the invoke response (the
+        relays it causes are sent by the outbox thread, so a slow connector does not hold the response)."""
         value = activity.get("value") or {}
         if activity.get("name") != "composeExtension/submitAction" or value.get("commandId") != MARK_COMMAND:
-            return Outcome(invoke={})
-        if not self._first(activity):
             return Outcome(invoke={})
         payload = value.get("messagePayload") or {}
         base, root = split_conversation(str((activity.get("conversation") or {}).get("id", "")))
         message_id = str(payload.get("id") or "")
         thread = str(payload.get("replyToId") or root or "") or None
         place = Place(base, None if thread == message_id else thread, message_id, str(activity.get("serviceUrl", "")))
-        try:
-            text = self.desk.mark_answer(place, user_of(activity)).text
-        except UserError as error:
-            text = str(error)
-        except Exception:
-            log.exception("marking an answer from Teams failed")
-            text = apology(self.lang)
-        return Outcome(invoke={"task": {"type": "message", "value": text}})
+        reply = self.dispatcher.handle_now(Marked(user_of(activity), place, key=delivery_key(activity)))
+        if reply is None:
+            return Outcome(invoke={})
+        return Outcome(invoke={"task": {"type": "message", "value": reply.text}})
+
+
+def delivery_key(activity: Payload) -> str:
+    """Teams resends an activity with the same id in the same conversation."""
+    if not activity.get("id"):
+        return ""
+    return f"{(activity.get('conversation') or {}).get('id', '')}:{activity['id']}"

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.teams.auth import AuthError, KeySet, TokenValidator
 from bot.teams.chat import TeamsChat
 from bot.teams.inbound import Inbound
+from handlers.dispatch import Dispatcher
 from handlers.errors import UserError
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FLUSH_EVERY_SECONDS = 30.0
+REPLY_BUDGET_SECONDS = 4.0  # Teams waits 15 s for the response to an activity; the handling may go on after
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 CHAT = web.AppKey("teams_chat", TeamsChat)
 KEYS = web.AppKey("teams_keys", KeySet)
 
@@ -37,13 +40,15 @@ def build_web_app(
 ) -> web.Application:
     """The aiohttp app. ``chat`` is the TeamsChat the Desk was built with (default: ``desk.chat`` when
     that is one, else a new one); ``http_client`` carries every outbound HTTP call (tests point it at
-    local fakes); ``flush_every`` seconds between ``desk.flush_outbox()`` runs (None: never)."""
+    local fakes); ``flush_every`` seconds between ``desk.flush_outbox()`` runs (None: only when a message is
+    queued)."""
     if chat is None:
         found = getattr(desk, "chat", None)
         chat = found if isinstance(found, TeamsChat) else TeamsChat(settings, http_client=http_client)
     keys = KeySet(settings.botframework_openid_metadata, http_client or requests.Session())
     validator = TokenValidator(settings.microsoft_app_id, keys)
-    inbound = Inbound(desk, chat, lang=settings.lang)
+    dispatcher = Dispatcher(desk)
+    inbound = Inbound(dispatcher, chat, lang=settings.lang)
 
     async def messages(request: web.Request) -> web.StreamResponse:
         authorization = request.headers.get("Authorization")
@@ -62,35 +67,32 @@ def build_web_app(
             log.warning("401: %s (activity %s from %s)", error, activity.get("id"), request.remote)
             return web.Response(status=401)
         chat.remember(activity)
-        outcome = await asyncio.to_thread(inbound.handle, activity)
-        if outcome.invoke is not None:
+        if activity.get("type") == "invoke":  # answered in the response, so handled at once (bounded)
+            outcome = await asyncio.to_thread(inbound.invoke, activity)
             return web.json_response(outcome.invoke)
+        event_id = await asyncio.to_thread(inbound.store, activity)  # stored before it is acknowledged
+        if event_id is not None:
+            # handled at once when that is quick; past the budget Teams gets its 200 and the work goes on
+            work = asyncio.ensure_future(asyncio.to_thread(dispatcher.handle_claimed, event_id))
+            await asyncio.wait([work], timeout=REPLY_BUDGET_SECONDS)
         return web.Response(status=200)
 
     app = web.Application()
     app.router.add_post("/api/messages", messages)
     app[CHAT] = chat
     app[KEYS] = keys
-    if flush_every:
-        app.cleanup_ctx.append(_flusher(desk.flush_outbox, flush_every))
+    app[DISPATCHER] = dispatcher
+    app.cleanup_ctx.append(_workers(dispatcher, flush_every))
     return app
 
 
-def _flusher(flush: Callable[[], int], every: float) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def run() -> None:
-        while True:
-            await asyncio.sleep(every)
-            try:
-                sent = await asyncio.to_thread(flush)
-                if sent:
-                    log.info("outbox: %d delayed message(s) delivered", sent)
-            except Exception:
-                log.exception("flushing the outbox failed")
+def _workers(dispatcher: Dispatcher, flush_every: float | None) -> Callable[[web.Application], AsyncIterator[None]]:
+    """The inbox workers (first what a stopped process left) and the outbox thread, for the app's lifetime."""
 
     async def context(_app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(run())
+        stop = dispatcher.start(flush_every=flush_every or 365 * 24 * 3600.0)
         yield
-        task.cancel()
+        await asyncio.to_thread(stop)
 
     return context
 

@@ -75,6 +75,7 @@ class Running:
 def running(fake: FakeSlack, settings: Settings) -> Iterator[Running]:
     from bot.bootstrap import build_desk, open_store
     from bot.slack import build_app
+    from bot.slack.app import dispatcher_of
     from bot.slack.chat import SlackChat
     from bot.slack.client import web_client
     from tests.slack.driver import SlackSide
@@ -83,6 +84,8 @@ def running(fake: FakeSlack, settings: Settings) -> Iterator[Running]:
     client = web_client(settings, retries=1)
     desk = build_desk(settings, SlackChat(client), store=store)
     app = build_app(settings, desk, client=client)
+    stop_workers = dispatcher_of(app).start(flush_every=3600)
     slack = SlackSide.serving(app, SECRET)
     yield Running(fake, settings, store, desk, app, slack)
     slack.stop()
+    stop_workers()

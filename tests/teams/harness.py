@@ -148,3 +148,13 @@ class Bot:
 
     def act(self, name: str, **values: Any) -> dict[str, Any]:
         return activity(name, self.ms.service_url, **values)
+
+
+def settle(bot: Bot, timeout: float = 5.0) -> None:
+    """Wait until the outbox is empty (relays go out through the serving process's outbox thread)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while bot.store.pending_outbox() or any(r["status"] == "new" for r in bot.store.rows("SELECT status FROM inbox")):
+        assert time.monotonic() < deadline, bot.store.pending_outbox()
+        time.sleep(0.01)

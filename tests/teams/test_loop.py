@@ -26,6 +26,7 @@ from tests.teams.harness import (
     Bot,
     db_dump,
     make_settings,
+    settle,
 )
 
 BEES = "Wie regelt de bijenkasten op het dak van het stadhuis?"
@@ -165,6 +166,7 @@ async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> No
         mark = len(ms.connector_calls())
         status, body = await bot.post(invoke)
         assert status == 200 and body["task"]["type"] == "message" and body["task"]["value"]
+        await asyncio.to_thread(settle, bot)  # relays and the update go out through the outbox thread
         calls = new_calls(ms, mark)
         relay = [c for c in calls if c["method"] == "POST"]
         update = [c for c in calls if c["method"] == "PUT"]
@@ -204,6 +206,7 @@ async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> No
         )
         mark = len(ms.connector_calls())
         assert (await bot.post(click))[0] == 200
+        await asyncio.to_thread(settle, bot)
         calls = new_calls(ms, mark)
         relayed = [c for c in calls if c["raw_path"] == agents_thread]
         assert len(relayed) == 1 and "grap van de afdeling ICT" in card_text(card_of(relayed[0]))

@@ -1,0 +1,88 @@
+"""The durable inbox: every event a platform sends is stored before it is acknowledged, then handled once.
+
+A mixin of SqliteStore, like LoopRecords. An event is put with its delivery key (a platform's redelivery is
+the same key, so it is stored once); a worker claims the oldest waiting event for a lease, handles it and
+marks it done. A process killed while handling leaves the claim to expire, and the event is handled again by
+whichever process claims it next: the use cases are idempotent per event, so that changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import sqlite_utils
+
+from knowledge.records import now
+
+EVENT_ATTEMPTS = 5  # an event that fails this often is set aside ('failed') and logged, not retried forever
+
+
+class _Base(Protocol):
+    def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
+
+
+def later(seconds: float) -> str:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).replace(microsecond=0).isoformat()
+
+
+class InboxRecords:
+    def put_event(self: _Base, key: str | None, platform: str, kind: str, payload: dict[str, Any],
+                  claim: float = 0.0) -> int | None:
+        """Store an event; None when an event with this delivery key is already stored (a redelivery).
+        ``claim``: stored already claimed for that many seconds, by the caller who handles it at once."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO inbox (key, platform, kind, payload, created_at, claimed_until, attempts)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [key or None, platform, kind, json.dumps(payload, ensure_ascii=False), now(),
+                 later(claim) if claim else "", 1 if claim else 0])
+            return int(cur.lastrowid or 0) if cur.rowcount == 1 else None
+
+    def event(self: _Base, event_id: int) -> dict[str, Any] | None:
+        found = self.rows("SELECT id, key, platform, kind, payload, attempts FROM inbox WHERE id = ?", [event_id])
+        return {**found[0], "payload": json.loads(found[0]["payload"])} if found else None
+
+    def claim_event(self: _Base, lease: float, event_id: int | None = None) -> dict[str, Any] | None:
+        """Claim one waiting event (``event_id``, or the oldest) for ``lease`` seconds; None when there is none
+        or another worker holds it. One statement, so two processes can never claim the same event."""
+        where = "id = ?" if event_id is not None else \
+            "id = (SELECT id FROM inbox WHERE status = 'new' AND claimed_until < ? ORDER BY id LIMIT 1)"
+        params: list[Any] = [later(lease), event_id] if event_id is not None else [later(lease), now()]
+        with self.transaction() as db:
+            row = db.execute(
+                f"UPDATE inbox SET claimed_until = ?, attempts = attempts + 1 WHERE {where}"
+                " AND status = 'new' AND claimed_until < ? RETURNING id, key, platform, kind, payload, attempts",
+                [*params, now()]).fetchone()
+        if row is None:
+            return None
+        names = ("id", "key", "platform", "kind", "payload", "attempts")
+        found = dict(zip(names, row, strict=True))
+        found["payload"] = json.loads(found["payload"])
+        return found
+
+    def event_done(self: _Base, event_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE inbox SET status = 'done', done_at = ?, claimed_until = '' WHERE id = ?",
+                       [now(), event_id])
+
+    def event_failed(self: _Base, event_id: int, error: str) -> bool:
+        """Release a claim after an error; True when the event is given up (tried EVENT_ATTEMPTS times)."""
+        with self.transaction() as db:
+            row = db.execute(
+                "UPDATE inbox SET claimed_until = '', last_error = ?,"
+                " status = CASE WHEN attempts >= ? THEN 'failed' ELSE status END WHERE id = ? RETURNING status",
+                [error[:500], EVENT_ATTEMPTS, event_id]).fetchone()
+        return bool(row and row[0] == "failed")
+
+    def waiting_events(self: _Base) -> int:
+        return int(self.rows("SELECT count(*) AS n FROM inbox WHERE status = 'new'")[0]["n"])
+
+    def forget_events(self: _Base, before: str) -> int:
+        """Drop handled events stored before ``before`` (their keys only guard against redeliveries, which
+        platforms make within minutes or hours)."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM inbox WHERE status != 'new' AND created_at < ?", [before]).rowcount
