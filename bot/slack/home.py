@@ -3,6 +3,7 @@ approve, edit (a modal), merge (a modal with a picker) and reject."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from knowledge.model import Article, User
 
 if TYPE_CHECKING:
     from bot.slack.app import Routes
+
+log = logging.getLogger(__name__)
 
 EDIT_VIEW = "vb_edit_view"
 MERGE_VIEW = "vb_merge_view"
@@ -84,10 +87,16 @@ def register(routes: Routes, adapter: Adapter) -> None:
         """A modal's submit: field errors go back into the modal; the result shows on App Home."""
 
         def on_submit(ack: Callable[..., Any], body: dict[str, Any], view: dict[str, Any]) -> None:
-            user = adapter.user(str(body["user"]["id"]))
-            values = {block: next(iter(v.values())) for block, v in view["state"]["values"].items()}
             try:
-                result = use_case(int(view["private_metadata"]), user, values)
+                user = adapter.user(str(body["user"]["id"]))
+                values = {block: next(iter(v.values())) for block, v in view["state"]["values"].items()}
+                review_id = int(view["private_metadata"])
+            except (LookupError, TypeError, AttributeError, ValueError, StopIteration) as error:
+                log.warning("a view submission not shaped like ours (%s): closed", type(error).__name__)
+                ack()
+                return
+            try:
+                result = use_case(review_id, user, values)
             except UserError as error:
                 ack(response_action="errors", errors={field: clip(str(error), 150)})
                 return
