@@ -13,7 +13,7 @@ from typing import Any
 from bot import bootstrap, config
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
-from bot.console.session import ConsoleSession
+from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from knowledge import evaluate
 from knowledge.importers import read_articles, read_people, read_routes
@@ -39,7 +39,8 @@ def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
     desk, chat = _console(settings)
-    ConsoleSession(desk, chat, args.name, args.role).run(sys.stdin)
+    readable(sys.stdout)  # what the terminal cannot show is shown as '?' rather than ending the session
+    ConsoleSession(desk, chat, args.name, args.role).run(readable(sys.stdin))
     return 0
 
 
