@@ -15,7 +15,7 @@ from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
-from knowledge import evaluate
+from knowledge import evaluate, text
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.model import Place, User
 
@@ -45,7 +45,7 @@ def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: config.Settings) -> int:
-    question = " ".join(args.text)
+    question = text.scrub(" ".join(args.text))  # a byte the locale cannot decode is a lone surrogate in argv
     if args.json:
         store = bootstrap.open_store(settings)
         found = bootstrap.build_searcher(settings, store).search(question)

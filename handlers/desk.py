@@ -113,7 +113,7 @@ class Desk(Curation):
         return text.detect_lang(question, user.lang or self.default_lang)
 
     def ask(self, asker: User, question: str, place: Place) -> Message:
-        question = (question or "").strip()
+        question = text.scrub((question or "").strip())
         lang = self.lang_of(asker, question)
         if not text.words(question):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
@@ -221,7 +221,7 @@ class Desk(Curation):
             return False
         if self.store.answer_at(place.channel, place.message):
             return True  # the same message seen twice (a message event and a mention event)
-        masked = mask_text(reply.strip()[:MAX_QUESTION * 2])
+        masked = mask_text(text.scrub(reply.strip())[:MAX_QUESTION * 2])
         answer = self.store.add_answer(esc.id, author, masked, place)
         self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)
         return True

@@ -62,7 +62,7 @@ class Searcher:
         self._norms_generation: object = None
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
-        query = query[:MAX_QUERY]
+        query = text.scrub(query[:MAX_QUERY])
         said = text.guess_lang(query)
         lang = said or self.default_lang
         q = self.queries.build(query, lang, said=said)

@@ -48,6 +48,15 @@ STOPWORDS = {
 _STEMMERS: dict[str, snowballstemmer.Stemmer] = {}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """``text`` with lone surrogates as U+FFFD: what a broken emoji in JSON or an undecodable byte in a command
+    line leaves behind, and what SQLite and UTF-8 output cannot take."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Café Één' -> 'cafe een'."""
     folded = text.casefold()

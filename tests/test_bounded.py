@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from bot import bootstrap
 from bot.config import Settings
+from handlers.desk import Desk
 from knowledge import text
 from knowledge.cache import ByteCache, entry_size
-from knowledge.model import SearchResult
+from knowledge.model import Place, SearchResult, User
 from knowledge.search import MAX_QUERY, Searcher
 from knowledge.store import SqliteStore
 
@@ -101,6 +102,17 @@ def test_unknown_words_do_not_grow_the_idf_cache(searcher: Searcher) -> None:
     for seed in range(20):
         searcher.search(" ".join(letters(12, seed * 100 + i) for i in range(30)))
     assert sum(len(c) for c in vocabulary._idf.values()) == before
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    assert text.scrub("\ud83d paspoort \udcff") == "\ufffd paspoort \ufffd"
+    assert text.scrub("😀 ok") == "😀 ok"
+
+
+def test_a_question_with_a_broken_emoji_is_answered_not_apologised_for(desk: Desk) -> None:
+    """A lone surrogate (half an emoji in JSON) cannot be stored in SQLite: the Desk scrubs it first."""
+    reply = desk.ask(User("anna", "anna"), "\ud83d hoe vraag ik een paspoort aan", Place("D0ANNA"))
+    assert "Paspoort aanvragen" in reply.text, reply.text
 
 
 # Any text: every alphabet, control characters, NULs, lone surrogates, and texts up to about a megabyte.
