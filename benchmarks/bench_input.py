@@ -7,7 +7,8 @@ Scenarios (each runs in a fresh process, so its peak RSS is its own):
     word40   40 different 4,000-letter words, each asked through the Desk (what a chat adapter does)
     ask40k   ``vraagbaak ask --json`` style: ``Searcher.search`` on one 40,000-letter word
     ask100k  the same with 100,000 letters
-    mixed1m  one 1 MB question of mixed alphabets (emoji, RTL, CJK, control characters, NULs)
+    mixed1m  ``Searcher.search`` on one 1 MB question of mixed alphabets (emoji, RTL, CJK, control characters, NULs)
+    desk1m   the same question asked through the Desk
 
 Issue 13 measured before the limits: word40 37 -> 698 MB; ask40k 10 s and 1.8 GB; ask100k 102 s and 10 GB.
 """
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SCENARIOS = ("word40", "ask40k", "ask100k", "mixed1m")
+SCENARIOS = ("word40", "ask40k", "ask100k", "mixed1m", "desk1m")
 
 
 def rss_mb() -> float:
@@ -59,6 +60,10 @@ def run_one(name: str) -> dict[str, float | str]:
             for _ in range(40):
                 desk.ask(agent, letters(rng, 4_000), Place(dm(agent.id)))
             outcome = "40 asked"
+        elif name == "desk1m":
+            desk = build_desk(settings, ConsoleChat(store), store=store)
+            agent = User("agent", "agent")
+            outcome = desk.ask(agent, mixed(rng, 1_000_000), Place(dm(agent.id))).text[:30].replace("\n", " ")
         else:
             question = {"ask40k": lambda: letters(rng, 40_000), "ask100k": lambda: letters(rng, 100_000),
                         "mixed1m": lambda: mixed(rng, 1_000_000)}[name]()

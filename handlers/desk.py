@@ -113,7 +113,7 @@ class Desk(Curation):
         return text.detect_lang(question, user.lang or self.default_lang)
 
     def ask(self, asker: User, question: str, place: Place) -> Message:
-        question = text.scrub((question or "").strip())
+        question = text.scrub((question or "").strip()[:MAX_QUESTION])
         lang = self.lang_of(asker, question)
         if not text.words(question):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
