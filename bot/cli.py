@@ -13,9 +13,9 @@ from typing import Any
 from bot import bootstrap, config
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
-from bot.console.session import ConsoleSession
+from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
-from knowledge import evaluate
+from knowledge import evaluate, text
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.model import Place, User
 
@@ -39,12 +39,13 @@ def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
     desk, chat = _console(settings)
-    ConsoleSession(desk, chat, args.name, args.role).run(sys.stdin)
+    readable(sys.stdout)  # what the terminal cannot show is shown as '?' rather than ending the session
+    ConsoleSession(desk, chat, args.name, args.role).run(readable(sys.stdin))
     return 0
 
 
 def cmd_ask(args: argparse.Namespace, settings: config.Settings) -> int:
-    question = " ".join(args.text)
+    question = text.scrub(" ".join(args.text))  # a byte the locale cannot decode is a lone surrogate in argv
     if args.json:
         store = bootstrap.open_store(settings)
         found = bootstrap.build_searcher(settings, store).search(question)

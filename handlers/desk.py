@@ -144,7 +144,7 @@ class Desk(Curation):
         event that asked; asked again with the same key (the event handled again after a stop), the reply comes
         from what was stored and nothing is recorded twice."""
         key = f"{self.platform}:{key}" if key else None
-        question = (question or "").strip()
+        question = text.scrub((question or "").strip()[:MAX_QUESTION])
         lang = self.lang_of(asker, question)
         if not text.words(question):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
@@ -281,7 +281,7 @@ class Desk(Curation):
         esc = self.store.escalation_at(place.channel, place.thread)
         if esc is None:
             return False
-        masked = mask_text(reply.strip()[:MAX_QUESTION * 2])
+        masked = mask_text(text.scrub(reply.strip())[:MAX_QUESTION * 2])
         with self.store.transaction():
             if self.store.answer_at(place.channel, place.message):
                 return True  # the same message seen twice (a message event and a mention event)

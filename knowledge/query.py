@@ -80,7 +80,9 @@ class Vocabulary:
         found = cache.get(term)
         if found is None:
             docs = (self.docs_by_lang.get(lang, 0) if lang else 0) or self.docs
-            found = cache[term] = math.log((docs + 1) / (min(self.df.get(term, 0), docs) + 0.5))
+            found = math.log((docs + 1) / (min(self.df.get(term, 0), docs) + 0.5))
+            if term in self.df:  # only the index's terms: a question's unknown words must not grow the cache
+                cache[term] = found
         return found
 
     def rarest(self, forms: list[str], budget: int, common: float) -> list[str]:
@@ -118,7 +120,7 @@ class Vocabulary:
     def split(self, word: str) -> tuple[str, ...]:
         """A Dutch compound as known parts: 'parkeervergunning' -> ('parkeer', 'vergunn'); when only its
         end is known, that end: 'vuurwerkvergunning' -> ('vergunn',)."""
-        if len(word) < 8:
+        if not 8 <= len(word) <= text.MAX_WORD:  # each suffix is stemmed: bounded by the word cap
             return ()
         best: tuple[int, tuple[str, ...]] = (0, ())
         for i in range(3, len(word) - 2):

@@ -30,6 +30,7 @@ BM25_COST = 2_500  # bm25 orders the candidates when their terms are in at most 
 # stems and of the words with the best phrasing, and the bm25 score relative to the best candidate.
 W_COSINE, W_STEMS, W_WORDS, W_BM25 = 0.35, 0.25, 0.30, 0.10
 OTHER_LANGUAGE = 0.9  # an article in another language than the question plainly is in ranks a little lower
+MAX_QUERY = 4_000  # characters of a question searched, whoever calls: the rest is cut (Desk keeps as many)
 
 
 Candidate = tuple[str, float, str, tuple[Phrasing, ...]]  # article id, bm25 (0: unordered), language, phrasings
@@ -61,6 +62,7 @@ class Searcher:
         self._norms_generation: object = None
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
+        query = text.scrub(query[:MAX_QUERY])
         said = text.guess_lang(query)
         lang = said or self.default_lang
         q = self.queries.build(query, lang, said=said)

@@ -10,7 +10,17 @@ import unicodedata
 
 import snowballstemmer
 
+from knowledge.cache import ByteCache
+
 _WORD = re.compile(r"\w+", re.UNICODE)
+# A word is cut to this many characters, for the index and for questions alike (so both see the same cut).
+# The longest Dutch words in use ('aansprakelijkheidswaardevaststellingsveranderingen', 50 letters) and a
+# SHA-256 in hex (64) fit; a longer run of letters is a pasted blob, not a word. Cut rather than dropped: a
+# question of one long code still has a word, and that code still finds an article that quotes it. The cap
+# also bounds what a word costs: compound splitting stems each of its suffixes (at most 64 of 64 letters).
+MAX_WORD = 64
+# Stems kept per stemmer language, in bytes (~150,000 ordinary words; the oldest go first).
+STEM_CACHE_BYTES = 32 << 20
 
 # Function words (after the Snowball stop lists), folded; numbers and content words are kept.
 STOPWORDS = {
@@ -38,6 +48,15 @@ STOPWORDS = {
 _STEMMERS: dict[str, snowballstemmer.Stemmer] = {}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """``text`` with lone surrogates as U+FFFD: what a broken emoji in JSON or an undecodable byte in a command
+    line leaves behind, and what SQLite and UTF-8 output cannot take."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Café Één' -> 'cafe een'."""
     folded = text.casefold()
@@ -48,8 +67,8 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded word tokens; underscores and punctuation split words."""
-    return [w for w in _WORD.findall(fold(text).replace("_", " "))]
+    """Folded word tokens, each cut to MAX_WORD characters; underscores and punctuation split words."""
+    return [w[:MAX_WORD] for w in _WORD.findall(fold(text).replace("_", " "))]
 
 
 def guess_lang(text: str) -> str | None:
@@ -67,29 +86,40 @@ def detect_lang(text: str, default: str = "nl") -> str:
     return guess_lang(text) or default
 
 
-_STEMS: dict[str, dict[str, str]] = {}  # per language: word -> stem (bounded; stemming is the costly part)
-_STEM_CACHE_SIZE = 200_000
+_STEMS: dict[str, ByteCache] = {}  # per stemmer language: word -> stem (stemming is the costly part)
+
+
+def _stemmer_lang(lang: str) -> str:
+    return "nl" if lang == "nl" else "en"
+
+
+def stem_cache(lang: str) -> ByteCache:
+    lang = _stemmer_lang(lang)
+    cache = _STEMS.get(lang)
+    if cache is None:
+        cache = _STEMS.setdefault(lang, ByteCache(STEM_CACHE_BYTES))
+    return cache
 
 
 def stem(word: str, lang: str) -> str:
-    cache = _STEMS.get(lang)
-    if cache is None:
-        cache = _STEMS[lang] = {}
+    cache = stem_cache(lang)
     found = cache.get(word)
     if found is None:
+        lang = _stemmer_lang(lang)
         stemmer = _STEMMERS.get(lang)
         if stemmer is None:
-            stemmer = _STEMMERS[lang] = snowballstemmer.stemmer("dutch" if lang == "nl" else "english")
-        if len(cache) >= _STEM_CACHE_SIZE:
-            cache.clear()
-        found = cache[word] = stemmer.stemWord(word)
+            stemmer = snowballstemmer.stemmer("dutch" if lang == "nl" else "english")
+            if hasattr(stemmer, "maxCacheSize"):  # PyStemmer keeps its own cache of 10,000 words of any size
+                stemmer.maxCacheSize = 0
+            _STEMMERS[lang] = stemmer
+        found = cache.put(word, stemmer.stemWord(word))
     return found
 
 
 def stems(tokens: list[str], lang: str) -> list[str]:
     """``stem`` for each of ``tokens`` (words), in order."""
-    cache = _STEMS.get(lang) or {}
-    return [cache.get(w) or stem(w, lang) for w in tokens]
+    cached = stem_cache(lang).get
+    return [cached(w) or stem(w, lang) for w in tokens]
 
 
 def terms(text: str, lang: str) -> list[str]:

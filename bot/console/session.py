@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterable
+from typing import TextIO
 
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
@@ -38,6 +40,14 @@ ALIASES = {
     "/approve": "/goedkeuren", "/reject": "/afwijzen", "/edit": "/bewerk", "/merge": "/samenvoegen",
     "/candidates": "/kandidaten", "/home": "/overzicht", "/quit": "/stop", "/hulp": "/help",
 }
+
+
+def readable(stream: TextIO) -> TextIO:
+    """``stream`` (standard input) with bytes its encoding cannot decode read as U+FFFD: one line of invalid
+    UTF-8 is a question like any other instead of a UnicodeDecodeError that ends the session."""
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
+    return stream
 
 
 class ConsoleSession:

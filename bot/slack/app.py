@@ -3,6 +3,7 @@ can hold them against manifest.yml. Redeliveries are dropped by the inbox (an ev
 
 from __future__ import annotations
 
+import functools
 import logging
 import weakref
 from collections.abc import Callable
@@ -35,27 +36,48 @@ class Routes:
         self.count = 0
 
     def event(self, event_type: str, listener: Listener, *, manifest: tuple[str, ...] = ()) -> None:
-        self.app.event(event_type)(listener)
+        self.app.event(event_type)(shaped(listener))
         self.manifest.update(f"event:{name}" for name in (manifest or (event_type,)))
         self.count += 1
 
     def command(self, name: str, listener: Listener) -> None:
-        self.app.command(name)(listener)
+        self.app.command(name)(shaped(listener))
         self.manifest.add(f"command:{name}")
         self.count += 1
 
     def shortcut(self, callback_id: str, listener: Listener) -> None:
-        self.app.message_shortcut(callback_id)(listener)
+        self.app.message_shortcut(callback_id)(shaped(listener))
         self.manifest.add(f"shortcut:{callback_id}")
         self.count += 1
 
     def action(self, action_id: str, listener: Listener) -> None:
-        self.app.action(action_id)(listener)
+        self.app.action(action_id)(shaped(listener))
         self.count += 1
 
     def view(self, callback_id: str, listener: Listener) -> None:
-        self.app.view(callback_id)(listener)
+        self.app.view(callback_id)(shaped(listener))
         self.count += 1
+
+
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)
+
+
+def shaped(listener: Listener) -> Listener:
+    """A listener that treats a payload not shaped like Slack's as nothing to do: logged (never the body),
+    acknowledged, no exception (Bolt would answer 500, and Slack would retry it)."""
+
+    @functools.wraps(listener)
+    def guarded(**kwargs: Any) -> Any:
+        try:
+            return listener(**kwargs)
+        except SHAPE_ERRORS as error:
+            log.warning("a payload not shaped like Slack's (%s in %s): ignored", type(error).__name__,
+                        listener.__name__)
+            if callable(kwargs.get("ack")):
+                kwargs["ack"]()
+            return None
+
+    return guarded
 
 
 _ROUTES: weakref.WeakKeyDictionary[App, Routes] = weakref.WeakKeyDictionary()

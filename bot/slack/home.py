@@ -69,10 +69,15 @@ def register(routes: Routes, adapter: Adapter) -> None:
         result shows on App Home."""
 
         def on_submit(ack: Callable[..., Any], body: dict[str, Any], view: dict[str, Any]) -> None:
-            user = adapter.user(str(body["user"]["id"]))
-            values = {block: next(iter(v.values())) for block, v in view["state"]["values"].items()}
-            event = Clicked(user, action, str(view["private_metadata"]), None, fields(values),
-                            key=delivery_key(body))  # a resubmission after an error is a new trigger
+            try:
+                user = adapter.user(str(body["user"]["id"]))
+                values = {block: next(iter(v.values())) for block, v in view["state"]["values"].items()}
+                event = Clicked(user, action, str(int(view["private_metadata"])), None, fields(values),
+                                key=delivery_key(body))  # a resubmission after an error is a new trigger
+            except (LookupError, TypeError, AttributeError, ValueError, StopIteration) as error:
+                log.warning("a view submission not shaped like ours (%s): closed", type(error).__name__)
+                ack()
+                return
             try:
                 reply = dispatcher.handle_now(event, strict=True)
             except UserError as error:

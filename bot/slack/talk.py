@@ -4,9 +4,12 @@ handlers word them (UserError as-is, anything else an apology while the tracebac
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -22,26 +25,45 @@ SlackErrors = (SlackApiError, SlackClientError, OSError)
 
 
 class People:
-    """users.info with a small cache: the User the handlers get (display name, language from locale)."""
+    """users.info with a small cache: the User the handlers get (display name, language from locale).
+    A lookup that failed (rate limit, network) gives a User with only the id, kept for FAILED_FOR seconds so a
+    storm is not made worse; after that the name is asked again ("Vraag van U0NAME" does not stay)."""
 
-    def __init__(self, client: WebClient) -> None:
+    SIZE = 2048
+    FAILED_FOR = 60.0
+
+    def __init__(self, client: WebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
-        self.lookup = lru_cache(maxsize=2048)(self._lookup)
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._known: OrderedDict[str, tuple[User, float]] = OrderedDict()  # id -> (User, valid until)
 
     def user(self, user_id: str) -> User:
-        return self.lookup(user_id)
+        now = self.clock()
+        with self._lock:
+            found = self._known.get(user_id)
+            if found is not None and found[1] > now:
+                self._known.move_to_end(user_id)
+                return found[0]
+        user, ok = self._lookup(user_id)
+        with self._lock:
+            self._known[user_id] = (user, math.inf if ok else now + self.FAILED_FOR)
+            self._known.move_to_end(user_id)
+            while len(self._known) > self.SIZE:
+                self._known.popitem(last=False)
+        return user
 
-    def _lookup(self, user_id: str) -> User:
+    def _lookup(self, user_id: str) -> tuple[User, bool]:
         try:
             info = self.client.users_info(user=user_id, include_locale=True)["user"]
         except SlackErrors as error:
             log.info("users.info %s failed: %s", user_id, error)
-            return User(id=user_id)
+            return User(id=user_id), False
         profile = info.get("profile") or {}
         name = profile.get("display_name") or profile.get("real_name") or info.get("real_name")
         name = name or info.get("name")
         locale = str(info.get("locale") or "")[:2].lower()
-        return User(id=user_id, name=str(name or ""), lang=locale if locale in ("nl", "en") else None)
+        return User(id=user_id, name=str(name or ""), lang=locale if locale in ("nl", "en") else None), True
 
 
 def open_dm(client: WebClient, user_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import requests
@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 FLUSH_EVERY_SECONDS = 30.0
 REPLY_BUDGET_SECONDS = 4.0  # Teams waits 15 s for the response to an activity; the handling may go on after
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+MAX_BODY = 1 << 20      # bytes of an activity (aiohttp answers 413 past it); Teams' are a few kB
+READ_TIMEOUT = 10.0     # seconds to send a request's body; aiohttp's keepalive timeout bounds the headers
+MAX_REQUESTS = 64       # requests handled at once; more get 503 at once
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)  # an activity not shaped like Teams'
 CHAT = web.AppKey("teams_chat", TeamsChat)
 KEYS = web.AppKey("teams_keys", KeySet)
 
@@ -37,11 +41,12 @@ def build_web_app(
     chat: TeamsChat | None = None,
     http_client: requests.Session | None = None,
     flush_every: float | None = FLUSH_EVERY_SECONDS,
+    max_requests: int | None = None,
 ) -> web.Application:
     """The aiohttp app. ``chat`` is the TeamsChat the Desk was built with (default: ``desk.chat`` when
     that is one, else a new one); ``http_client`` carries every outbound HTTP call (tests point it at
     local fakes); ``flush_every`` seconds between ``desk.flush_outbox()`` runs (None: only when a message is
-    queued)."""
+    queued); ``max_requests`` handled at once (default MAX_REQUESTS)."""
     if chat is None:
         found = getattr(desk, "chat", None)
         chat = found if isinstance(found, TeamsChat) else TeamsChat(settings, http_client=http_client)
@@ -56,34 +61,61 @@ def build_web_app(
             log.warning("401: request without Authorization header from %s", request.remote)
             return web.Response(status=401)
         try:
-            activity = json.loads(await request.read())
-        except ValueError:
+            async with asyncio.timeout(READ_TIMEOUT):
+                raw = await request.read()
+        except TimeoutError:
+            log.warning("408: the body from %s did not arrive within %g s", request.remote, READ_TIMEOUT)
+            return web.Response(status=408, headers={"Connection": "close"})
+        try:
+            activity = json.loads(raw)
+        except ValueError:  # UnicodeDecodeError too
             activity = None
         if not isinstance(activity, dict):
+            log.warning("400: a body from %s that is no JSON activity", request.remote)
             return web.Response(status=400, text="expected a JSON activity")
         try:
             await validator.validate(authorization, activity)
         except AuthError as error:
-            log.warning("401: %s (activity %s from %s)", error, activity.get("id"), request.remote)
+            log.warning("401: %s (activity %.40r from %s)", error, activity.get("id"), request.remote)
             return web.Response(status=401)
-        chat.remember(activity)
-        if activity.get("type") == "invoke":  # answered in the response, so handled at once (bounded)
-            outcome = await asyncio.to_thread(inbound.invoke, activity)
-            return web.json_response(outcome.invoke)
-        event_id = await asyncio.to_thread(inbound.store, activity)  # stored before it is acknowledged
+        try:
+            chat.remember(activity)
+            if activity.get("type") == "invoke":  # answered in the response, so handled at once (bounded)
+                outcome = await asyncio.to_thread(inbound.invoke, activity)
+                return web.json_response(outcome.invoke)
+            event_id = await asyncio.to_thread(inbound.store, activity)  # stored before it is acknowledged
+        except SHAPE_ERRORS:
+            log.warning("400: an activity not shaped like Teams' from %s", request.remote, exc_info=True)
+            return web.Response(status=400, text="an activity not shaped like Teams'")
         if event_id is not None:
             # handled at once when that is quick; past the budget Teams gets its 200 and the work goes on
             work = asyncio.ensure_future(asyncio.to_thread(dispatcher.handle_claimed, event_id))
             await asyncio.wait([work], timeout=REPLY_BUDGET_SECONDS)
         return web.Response(status=200)
 
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_limited(max_requests or MAX_REQUESTS)])
     app.router.add_post("/api/messages", messages)
     app[CHAT] = chat
     app[KEYS] = keys
     app[DISPATCHER] = dispatcher
     app.cleanup_ctx.append(_workers(dispatcher, flush_every))
     return app
+
+
+def _limited(max_requests: int) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """A middleware: at most ``max_requests`` requests handled at once, a 503 at once for the next."""
+    slots = asyncio.Semaphore(max_requests)
+
+    @web.middleware
+    async def limit(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+                    ) -> web.StreamResponse:
+        if slots.locked():
+            log.warning("503: already handling %d requests; refused %s", max_requests, request.remote)
+            return web.Response(status=503, headers={"Retry-After": "1", "Connection": "close"})
+        async with slots:
+            return await handler(request)
+
+    return limit
 
 
 def _workers(dispatcher: Dispatcher, flush_every: float | None) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -118,4 +150,4 @@ def serve(settings: Settings, *, port: int = 3978, host: str = "0.0.0.0") -> Non
     check_settings(settings)
     chat = TeamsChat(settings)
     desk = build_desk(settings, chat, store=open_store(settings))
-    web.run_app(build_web_app(settings, desk, chat=chat), host=host, port=port)
+    web.run_app(build_web_app(settings, desk, chat=chat), host=host, port=port, keepalive_timeout=READ_TIMEOUT)
