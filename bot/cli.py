@@ -15,7 +15,7 @@ from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession
 from handlers.errors import UserError
-from knowledge import evaluate
+from knowledge import evaluate, privacy, privacy_eval
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.model import Place, User
 
@@ -168,3 +168,22 @@ def main(argv: list[str] | None = None) -> int:
     from bot.parser import main as run
 
     return run(argv)
+
+
+def cmd_mask(args: argparse.Namespace, settings: config.Settings) -> int:
+    if args.eval:
+        result = privacy_eval.score(privacy_eval.read_rows(Path(args.path)))
+        print("\n".join(result.lines()))
+        for text, expected, got in result.misses if args.verbose else []:
+            print(f"\n  text:     {text}\n  expected: {expected}\n  got:      {got}")
+        return 0
+    if args.path:
+        handle = open(args.path, encoding="utf-8", errors="replace", newline=None)  # noqa: SIM115
+    else:
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+        handle = sys.stdin
+    with handle:
+        for line in handle:
+            print(privacy.mask_text(line.rstrip("\r\n")))
+    return 0
