@@ -137,6 +137,25 @@ def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def cmd_mask(args: argparse.Namespace, settings: config.Settings) -> int:
+    if args.eval:
+        result = privacy_eval.score(privacy_eval.read_rows(Path(args.path)))
+        print("\n".join(result.lines()))
+        for text, expected, got in result.misses if args.misses else []:
+            print(f"\n  text:     {text}\n  expected: {expected}\n  got:      {got}")
+        return 0
+    if args.path:
+        data = Path(args.path).read_bytes().decode("utf-8", errors="replace")
+    elif hasattr(sys.stdin, "buffer"):
+        data = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    else:
+        data = sys.stdin.read()
+    lines = data.split("\n")  # only \n ends a line, so the count is what wc -l and diff see
+    for line in lines[:-1] if lines[-1] == "" else lines:
+        print(privacy.mask_text(line.removesuffix("\r")))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.platform == "slack":
         from bot.slack import serve as serve_slack
@@ -169,21 +188,3 @@ def main(argv: list[str] | None = None) -> int:
 
     return run(argv)
 
-
-def cmd_mask(args: argparse.Namespace, settings: config.Settings) -> int:
-    if args.eval:
-        result = privacy_eval.score(privacy_eval.read_rows(Path(args.path)))
-        print("\n".join(result.lines()))
-        for text, expected, got in result.misses if args.verbose else []:
-            print(f"\n  text:     {text}\n  expected: {expected}\n  got:      {got}")
-        return 0
-    if args.path:
-        handle = open(args.path, encoding="utf-8", errors="replace", newline=None)  # noqa: SIM115
-    else:
-        if hasattr(sys.stdin, "reconfigure"):
-            sys.stdin.reconfigure(encoding="utf-8", errors="replace")
-        handle = sys.stdin
-    with handle:
-        for line in handle:
-            print(privacy.mask_text(line.rstrip("\r\n")))
-    return 0

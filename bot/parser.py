@@ -74,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("mask", help="print each line of a file (or standard input) with personal data masked")
     p.add_argument("path", nargs="?", help="a text file, one item a line (default: standard input)")
     p.add_argument("--eval", action="store_true", help="PATH is a labelled .jsonl set: print recall per kind")
-    p.add_argument("--misses", dest="verbose", action="store_true", help="with --eval: show each row that differs")
+    p.add_argument("--misses", action="store_true", help="with --eval: show each row that differs")
     p.set_defaults(run=cli.cmd_mask)
 
     p = sub.add_parser("serve", help="run the bot on Slack or Teams")

@@ -38,3 +38,10 @@ def test_mask_eval_prints_recall_per_kind(capsys: pytest.CaptureFixture[str]) ->
 def test_mask_eval_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mask", "--eval"]) == 2
     assert "vraagbaak mask --eval" in capsys.readouterr().err
+
+
+def test_only_a_newline_ends_a_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes("vraag\ran BSN 628194821\r\n\u2028tel 06-12345678".encode())
+    assert main(["mask", str(path)]) == 0
+    assert capsys.readouterr().out == "vraag\ran BSN [BSN]\n\u2028tel [TELEFOON]\n"

@@ -212,6 +212,8 @@ def test_labelled(row: dict) -> None:
         ("1234 AB huisnummer 12", "[ADRES]"),
         ("1234 AB 12-3", "[ADRES]"),
         ("1234 AB 12a", "[ADRES]"),
+        ("postcode 1234 AB en huisnummer 12", "postcode [ADRES]"),
+        ("BE68 5390 0754 7034", "[IBAN]"),
         (f"tel 06{NNBSP}1234{FIGURE}5678", "tel [TELEFOON]"),
         ("bsn 628\u200b194\u200b821", "bsn [BSN]"),
     ],
