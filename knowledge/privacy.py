@@ -170,8 +170,8 @@ _ADDITION = (
     r"(?:[ -]?(?:hs|bis|huis|bg|boven|zw|I{1,3}|IV)(?![\w.])|[A-Za-z](?![\w])|[ -][A-Za-z](?!\w|\.\w)"
     r"|-[0-9]{1,4}(?![\w]))"
 )
-_NUMBER = rf"[0-9]{{1,5}}{_ADDITION}?(?![\w%]|[.,:/-][0-9]|\ %|\ (?:uur|jaar|euro|min|km|kg|keer|x)\b)"
-_NUMBER_WORD = r"(?:huisnummer|huisnr|nummer|nr|no)\.?:?\ ?"
+_NUMBER = rf"[1-9][0-9]{{0,4}}{_ADDITION}?(?![\w%]|[.,:/-][0-9]|\ %|\ (?:uur|jaar|euro|min|km|kg|keer|x)\b)"
+_NUMBER_WORD = r"(?:huisnummer|huisnr|hnr|nummer|nr|no)\.?:?\ ?"
 _AFTER = rf"(?:,?\ ?|\ ?-\ ?|,?\ (?:(?:en\ |met\ )?{_NUMBER_WORD})?|,?\ ?{_NUMBER_WORD})(?P<after>{_NUMBER})"
 _BEFORE = rf"(?<!-)(?P<before>{_NUMBER}),?\ "
 _ADDRESS = re.compile(rf"(?<![\w.,/:])(?:{_BEFORE})?{_PC}(?:{_AFTER})?", re.IGNORECASE)
@@ -180,47 +180,49 @@ _ADDRESS_WORDS = re.compile(
     r"|hof|dijk|steeg|pc)\W{1,4}(?:\w+\W{1,3}){0,2}$"
 )
 _PLACE = re.compile(r"\ [A-Z][a-z\u00e0-\u00ff]{2,}")
-_YEAR = re.compile(r"19[0-9]{2}|20[0-9]{2}")
+_YEAR = re.compile(r"19[0-9]{2}|20[0-4][0-9]")
 
 
 def _postcode_ok(m: re.Match[str], w: str) -> bool:
     """Four digits and two letters are a postcode when the letters cannot be a word or unit, or a
     house number, an address word before it or a place name after it says so; years stay years."""
-    letters, pc = m.group("letters"), m.group("pc")
+    letters, pc, after = m.group("letters"), m.group("pc"), m.group("after")
     lower, upper = letters.lower(), letters.isupper()
     if lower in ("sa", "sd", "ss"):  # never used in postcodes
         return False
     keyword = bool(_ADDRESS_WORDS.search(w, max(0, m.start() - 40), m.start()))
-    number = m.group("after") or m.group("before")
-    spelled = m.group("after") and re.search(_NUMBER_WORD, m.group(0)[m.end("letters") - m.start() :])
-    glued = number and " " not in m.group(0)  # 1332he200
-    if spelled or number and keyword:
+    number = after or m.group("before")
+    spelled = after and re.search(_NUMBER_WORD, m.group(0)[m.end("letters") - m.start() :])
+    glued = after and not m.group("sep") and m.end("letters") == m.start("after")  # 1332he200
+    year = bool(_YEAR.fullmatch(pc))
+    if spelled or glued:
         return True
+    if lower in _WORDS:  # 2015 en 12 keer is not an address; 9598 AM 92 is
+        return bool(number and upper and not year)
+    if lower in _UNITS:  # 1234 KG 12 may be an address; 12 1043 MB, 1874 KG 1619 and 2019 NS 3 are not
+        if after:
+            short = len(re.match(r"[0-9]*", after).group(0)) <= 3  # type: ignore[union-attr]
+            return upper and short and (keyword or not year) and not w[m.end() : m.end() + 2].strip().isdigit()
+        return bool(upper and keyword and not m.group("before") and not year)
     if number:
-        if lower in _WORDS:  # 2015 en 12 keer is not an address; 9598 AM 92 is
-            return bool(glued or upper and not _YEAR.fullmatch(pc))
-        if lower in _UNITS:  # 1234 KG 12 may be an address; 1874 KG, 1619 MB is not
-            short = len(re.match(r"[0-9]*", number).group(0)) <= 3  # type: ignore[union-attr]
-            alone = "," not in m.group(0) and not w[m.end() : m.end() + 2].strip().isdigit()
-            return bool(glued or upper and short and alone and not _YEAR.fullmatch(pc))
         return True
     # a postcode on its own: upper case, and an address word before it or a place name after it
     if not upper or w[m.end() : m.end() + 1] in ("-", "/"):
         return False
-    if lower in _WORDS or lower in _UNITS:
-        return keyword
-    return keyword or bool(_PLACE.match(w, m.end())) and not _YEAR.fullmatch(pc)
+    return keyword or bool(_PLACE.match(w, m.end())) and not year
 
 
 def _addresses(w: str) -> list[Span]:
     spans: list[Span] = []
-    for m in _ADDRESS.finditer(w):
+    pos = 0
+    while m := _ADDRESS.search(w, pos):
+        if not _postcode_ok(m, w) and m.group("before"):  # the number before was no house number
+            m = _ADDRESS.match(w, m.start("pc")) or m
         if _postcode_ok(m, w):
             spans.append((m.start(), m.end(), "address"))
-        elif m.group("before"):  # "1500 1234 AB": the number before was not a house number; try without
-            again = _ADDRESS.match(w, m.start("pc"))
-            if again and _postcode_ok(again, w):
-                spans.append((again.start(), again.end(), "address"))
+            pos = m.end()
+        else:  # what looked like a house number may start the next postcode: 2024 de 3713 KT 39
+            pos = m.end("letters")
     return spans
 
 

@@ -188,13 +188,14 @@ class _Run:
         return best
 
     def _amount(self, i: int, j: int) -> bool:
-        """111.222.333 euro is an amount; after the word BSN it is not."""
-        if any(self.kinds[k] == "spaced" or self.gaps[k] == "-" for k in range(i, j)):
-            return False
+        """111.222.333 euro and € 111.222.333 are amounts; after the word BSN they are not."""
         start, end = self.groups[i].start(), self.groups[j].end()
         if _BSN_WORD.search(self.w, max(0, start - 30), start):
             return False
-        return bool(_AMOUNT_AFTER.match(self.w, end) or _AMOUNT_BEFORE.search(self.w, max(0, start - 6), start))
+        if _AMOUNT_AFTER.match(self.w, end):
+            return True
+        thousands = all(self.gaps[k] == "." and len(self.groups[k + 1].group(0)) == 3 for k in range(i, j))
+        return thousands and bool(_AMOUNT_BEFORE.search(self.w, max(0, start - 6), start))
 
     def bsn(self, i: int) -> int:
         g = self.groups

@@ -214,6 +214,9 @@ def test_labelled(row: dict) -> None:
         ("1234 AB 12a", "[ADRES]"),
         ("postcode 1234 AB en huisnummer 12", "postcode [ADRES]"),
         ("BE68 5390 0754 7034", "[IBAN]"),
+        ("pc 5038EA hnr 22", "pc [ADRES]"),
+        ("woont op 2024 de 3713 KT 39-3", "woont op 2024 de [ADRES]"),
+        ("(3342 KR, 23B)", "([ADRES])"),
         (f"tel 06{NNBSP}1234{FIGURE}5678", "tel [TELEFOON]"),
         ("bsn 628\u200b194\u200b821", "bsn [BSN]"),
     ],
@@ -226,7 +229,8 @@ def test_formats_people_type(text: str, expected: str) -> None:
     "text",
     ["0800-0543", "0800 1234567", "14 020", "bel 14 0570", "0900-1234567", "1500 MB", "1000 KG", "2019 NS",
      "2024 EU", "In 2015 en 12 keer", "versie 10.2.3.4567", "BSN 123456789", "Z-2024-123456", "12-03-2024 10:30",
-     "€ 111.222.333", "artikel 8:1 Awb", "21% btw", "12-ABC-3", "NL91 ABNA 0417 1643 01"],
+     "€ 111.222.333", "artikel 8:1 Awb", "21% btw", "12-ABC-3", "NL91 ABNA 0417 1643 01", "adres: 2020 en 1994",
+     "12 1043 MB", "8976 KB 020", "2024 97033 euro"],
 )
 def test_look_alikes_stay(text: str) -> None:
     assert mask_text(text) == text
