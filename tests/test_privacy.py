@@ -217,6 +217,7 @@ def test_labelled(row: dict) -> None:
         ("pc 5038EA hnr 22", "pc [ADRES]"),
         ("woont op 2024 de 3713 KT 39-3", "woont op 2024 de [ADRES]"),
         ("(3342 KR, 23B)", "([ADRES])"),
+        ("k.de.jong (at) outlook.comanna_b@gmail.com", "[EMAIL][EMAIL]"),
         (f"tel 06{NNBSP}1234{FIGURE}5678", "tel [TELEFOON]"),
         ("bsn 628\u200b194\u200b821", "bsn [BSN]"),
     ],
