@@ -8,8 +8,9 @@ hyphen, every decimal digit ASCII, invisible format characters dropped) that rem
 characters came from; the hits are mapped back, so everything outside a masked span keeps its original
 characters. Detectors run in a fixed order (IBAN, e-mail, phone, BSN, address); each hit is blanked out in
 the working copy, so later detectors never see half-masked digits. Placeholders already in the text are
-blanked out the same way, which keeps masking idempotent. Every pattern is anchored at a token start and
-has bounded repetition, and the digit detectors walk each run of digit groups once, so time is linear.
+blanked out the same way, and the detectors run again until nothing new turns up, which keeps masking
+idempotent. Patterns have bounded repetition and the digit detectors walk the digit groups once, so time
+stays linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from stdnum import iban as _iban
 
@@ -244,8 +246,9 @@ def _blank(w: str, spans: list[Span], blank: str) -> str:
 def find(text: str) -> tuple[list[Span], str, list[int] | None]:
     """The personal data in text, as spans in its normalised form, sorted; with that form and its origins."""
     w, origin = normalise(text)
+    # a private-use character that is not in the text stands in for every hit and placeholder
     blank = "\ue000" if w.isascii() else next(
-        chr(c) for c in (*range(0xE000, 0xF900), *range(0xF0000, 0x10FFFE)) if chr(c) not in w
+        chr(c) for c in chain(range(0xE000, 0xF900), range(0xF0000, 0x10FFFE)) if chr(c) not in w
     )
     w = _blank(w, [(m.start(), m.end(), "") for m in _PLACEHOLDER.finditer(w)], blank)
     spans: list[Span] = []
@@ -285,7 +288,3 @@ def mask(text: str) -> Masked:
 def mask_text(text: str) -> str:
     return mask(text).text
 
-
-def mask_lines(lines: list[str]) -> list[str]:
-    """Each line masked on its own (what `vraagbaak mask` prints: same number of lines, same order)."""
-    return [mask_text(line) for line in lines]
