@@ -183,6 +183,7 @@ _ADDRESS_WORDS = re.compile(
 )
 _PLACE = re.compile(r"\ [A-Z][a-z\u00e0-\u00ff]{2,}")
 _YEAR = re.compile(r"19[0-9]{2}|20[0-4][0-9]")
+_PO_BOX = re.compile(r"(?i)\b(?:postbus|antwoordnummer)\ ?[0-9]{1,6},?\ ?$")
 
 
 def _postcode_ok(m: re.Match[str], w: str) -> bool:
@@ -197,13 +198,15 @@ def _postcode_ok(m: re.Match[str], w: str) -> bool:
     spelled = after and re.search(_NUMBER_WORD, m.group(0)[m.end("letters") - m.start() :])
     glued = after and not m.group("sep") and m.end("letters") == m.start("after")  # 1332he200
     year = bool(_YEAR.fullmatch(pc))
+    if _PO_BOX.search(w, max(0, m.start() - 30), m.start("pc")):
+        return False  # Postbus 1234, 3000 AB Rotterdam is an organisation's address, and answers need it
     if spelled or glued:
         return True
-    if lower in _WORDS:  # 2015 en 12 keer is not an address; 9598 AM 92 is
-        return bool(number and upper and not year)
+    short = bool(after) and len(re.match(r"[0-9]*", after).group(0)) <= 3  # type: ignore[union-attr]
+    if lower in _WORDS:  # 2015 en 12 keer and 1500 EN 1600 are not addresses; 9598 AM 92 is
+        return upper and short and not year
     if lower in _UNITS:  # 1234 KG 12 may be an address; 12 1043 MB, 1874 KG 1619 and 2019 NS 3 are not
         if after:
-            short = len(re.match(r"[0-9]*", after).group(0)) <= 3  # type: ignore[union-attr]
             return upper and short and (keyword or not year) and not w[m.end() : m.end() + 2].strip().isdigit()
         return bool(upper and keyword and not m.group("before") and not year)
     if number:

@@ -231,7 +231,7 @@ def test_formats_people_type(text: str, expected: str) -> None:
     ["0800-0543", "0800 1234567", "14 020", "bel 14 0570", "0900-1234567", "1500 MB", "1000 KG", "2019 NS",
      "2024 EU", "In 2015 en 12 keer", "versie 10.2.3.4567", "BSN 123456789", "Z-2024-123456", "12-03-2024 10:30",
      "€ 111.222.333", "artikel 8:1 Awb", "21% btw", "12-ABC-3", "NL91 ABNA 0417 1643 01", "adres: 2020 en 1994",
-     "12 1043 MB", "8976 KB 020", "2024 97033 euro"],
+     "12 1043 MB", "8976 KB 020", "2024 97033 euro", "Postbus 1234, 3000 AB Rotterdam", "1500 EN 1600 meldingen"],
 )
 def test_look_alikes_stay(text: str) -> None:
     assert mask_text(text) == text
