@@ -3,14 +3,14 @@
 Used before a question or answer is stored in the knowledge base, written to the audit log or posted to
 an expert channel, and by `vraagbaak mask` to check a document before it is imported.
 
-Detection runs on a normalised copy of the text (NFKC, every space kind a plain space, every dash a
-hyphen, every decimal digit ASCII, invisible format characters dropped) that remembers where each of its
-characters came from; the hits are mapped back, so everything outside a masked span keeps its original
-characters. Detectors run in a fixed order (IBAN, e-mail, phone, BSN, address); each hit is blanked out in
-the working copy, so later detectors never see half-masked digits. Placeholders already in the text are
-blanked out the same way, and the detectors run again until nothing new turns up, which keeps masking
-idempotent. Patterns have bounded repetition and the digit detectors walk the digit groups once, so time
-stays linear in the length of the text.
+Detection runs on a normalised copy of the text (NFKC, every space kind a plain space and a run of them
+one, every dash a hyphen, every decimal digit ASCII, invisible format characters dropped) that remembers
+where each of its characters came from; the hits are mapped back, so everything outside a masked span
+keeps its original characters. Detectors run in a fixed order (IBAN, e-mail, phone, BSN, address); each
+hit is blanked out in the working copy, so later detectors never see half-masked digits. Placeholders
+already in the text are blanked out the same way, and the detectors run again until nothing new turns up,
+which keeps masking idempotent. Patterns have bounded repetition and the digit detectors walk the digit
+groups once, so time stays linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -63,14 +63,19 @@ def _norm_char(ch: str) -> str:
 
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
-    """The text as detectors see it, and for each of its characters the index of the original one
-    (None when the two are the same, the common case of plain ASCII)."""
-    if text.isascii():
-        return text.replace("\t", " "), None
+    """The text as detectors see it, a run of spaces one space, and for each of its characters the index
+    of the original one (None when the two are the same, the common case of plain ASCII)."""
+    if text.isascii() and "\t" not in text and "  " not in text:
+        return text, None
     parts: list[str] = []
     origin: list[int] = []
+    space = False
     for i, ch in enumerate(text):
         n = ch if ch.isascii() and ch != "\t" else _norm_char(ch)
+        if n == " " and space:
+            continue
+        if n:
+            space = n[-1] == " "
         parts.append(n)
         origin.extend([i] * len(n))
     return "".join(parts), origin

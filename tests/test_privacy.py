@@ -218,6 +218,8 @@ def test_labelled(row: dict) -> None:
         ("woont op 2024 de 3713 KT 39-3", "woont op 2024 de [ADRES]"),
         ("(3342 KR, 23B)", "([ADRES])"),
         ("k.de.jong (at) outlook.comanna_b@gmail.com", "[EMAIL][EMAIL]"),
+        ("1234 AB  12", "[ADRES]"),
+        ("tel  06  12345678  ok", "tel  [TELEFOON]  ok"),
         (f"tel 06{NNBSP}1234{FIGURE}5678", "tel [TELEFOON]"),
         ("bsn 628\u200b194\u200b821", "bsn [BSN]"),
     ],
