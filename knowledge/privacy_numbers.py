@@ -170,7 +170,7 @@ class _Run:
             return -1
         international = plus or first.startswith("00")
         digits = first[2:] if first.startswith("00") and not plus else first
-        best = -1
+        best = glued = -1
         for j in range(i, min(len(g), i + 12)):
             if j > i:
                 if not self.kinds[j - 1] or j in self.dates:
@@ -179,13 +179,18 @@ class _Run:
                 if part == "0" and self.gaps[j - 1].endswith("(") and international:
                     continue  # +31 (0)6
                 digits += part
-            if len(digits) > 15:
+            if len(digits) > 15 + 6:
                 break
-            if self.can_end(j) and _phone_ok(digits, international):
+            if len(digits) <= 15 and self.can_end(j) and _phone_ok(digits, international):
                 best = j
                 if not international:
                     break
-        return best
+            elif plus and best < 0 and glued < 0 and len(g[j].group(0)) >= 4 and self.can_end(j):
+                # +31 6 12345678020: digits glued on; mask the whole group rather than leave the number
+                cuts = range(max(len(digits) - 6, len(digits) - len(g[j].group(0)) + 1, 8), min(len(digits), 16))
+                if any(_phone_ok(digits[:cut], True) for cut in cuts):
+                    glued = j
+        return best if best >= 0 else glued
 
     def _amount(self, i: int, j: int) -> bool:
         """111.222.333 euro and € 111.222.333 are amounts; after the word BSN they are not."""
