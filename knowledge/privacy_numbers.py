@@ -185,7 +185,7 @@ class _Run:
                 best = j
                 if not international:
                     break
-            elif plus and best < 0 and glued < 0 and len(g[j].group(0)) >= 4 and self.can_end(j):
+            elif plus and best < 0 and glued < 0 and len(g[j].group(0)) >= 4:
                 # +31 6 12345678020: digits glued on; mask the whole group rather than leave the number
                 cuts = range(max(len(digits) - 6, len(digits) - len(g[j].group(0)) + 1, 8), min(len(digits), 16))
                 if any(_phone_ok(digits[:cut], True) for cut in cuts):

@@ -220,6 +220,7 @@ def test_labelled(row: dict) -> None:
         ("k.de.jong (at) outlook.comanna_b@gmail.com", "[EMAIL][EMAIL]"),
         ("1234 AB  12", "[ADRES]"),
         ("+31 6 12345678020 op", "[TELEFOON] op"),
+        ("+31 6 1234567810:30", "[TELEFOON]:30"),
         ("tel  06  12345678  ok", "tel  [TELEFOON]  ok"),
         (f"tel 06{NNBSP}1234{FIGURE}5678", "tel [TELEFOON]"),
         ("bsn 628\u200b194\u200b821", "bsn [BSN]"),
