@@ -15,7 +15,7 @@ from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
-from knowledge import evaluate, text
+from knowledge import evaluate, privacy, privacy_eval, text
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.model import Place, User
 
@@ -138,6 +138,25 @@ def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def cmd_mask(args: argparse.Namespace, settings: config.Settings) -> int:
+    if args.eval:
+        result = privacy_eval.score(privacy_eval.read_rows(Path(args.path)))
+        print("\n".join(result.lines()))
+        for text, expected, got in result.misses if args.misses else []:
+            print(f"\n  text:     {text}\n  expected: {expected}\n  got:      {got}")
+        return 0
+    if args.path:
+        data = Path(args.path).read_bytes().decode("utf-8", errors="replace")
+    elif hasattr(sys.stdin, "buffer"):
+        data = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    else:
+        data = sys.stdin.read()
+    lines = data.split("\n")  # only \n ends a line, so the count is what wc -l and diff see
+    for line in lines[:-1] if lines[-1] == "" else lines:
+        print(privacy.mask_text(line.removesuffix("\r")))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.platform == "slack":
         from bot.slack import serve as serve_slack
@@ -176,3 +195,4 @@ def main(argv: list[str] | None = None) -> int:
     from bot.parser import main as run
 
     return run(argv)
+

@@ -70,6 +70,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("embed", help="give every article a vector for the semantic rerank (VRAAGBAAK_SEMANTIC)")
     p.set_defaults(run=cli.cmd_embed)
 
+    p = sub.add_parser("mask", help="print each line of a file (or standard input) with personal data masked")
+    p.add_argument("path", nargs="?", help="a text file, one item a line (default: standard input)")
+    p.add_argument("--eval", action="store_true", help="PATH is a labelled .jsonl set: print recall per kind")
+    p.add_argument("--misses", action="store_true", help="with --eval: show each row that differs")
+    p.set_defaults(run=cli.cmd_mask)
+
     p = sub.add_parser("serve", help="run the bot on Slack or Teams")
     p.add_argument("platform", choices=["slack", "teams"])
     p.add_argument("--http", action="store_true", help="Slack: HTTP mode on /slack/events instead of Socket Mode")
@@ -97,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError("Noem de term: vraagbaak synonyms add TERM SYNONIEM...")
         if args.command == "review" and args.action != "list" and args.id is None:
             raise UserError("Noem het nummer van het beoordelingsitem.")
+        if args.command == "mask" and args.eval and not args.path:
+            raise UserError("Geef de gelabelde set: vraagbaak mask --eval SET.jsonl")
         if args.command == "review" and args.action == "merge" and not args.into:
             raise UserError("Noem met --into het artikel om mee samen te voegen.")
         return args.run(args, config.load())

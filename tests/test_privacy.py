@@ -156,3 +156,116 @@ def test_random_mixtures_are_idempotent() -> None:
         assert mask_text(once.text) == once.text, text
         new = len(PLACEHOLDER_RE.findall(once.text)) - len(PLACEHOLDER_RE.findall(text))
         assert len(once.found) == new, text
+
+
+# --- what people type (issue 14) ----------------------------------------------------------------------
+
+LABELLED_PATH = Path(__file__).parent / "data" / "privacy_labelled.jsonl"
+LABELLED: list[dict] = [json.loads(line) for line in LABELLED_PATH.read_text(encoding="utf-8").splitlines()]
+NBSP, NNBSP, FIGURE = "\u00a0", "\u202f", "\u2007"
+
+
+def test_labelled_set_covers_every_kind_and_look_alikes() -> None:
+    assert len(LABELLED) >= 150
+    kinds = [span["kind"] for row in LABELLED for span in row["spans"]]
+    for kind in PLACEHOLDERS:
+        assert kinds.count(kind) >= 15, kind
+    assert sum(1 for row in LABELLED if row["text"] == row["expected"]) >= 50
+    for row in LABELLED:  # the numbers in the set are real test numbers, generated, not guessed
+        for span in row["spans"]:
+            digits = "".join(c for c in span["value"] if c.isalnum())
+            digits = "".join(str(int(c)) if c.isdecimal() else c for c in digits)
+            if span["kind"] == "bsn":
+                assert bsn.is_valid(digits), span
+            if span["kind"] == "iban":
+                assert iban.is_valid(digits), span
+
+
+@pytest.mark.parametrize("row", LABELLED, ids=[ascii(r["text"][:40]) for r in LABELLED])
+def test_labelled(row: dict) -> None:
+    result = mask(row["text"])
+    assert result.text == row["expected"]
+    assert list(result.found) == [KIND_OF[p] for p in PLACEHOLDER_RE.findall(row["expected"])]
+    assert mask_text(result.text) == result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"BSN{NBSP}628{NBSP}194{NBSP}821", "BSN{NBSP}[BSN]"),
+        (f"NL91{NBSP}ABNA{NBSP}0417{NBSP}1643{NBSP}00", "[IBAN]"),
+        (f"1234{NBSP}AB{NBSP}12", "[ADRES]"),
+        ("628-194-821", "[BSN]"),
+        ("NL91-ABNA-0417-1643-00", "[IBAN]"),
+        ("1234-AB-12", "[ADRES]"),
+        ("BSN628194821", "BSN[BSN]"),
+        ("6281 94821", "[BSN]"),
+        ("1234ab12", "[ADRES]"),
+        ("BSN ６２８１９４８２１", "BSN [BSN]"),
+        ("Teruggebeld op +31 6 12345678 12 mei", "Teruggebeld op [TELEFOON] 12 mei"),
+        ("06 12345678 06 87654321", "[TELEFOON] [TELEFOON]"),
+        ("( 06-12345678 )", "( [TELEFOON] )"),
+        ("jan.jansen (at) gmail.com", "[EMAIL]"),
+        ("jan.jansen [at] gmail.com", "[EMAIL]"),
+        ("jan punt jansen at gmail punt com", "[EMAIL]"),
+        ("1234AB, nr 5", "[ADRES]"),
+        ("1234 AB huisnummer 12", "[ADRES]"),
+        ("1234 AB 12-3", "[ADRES]"),
+        ("1234 AB 12a", "[ADRES]"),
+        ("postcode 1234 AB en huisnummer 12", "postcode [ADRES]"),
+        ("BE68 5390 0754 7034", "[IBAN]"),
+        ("pc 5038EA hnr 22", "pc [ADRES]"),
+        ("woont op 2024 de 3713 KT 39-3", "woont op 2024 de [ADRES]"),
+        ("(3342 KR, 23B)", "([ADRES])"),
+        ("k.de.jong (at) outlook.comanna_b@gmail.com", "[EMAIL][EMAIL]"),
+        ("1234 AB  12", "[ADRES]"),
+        ("+31 6 12345678020 op", "[TELEFOON] op"),
+        ("+31 6 1234567810:30", "[TELEFOON]:30"),
+        ("tel  06  12345678  ok", "tel  [TELEFOON]  ok"),
+        (f"tel 06{NNBSP}1234{FIGURE}5678", "tel [TELEFOON]"),
+        ("bsn 628\u200b194\u200b821", "bsn [BSN]"),
+    ],
+)
+def test_formats_people_type(text: str, expected: str) -> None:
+    assert mask_text(text) == expected.replace("{NBSP}", NBSP)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0800-0543", "0800 1234567", "14 020", "bel 14 0570", "0900-1234567", "1500 MB", "1000 KG", "2019 NS",
+     "2024 EU", "In 2015 en 12 keer", "versie 10.2.3.4567", "BSN 123456789", "Z-2024-123456", "12-03-2024 10:30",
+     "€ 111.222.333", "artikel 8:1 Awb", "21% btw", "12-ABC-3", "NL91 ABNA 0417 1643 01", "adres: 2020 en 1994",
+     "12 1043 MB", "8976 KB 020", "2024 97033 euro", "Postbus 1234, 3000 AB Rotterdam", "1500 EN 1600 meldingen"],
+)
+def test_look_alikes_stay(text: str) -> None:
+    assert mask_text(text) == text
+
+
+def test_text_outside_masked_spans_keeps_its_characters() -> None:
+    text = f"Mevrouw{NBSP}de Vries — BSN{NNBSP}６２８ １９４ ８２１, ﬁets “kapot”\t½ uur"
+    assert mask_text(text) == f"Mevrouw{NBSP}de Vries — BSN{NNBSP}[BSN], ﬁets “kapot”\t½ uur"
+
+
+def test_phone_is_masked_in_any_context() -> None:
+    rng = random.Random(14)
+    words = ["klant", "belde", "op", "12", "mei", "(", ")", ",", ".", ":", "-", "€", "45,00", "tel", "of", "2024",
+             "BSN", "zaak", "10:30", "0800-0543", "14 020", "nr", "'", '"', "!", "?", "/", "1234 AB", "x"]
+    for _ in range(500):
+        left = " ".join(rng.choice(words) for _ in range(rng.randint(0, 5)))
+        right = " ".join(rng.choice(words) for _ in range(rng.randint(0, 5)))
+        before, after = rng.choice([" ", " (", ": ", NBSP]), rng.choice([" ", ") ", ", ", ". ", NBSP])
+        text = f"{left}{before}+31 6 12345678{after}{right}"
+        out = mask_text(text)
+        assert "12345678" not in out and "[TELEFOON]" in out, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 " * 50_000, "06 " * 33_000, "1234 AB " * 12_500, "NL91 " * 20_000, "(0" * 50_000, "x (at) " * 14_000,
+     "+31 " * 25_000, "a punt " * 14_000, ("BSN\u00a0628\u00a0194\u00a0821 tel\u202f06\u202f12345678 ") * 2_500],
+    ids=["ones", "06", "postcodes", "iban-starts", "brackets", "at", "plus", "punt", "nbsp-mix"],
+)
+def test_a_long_line_is_fast(text: str) -> None:
+    start = time.perf_counter()
+    mask(text)
+    assert time.perf_counter() - start < 3
