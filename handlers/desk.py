@@ -67,7 +67,7 @@ class Desk(Curation):
             self.store.after_commit(self.kick)
             return None
         if self.store.in_transaction:
-            self.store.after_commit(lambda: self._send(item))
+            self.store.after_commit(lambda: None if self._send(item) else None)
             return None
         return self._send(item)
 

@@ -39,9 +39,9 @@ def find_people(store: SqliteStore, q: Query, hits: list[Hit] | tuple[Hit, ...] 
         if hit.article.owner:
             for row in store.rows("SELECT id FROM people WHERE name = ? COLLATE NOCASE", [hit.article.owner]):
                 ranked[row["id"]] = 1.0
-    words = selective(store, words)
-    if words:
-        match = " OR ".join(f'"{w}"' for w in sorted(words))
+    telling = selective(store, words)
+    if telling:
+        match = " OR ".join(f'"{w}"' for w in sorted(telling))
         rows = store.rows(
             "SELECT person_id, bm25(people_index, 0.0, 0.5, 2.0) AS rank FROM people_index"
             " WHERE people_index MATCH ? ORDER BY rank LIMIT ?", [match, limit])
@@ -59,7 +59,8 @@ def selective(store: SqliteStore, words: set[str], budget: int = 500, common_sha
     df, size = store.people_vocabulary()
     common = max(50.0, common_share * size)
     found = sorted((df[w], w) for w in words if w in df)
-    chosen, total = [], 0
+    chosen: list[str] = []
+    total = 0
     for doc, word in found:
         if doc > common or (chosen and total + doc > budget):
             break

@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from knowledge.model import Article, Person
+from knowledge.model import Article, ArticleStatus, Person
 
 STATUSES = ("provisional", "validated", "archived")
 LANGS = ("nl", "en")
@@ -68,7 +68,8 @@ def to_article(data: dict[str, Any], source: str = "") -> Article:
     return Article(
         id=article_id, title=title, body=_text(data, "body"), keywords=_as_list(data.get("keywords")),
         questions=_as_list(data.get("questions")), url=_text(data, "url"), owner=_text(data, "owner"),
-        status=status, lang=lang, review_date=_text(data, "review_date"), source=_text(data, "source", source),
+        status=cast(ArticleStatus, status), lang=lang, review_date=_text(data, "review_date"),
+        source=_text(data, "source", source),
     )
 
 

@@ -106,7 +106,8 @@ def _ibans(w: str) -> list[Span]:
         length = _iban_length(m.group(0).upper())
         if not length or (spans and m.start() < spans[-1][1]):
             continue
-        chars, pos = [], m.start()
+        chars: list[str] = []
+        pos = m.start()
         while len(chars) < length and pos < len(w):
             if w[pos].isascii() and w[pos].isalnum():
                 chars.append(w[pos])

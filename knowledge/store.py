@@ -129,13 +129,13 @@ class SqliteStore(LoopRecords, InboxRecords):
     def _bump(db: sqlite_utils.Database, key: str = "search_generation") -> None:
         db.execute("UPDATE meta SET value = value + 1 WHERE key = ?", [key])
 
-    def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with self.lock:
             cursor = self.db.execute(sql, params)
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
-    def iter_rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = (), batch: int = 1000,
+    def iter_rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = (), batch: int = 1000,
                   ) -> Iterator[dict[str, Any]]:
         """Like ``rows``, a batch at a time, on a connection of its own (for long reads such as a check of
         the whole audit log), so other threads are not held up."""
@@ -288,7 +288,7 @@ class SqliteStore(LoopRecords, InboxRecords):
     def set_routes(self, routes: Iterable[tuple[str, str]]) -> int:
         rows = [{"keyword": k.strip().lower(), "channel": c.strip()} for k, c in routes if k.strip()]
         with self.transaction() as db:
-            db["routes"].upsert_all(rows, pk="keyword")
+            db.table("routes").upsert_all(rows, pk="keyword")
         return len(rows)
 
     def routes(self) -> list[tuple[str, str]]:
@@ -297,8 +297,8 @@ class SqliteStore(LoopRecords, InboxRecords):
     def add_synonyms(self, term: str, synonyms: Iterable[str]) -> None:
         with self.transaction() as db:
             for s in synonyms:
-                db["synonyms"].upsert({"term": term.strip().lower(), "synonym": s.strip().lower()},
-                                      pk=("term", "synonym"))
+                db.table("synonyms").upsert({"term": term.strip().lower(), "synonym": s.strip().lower()},
+                                            pk=("term", "synonym"))
             self._bump(db)
 
     def remove_synonyms(self, term: str) -> int:

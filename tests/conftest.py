@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot import bootstrap
 from bot.config import Settings
 from handlers.desk import Desk
 from knowledge.store import SqliteStore
 from tests.fakes import FakeChat
+
+# CI runs the property tests on a fixed set of examples (a run that lands must not depend on luck); a
+# developer's run explores new ones (and keeps any failure it finds in .hypothesis/ to replay).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 

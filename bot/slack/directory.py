@@ -86,7 +86,7 @@ def _profile_fields(client: WebClient, user_id: str) -> Mapping[str, Any]:
 def to_person(member: Mapping[str, Any], fields: Mapping[str, Any], labels: Mapping[str, str]) -> Person:
     profile = member.get("profile") or {}
     uid = str(member["id"])
-    department, expertise = "", ()
+    department, expertise = "", tuple[str, ...]()
     for field_id, value in fields.items():
         text = str((value or {}).get("value") or "").strip()
         if labels.get(field_id) == "department" and text:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +70,8 @@ def _misshapen(body: dict[str, Any]) -> str:
     if not (isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
             and (actions or body.get("type") not in ("block_actions", "interactive_message"))):
         return "actions"
+    if body.get("type") == "block_actions" and not all(isinstance(a.get("action_id"), str) for a in actions):
+        return "actions' action_id"  # Bolt's matcher reads it unguarded
     return ""
 
 
@@ -106,7 +109,8 @@ def make_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, read_timeo
             except UnicodeDecodeError:
                 self._refuse(400, "a body that is not UTF-8")
                 return
-            headers = {k.lower(): self.headers.get_all(k) or [] for k in self.headers.keys()}
+            headers: dict[str, str | Sequence[str]] = {k.lower(): self.headers.get_all(k) or []
+                                                       for k in self.headers.keys()}
             try:
                 request = BoltRequest(body=body, query=url.query, headers=headers)
             except Exception as error:  # Bolt parses before it verifies: any shape may get here
@@ -134,7 +138,7 @@ def make_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, read_timeo
             self.close_connection = True
             self._send(status, {"Connection": "close"}, b"")
 
-        def _send(self, status: int, headers: dict[str, list[str]] | dict[str, str], body: bytes) -> None:
+        def _send(self, status: int, headers: Mapping[str, Sequence[str] | str], body: bytes) -> None:
             self.send_response(status)
             for name, values in headers.items():
                 if name.lower() == "content-length":
