@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from handlers import cards
@@ -15,15 +14,14 @@ from knowledge.model import Answer, Article, Escalation, Question, ReviewItem, S
 from knowledge.privacy import has_placeholder
 
 if TYPE_CHECKING:
-    from handlers.ports import Search
-    from knowledge.store import SqliteStore
+    from handlers.ports import Search, Store
 
 REVIEW_AFTER_DAYS = 365
 STALE_SHOWN = 5  # overdue articles listed on an owner's home
 
 
 class Curation:
-    store: SqliteStore
+    store: Store
     searcher: Search
     owners: frozenset[str]
 
@@ -136,17 +134,7 @@ class Curation:
 
     # --- home and numbers -----------------------------------------------------------------
     def stats(self, days: int = 7) -> Stats:
-        since = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
-        asked = self.store.rows("SELECT decision, count(*) AS n FROM questions WHERE created_at >= ?"
-                                " GROUP BY decision", [since])
-        by_decision = {r["decision"]: r["n"] for r in asked}
-        escalations = self.store.rows("SELECT created_at, answered_at FROM escalations WHERE created_at >= ?",
-                                      [since])
-        waits = [(datetime.fromisoformat(r["answered_at"]) - datetime.fromisoformat(r["created_at"]))
-                 .total_seconds() / 60 for r in escalations if r["answered_at"]]
-        return Stats(asked=sum(by_decision.values()), answered_directly=by_decision.get("answer", 0),
-                     escalated=len(escalations), answered_by_expert=len(waits),
-                     median_minutes_to_answer=round(statistics.median(waits), 1) if waits else None)
+        return self.store.stats(days)
 
     def home(self, user: User) -> Message:
         lang = self.lang_of(user)
@@ -176,6 +164,4 @@ class Curation:
 
     def stale_articles(self) -> list[Article]:
         """Validated articles past their review date, the longest overdue first."""
-        rows = self.store.rows("SELECT id FROM articles WHERE status = 'validated' AND review_date != ''"
-                               " AND review_date < ? ORDER BY review_date, id", [date.today().isoformat()])
-        return self.store.articles([r["id"] for r in rows])
+        return self.store.overdue_articles()

@@ -19,7 +19,7 @@ from handlers import cards
 from handlers.curate import Curation
 from handlers.errors import UserError
 from handlers.messages import t
-from handlers.ports import Chat, DeliveryFailed, Search
+from handlers.ports import Chat, DeliveryFailed, Search, Store
 from handlers.replies import Line, Message, message_from_dict
 from knowledge import text
 from knowledge.directory import asks_for_people
@@ -27,7 +27,6 @@ from knowledge.model import Escalation, Place, Question, SearchResult, User
 from knowledge.privacy import has_placeholder, mask, mask_text
 from knowledge.records import OUTBOX_ATTEMPTS
 from knowledge.routing import route
-from knowledge.store import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 class Desk(Curation):
-    def __init__(self, *, store: SqliteStore, search: Search, chat: Chat, default_channel: str,
+    def __init__(self, *, store: Store, search: Search, chat: Chat, default_channel: str,
                  owners: frozenset[str] = frozenset(), default_lang: str = "nl",
                  channels: dict[str, str] | None = None) -> None:
         self.store = store

@@ -11,9 +11,9 @@ from typing import Any
 
 import sqlite_utils
 
-from knowledge import analysis, text
+from knowledge import analysis, reports, text
 from knowledge.inbox import InboxRecords
-from knowledge.model import UNSEARCHABLE, Article, Person, Place, Question, User
+from knowledge.model import UNSEARCHABLE, Article, Person, Place, Question, Stats, User
 from knowledge.records import LoopRecords, now
 from knowledge.schema import migrate
 
@@ -149,6 +149,13 @@ class SqliteStore(LoopRecords, InboxRecords):
         finally:
             if conn is not None:
                 conn.close()
+
+    # --- reports (knowledge.reports) -----------------------------------------------------------
+    def stats(self, days: int = 7) -> Stats:
+        return reports.stats(self, days)
+
+    def overdue_articles(self) -> list[Article]:
+        return reports.overdue_articles(self)
 
     def close(self) -> None:
         self.db.conn.close()

@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.slack import talk
+from bot.slack.people import People
 from handlers.dispatch import Dispatcher
 from handlers.events import Event
 from knowledge.model import Place, User
@@ -19,7 +19,7 @@ from knowledge.model import Place, User
 class Adapter:
     dispatcher: Dispatcher
     client: WebClient
-    people: talk.People
+    people: People
 
     @property
     def desk(self) -> Any:

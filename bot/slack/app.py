@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.slack import asking, home, messages, resolving
 from bot.slack.adapter import Adapter
 from bot.slack.client import web_client
-from bot.slack.talk import People
+from bot.slack.people import People
 from handlers.dispatch import Dispatcher
 
 if TYPE_CHECKING:

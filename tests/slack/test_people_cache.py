@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.slack.talk import People
+from bot.slack.people import People
 from tests.slack.fake_slack import FakeSlack
 
 

@@ -1,0 +1,36 @@
+"""Reads for the people who run the desk: the week's numbers and the articles due for review.
+
+Plain queries over the store; the use cases word and show them (handlers/curate.py)."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from knowledge.model import Article, Stats
+
+if TYPE_CHECKING:
+    from knowledge.store import SqliteStore
+
+
+def stats(store: SqliteStore, days: int = 7) -> Stats:
+    """Questions asked in the last ``days``, how they were decided, escalations and the median wait for an
+    expert's answer (minutes)."""
+    since = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
+    asked = store.rows("SELECT decision, count(*) AS n FROM questions WHERE created_at >= ? GROUP BY decision",
+                       [since])
+    by_decision = {r["decision"]: r["n"] for r in asked}
+    escalations = store.rows("SELECT created_at, answered_at FROM escalations WHERE created_at >= ?", [since])
+    waits = [(datetime.fromisoformat(r["answered_at"]) - datetime.fromisoformat(r["created_at"]))
+             .total_seconds() / 60 for r in escalations if r["answered_at"]]
+    return Stats(asked=sum(by_decision.values()), answered_directly=by_decision.get("answer", 0),
+                 escalated=len(escalations), answered_by_expert=len(waits),
+                 median_minutes_to_answer=round(statistics.median(waits), 1) if waits else None)
+
+
+def overdue_articles(store: SqliteStore, today: date | None = None) -> list[Article]:
+    """Validated articles past their review date, the longest overdue first."""
+    rows = store.rows("SELECT id FROM articles WHERE status = 'validated' AND review_date != ''"
+                      " AND review_date < ? ORDER BY review_date, id", [(today or date.today()).isoformat()])
+    return store.articles([r["id"] for r in rows])
