@@ -36,6 +36,7 @@ SETTINGS: dict[str, Setting] = {
     "suggest_threshold": Setting(
         "VRAAGBAAK_SUGGEST_THRESHOLD", "", "confidence (0-1) above which the bot suggests; empty = built-in default",
     ),
+    "workers": Setting("VRAAGBAAK_WORKERS", "2", "threads of a serving process that handle stored events"),
     "lease_seconds": Setting("VRAAGBAAK_LEASE_SECONDS", "60", "seconds a process holds an event or an outgoing "
                              "message it works on; if it dies, another process (or its restart) takes over then"),
     "audit_key": Setting("VRAAGBAAK_AUDIT_KEY", "", "secret that keys the audit log's hash chain (HMAC-SHA256); "
@@ -77,6 +78,7 @@ class Settings:
     semantic: str = ""
     audit_key: str = ""
     lease_seconds: str = SETTINGS["lease_seconds"].default
+    workers: str = SETTINGS["workers"].default
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""

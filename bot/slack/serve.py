@@ -51,7 +51,8 @@ def start(
     client = web_client(settings)
     desk = build_desk(settings, SlackChat(client), store=open_store(settings))
     app = build_app(settings, desk, client=client)
-    stop_workers = dispatcher_of(app).start(flush_every=flush_every)  # first what a stopped process left
+    stop_workers = dispatcher_of(app).start(workers=max(1, int(settings.workers or 2)),
+                                            flush_every=flush_every)  # first what a stopped process left
     if socket_mode:
         handler = SocketModeHandler(app, app_token=settings.slack_app_token)
         handler.connect()

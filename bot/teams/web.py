@@ -98,7 +98,7 @@ def build_web_app(
     app[CHAT] = chat
     app[KEYS] = keys
     app[DISPATCHER] = dispatcher
-    app.cleanup_ctx.append(_workers(dispatcher, flush_every))
+    app.cleanup_ctx.append(_workers(dispatcher, flush_every, max(1, int(settings.workers or 2))))
     return app
 
 
@@ -118,11 +118,12 @@ def _limited(max_requests: int) -> Callable[..., Awaitable[web.StreamResponse]]:
     return limit
 
 
-def _workers(dispatcher: Dispatcher, flush_every: float | None) -> Callable[[web.Application], AsyncIterator[None]]:
+def _workers(dispatcher: Dispatcher, flush_every: float | None,
+             workers: int) -> Callable[[web.Application], AsyncIterator[None]]:
     """The inbox workers (first what a stopped process left) and the outbox thread, for the app's lifetime."""
 
     async def context(_app: web.Application) -> AsyncIterator[None]:
-        stop = dispatcher.start(flush_every=flush_every or 365 * 24 * 3600.0)
+        stop = dispatcher.start(workers=workers, flush_every=flush_every or 365 * 24 * 3600.0)
         yield
         await asyncio.to_thread(stop)
 
