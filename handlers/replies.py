@@ -69,7 +69,13 @@ def message_from_dict(data: dict[str, Any]) -> Message:
     """The inverse of ``dataclasses.asdict(message)`` (the outbox stores messages as JSON)."""
 
     def person(p: dict[str, Any]) -> Person:
-        return Person(**{**p, "expertise": tuple(p.get("expertise", ()))})
+        p = dict(p)
+        # messages queued before handles had their own table carry slack_id and teams_id
+        legacy = tuple((k.removesuffix("_id"), p.pop(k)) for k in ("slack_id", "teams_id") if p.get(k))
+        p.pop("slack_id", None)
+        p.pop("teams_id", None)
+        handles = tuple(tuple(h) for h in p.pop("handles", ())) or legacy
+        return Person(**{**p, "expertise": tuple(p.get("expertise", ())), "handles": handles})
 
     def button(b: dict[str, Any]) -> Button:
         return Button(**b)

@@ -82,7 +82,8 @@ def to_person(data: dict[str, Any]) -> Person:
     return Person(
         id=person_id, name=name, title=_text(data, "title"), department=_text(data, "department"),
         expertise=_as_list(data.get("expertise")), email=_text(data, "email"), phone=_text(data, "phone"),
-        slack_id=_text(data, "slack_id"), teams_id=_text(data, "teams_id"),
+        handles=tuple((platform, _text(data, f"{platform}_id")) for platform in ("slack", "teams")
+                      if _text(data, f"{platform}_id")),
     )
 
 

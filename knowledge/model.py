@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Decision = Literal["answer", "suggest", "escalate"]
@@ -37,8 +37,16 @@ class Person:
     expertise: tuple[str, ...] = ()
     email: str = ""
     phone: str = ""
-    slack_id: str = ""
-    teams_id: str = ""
+    handles: tuple[tuple[str, str], ...] = ()  # (platform, the platform's id of this person), e.g. ("slack", "U…")
+
+    def handle(self, platform: str) -> str:
+        """This person's id on ``platform`` ("" when unknown): what a chat adapter mentions them by."""
+        return next((h for p, h in self.handles if p == platform), "")
+
+    def with_handles(self, more: tuple[tuple[str, str], ...]) -> Person:
+        """The same person with ``more`` handles; a platform in ``more`` replaces the one held."""
+        merged = dict(self.handles) | dict(more)
+        return replace(self, handles=tuple(sorted(merged.items())))
 
 
 @dataclass(frozen=True)

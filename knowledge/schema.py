@@ -161,7 +161,21 @@ _V7 = """
         CREATE INDEX waiters_question ON waiters(question_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# A person's ids on the chat platforms live in their own table, one row per platform: the core knows no
+# platform by name, and a third platform needs no new column.
+_V8 = """
+        CREATE TABLE person_handles (
+            person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE, platform TEXT NOT NULL,
+            handle TEXT NOT NULL, PRIMARY KEY (person_id, platform)
+        );
+        CREATE INDEX person_handles_handle ON person_handles(platform, handle);
+        INSERT INTO person_handles SELECT id, 'slack', slack_id FROM people WHERE slack_id != '';
+        INSERT INTO person_handles SELECT id, 'teams', teams_id FROM people WHERE teams_id != '';
+        ALTER TABLE people DROP COLUMN slack_id;
+        ALTER TABLE people DROP COLUMN teams_id;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

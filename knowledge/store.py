@@ -35,11 +35,10 @@ def _article(row: dict[str, Any]) -> Article:
     )
 
 
-def _person(row: dict[str, Any]) -> Person:
+def _person(row: dict[str, Any], handles: tuple[tuple[str, str], ...] = ()) -> Person:
     return Person(
         id=row["id"], name=row["name"], title=row["title"], department=row["department"],
-        expertise=tuple(json.loads(row["expertise"])), email=row["email"], phone=row["phone"],
-        slack_id=row["slack_id"], teams_id=row["teams_id"],
+        expertise=tuple(json.loads(row["expertise"])), email=row["email"], phone=row["phone"], handles=handles,
     )
 
 
@@ -236,14 +235,16 @@ class SqliteStore(LoopRecords, InboxRecords):
             for p in people:
                 p = self._same_person(db, p)
                 row = db.execute(
-                    "INSERT INTO people (id, name, title, department, expertise, email, phone, slack_id, teams_id)"
-                    " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+                    "INSERT INTO people (id, name, title, department, expertise, email, phone)"
+                    " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
                     " title = excluded.title, department = excluded.department, expertise = excluded.expertise,"
-                    " email = excluded.email, phone = excluded.phone, slack_id = excluded.slack_id,"
-                    " teams_id = excluded.teams_id RETURNING rowid",
-                    [p.id, p.name, p.title, p.department, json.dumps(list(p.expertise)), p.email, p.phone,
-                     p.slack_id, p.teams_id],
+                    " email = excluded.email, phone = excluded.phone RETURNING rowid",
+                    [p.id, p.name, p.title, p.department, json.dumps(list(p.expertise)), p.email, p.phone],
                 ).fetchone()
+                for platform, handle in p.handles:
+                    db.execute("INSERT INTO person_handles (person_id, platform, handle) VALUES (?,?,?)"
+                               " ON CONFLICT(person_id, platform) DO UPDATE SET handle = excluded.handle",
+                               [p.id, platform, handle])
                 profile = " ".join([p.title, p.department, *p.expertise])
                 db.execute("DELETE FROM people_index WHERE rowid = ?", [row[0]])
                 db.execute(
@@ -278,18 +279,35 @@ class SqliteStore(LoopRecords, InboxRecords):
         return Person(
             id=old.id, name=p.name or old.name, title=p.title or old.title, department=p.department or old.department,
             expertise=p.expertise or old.expertise, email=p.email, phone=p.phone or old.phone,
-            slack_id=p.slack_id or old.slack_id, teams_id=p.teams_id or old.teams_id,
+            handles=p.handles,  # added to the handles stored for that id; a platform named here replaces its own
         )
 
     def people(self, ids: Iterable[str] | None = None) -> list[Person]:
         if ids is None:
-            return [_person(r) for r in self.rows("SELECT * FROM people ORDER BY name")]
+            rows = self.rows("SELECT * FROM people ORDER BY name")
+            handles = self._handles(None)
+            return [_person(r, handles.get(r["id"], ())) for r in rows]
         wanted = list(ids)
         if not wanted:
             return []
         rows = self.rows(f"SELECT * FROM people WHERE id IN ({','.join('?' * len(wanted))})", wanted)
-        by_id = {r["id"]: _person(r) for r in rows}
+        handles = self._handles(wanted)
+        by_id = {r["id"]: _person(r, handles.get(r["id"], ())) for r in rows}
         return [by_id[i] for i in wanted if i in by_id]
+
+    def _handles(self, ids: list[str] | None) -> dict[str, tuple[tuple[str, str], ...]]:
+        where, params = (f"WHERE person_id IN ({','.join('?' * len(ids))})", ids) if ids is not None else ("", [])
+        found: dict[str, list[tuple[str, str]]] = {}
+        for r in self.rows(f"SELECT person_id, platform, handle FROM person_handles {where}"
+                           " ORDER BY person_id, platform", params):
+            found.setdefault(r["person_id"], []).append((r["platform"], r["handle"]))
+        return {k: tuple(v) for k, v in found.items()}
+
+    def person_by_handle(self, platform: str, handle: str) -> Person | None:
+        """The person a platform knows as ``handle``."""
+        found = self.rows("SELECT person_id FROM person_handles WHERE platform = ? AND handle = ?", [platform, handle])
+        people = self.people([found[0]["person_id"]]) if found else []
+        return people[0] if people else None
 
     # --- routes and synonyms --------------------------------------------------------------
     def set_routes(self, routes: Iterable[tuple[str, str]]) -> int:

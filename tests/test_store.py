@@ -93,8 +93,31 @@ def test_writes_from_threads_do_not_collide(store: SqliteStore) -> None:
 
 def test_people_from_two_sources_are_one_person_by_email(store: SqliteStore) -> None:
     store.upsert_people([Person("p-01", "Anna de Vries", title="Adviseur WMO", expertise=("wmo",),
-                                email="a.devries@gemeente.nl", slack_id="U1")])
+                                email="a.devries@gemeente.nl", handles=(("slack", "U1"),))])
     store.upsert_people([Person("a.devries@gemeente.nl", "Anna de Vries", email="A.deVries@gemeente.nl",
-                                teams_id="aad-1")])
+                                handles=(("teams", "aad-1"),))])
     [anna] = store.people()
-    assert (anna.id, anna.slack_id, anna.teams_id, anna.expertise) == ("p-01", "U1", "aad-1", ("wmo",))
+    assert (anna.id, anna.handle("slack"), anna.handle("teams"), anna.expertise) == ("p-01", "U1", "aad-1", ("wmo",))
+
+
+def test_platform_ids_move_to_their_own_table(tmp_path: Path) -> None:
+    path = tmp_path / "v7.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(";".join(schema.MIGRATIONS[:7]) + ";PRAGMA user_version = 7;")
+    conn.execute("INSERT INTO people (id, name, slack_id, teams_id) VALUES ('p1', 'Anna', 'U1', 'aad-1'),"
+                 " ('p2', 'Bram', '', 'aad-2')")
+    conn.close()
+    store = SqliteStore(str(path))
+    anna, bram = store.people(["p1", "p2"])
+    assert anna.handles == (("slack", "U1"), ("teams", "aad-1")) and bram.handles == (("teams", "aad-2"),)
+    assert store.person_by_handle("teams", "aad-2") == bram
+    assert "slack_id" not in [r["name"] for r in store.rows("PRAGMA table_info(people)")]
+
+
+def test_a_message_queued_before_handles_had_a_table_still_reads() -> None:
+    from handlers.replies import message_from_dict
+
+    old = {"text": "x", "lines": [{"kind": "people", "people": [
+        {"id": "p1", "name": "Anna", "expertise": ["wmo"], "slack_id": "U1", "teams_id": ""}]}]}
+    [person] = message_from_dict(old).lines[0].people
+    assert person.handle("slack") == "U1" and person.handle("teams") == ""

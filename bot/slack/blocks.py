@@ -43,8 +43,9 @@ def fallback_text(message: Message) -> str:
 
 
 def mention(person: Person) -> str:
-    if person.slack_id and _SLACK_USER_ID.match(person.slack_id):
-        return f"<@{person.slack_id}>"
+    handle = person.handle("slack")
+    if handle and _SLACK_USER_ID.match(handle):
+        return f"<@{handle}>"
     return escape(person.name)
 
 

@@ -103,5 +103,5 @@ def to_person(member: Mapping[str, Any], fields: Mapping[str, Any], labels: Mapp
         expertise=expertise,
         email=str(profile.get("email") or ""),
         phone=str(profile.get("phone") or ""),
-        slack_id=uid,
+        handles=(("slack", uid),),
     )

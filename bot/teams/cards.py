@@ -1,7 +1,7 @@
 """Neutral ``Message`` -> Bot Framework activity with an Adaptive Card (schema 1.5).
 
 Buttons are ``Action.Submit`` with data ``{"action": <handlers.replies.Action>, "value": ...}``; people
-with a ``teams_id`` are mentioned with ``<at>Name</at>`` plus a mention entity (Entra object id).
+with a Teams handle are mentioned with ``<at>Name</at>`` plus a mention entity (Entra object id).
 All text from the handlers is plain: markdown characters are escaped, so relayed text stays inert.
 The only wording here are the few form labels of the edit and merge cards.
 """
@@ -58,10 +58,11 @@ def escape(text: str) -> str:
 
 
 def _mention(person: Person) -> tuple[str, dict[str, Any] | None]:
-    if not person.teams_id:
+    handle = person.handle("teams")
+    if not handle:
         return escape(person.name), None
     tag = f"<at>{escape(person.name)}</at>"
-    entity = {"type": "mention", "text": tag, "mentioned": {"id": person.teams_id, "name": person.name}}
+    entity = {"type": "mention", "text": tag, "mentioned": {"id": handle, "name": person.name}}
     return tag, entity
 
 

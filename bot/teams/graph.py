@@ -1,7 +1,7 @@
 """People import from Microsoft Graph: ``/v1.0/users`` with app-only msal credentials.
 
 Paging follows ``@odata.nextLink``; disabled accounts are skipped; a 429 waits ``Retry-After`` seconds
-(capped by ``max_wait``). ``Person.teams_id`` is the Entra object id, the id Teams mentions and
+(capped by ``max_wait``). ``Person.handle("teams")`` is the Entra object id, the id Teams mentions and
 ``from.aadObjectId`` use. Expertise stays empty (skills live in SharePoint profiles, often empty).
 """
 
@@ -33,7 +33,7 @@ def person_of(user: dict[str, Any]) -> Person:
         department=str(user.get("department") or ""),
         email=email,
         phone=str(user.get("mobilePhone") or (phones[0] if phones else "")),
-        teams_id=str(user["id"]),
+        handles=(("teams", str(user["id"])),),
     )
 
 

@@ -27,7 +27,7 @@ def test_every_line_kind_is_escaped() -> None:
 
 
 def test_lines_render_as_blocks() -> None:
-    expert = Person(id="p1", name="Anna de Vries", slack_id="U0DEMO01")
+    expert = Person(id="p1", name="Anna de Vries", handles=(("slack", "U0DEMO01"),))
     no_slack = Person(id="p2", name="Bob <b>")
     message = Message(
         text="t",

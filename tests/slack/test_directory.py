@@ -29,12 +29,12 @@ def test_people_from_users_list_with_paging_and_profile_fields(fake: FakeSlack, 
     assert [p.get("cursor") for p in pages] == [None, "200"]
     assert all(p["limit"] in (200, "200") for p in pages)
     assert len(people) == 3 + 250
-    by_id = {p.slack_id: p for p in people}
+    by_id = {p.handle("slack"): p for p in people}
     assert {"U0GONE", "U0ROBOT", "USLACKBOT"}.isdisjoint(by_id)
     assert by_id["U0ANNA"] == Person(
         id="slack-U0ANNA", name="Anna de Vries", title="Beleidsmedewerker parkeren", department="Parkeren",
         expertise=("parkeervergunning", "bezoekersregeling", "laadpalen"), email="anna@gemeente.example",
-        phone="+31 20 123 4567", slack_id="U0ANNA",
+        phone="+31 20 123 4567", handles=(("slack", "U0ANNA"),),
     )
     assert by_id["U0BRAM"].department == "Zorg" and by_id["U0BRAM"].expertise == ()
     assert by_id["W0CARLA"].name == "Carla" and by_id["W0CARLA"].title == ""
@@ -44,7 +44,7 @@ def test_without_custom_fields_no_profile_calls(fake: FakeSlack, settings: Setti
     load(fake, fields=False)
     fake.fail("team.profile.get", error="missing_scope")
     people = fetch_people(settings)
-    assert [p.slack_id for p in people] == ["U0ANNA", "U0BRAM", "W0CARLA"]
+    assert [p.handle("slack") for p in people] == ["U0ANNA", "U0BRAM", "W0CARLA"]
     assert fake.called("users.profile.get") == []
     assert all(p.department == "" for p in people)
 

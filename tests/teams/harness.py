@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ BEE_EXPERT = Person(
     title="Beheerder gebouwen",
     department="Facilitair",
     expertise=("bijenkasten", "bijen", "imker", "daktuin"),
-    teams_id=EXPERT,
+    handles=(("teams", EXPERT),),
 )
 
 _ids = itertools.count(1_700_000_000_001)
@@ -115,7 +114,7 @@ class Bot:
         self.store.set_routes([(word, f"19:{name}@thread.tacv2") for word, name in self.store.routes()])
         # everyone in the directory has an Entra object id, as after `import people --from graph`
         people = [
-            replace(person, teams_id=f"00000000-0000-4000-8000-{i:012d}")
+            person.with_handles((("teams", f"00000000-0000-4000-8000-{i:012d}"),))
             for i, person in enumerate(self.store.people())
         ]
         self.store.upsert_people([*people, BEE_EXPERT])

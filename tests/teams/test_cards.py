@@ -6,7 +6,7 @@ from bot.teams import cards
 from handlers.replies import Action, Button, Line, Message
 from knowledge.model import Person
 
-WITH_ID = Person(id="p-1", name="Bram Imker", teams_id="7b2d3e4f-0000-4000-8000-0000000e4e1b")
+WITH_ID = Person(id="p-1", name="Bram Imker", handles=(("teams", "7b2d3e4f-0000-4000-8000-0000000e4e1b"),))
 WITHOUT_ID = Person(id="p-2", name="Ilse van Dijk")
 
 
@@ -40,7 +40,7 @@ def test_card_shape_buttons_and_mentions() -> None:
         {
             "type": "mention",
             "text": "<at>Bram Imker</at>",
-            "mentioned": {"id": WITH_ID.teams_id, "name": "Bram Imker"},
+            "mentioned": {"id": WITH_ID.handle("teams"), "name": "Bram Imker"},
         }
     ]
     assert row == {

@@ -53,7 +53,7 @@ def test_people_from_graph(ms: FakeMicrosoft, tmp_path: Path) -> None:
     started = time.monotonic()
     people = fetch_people(make_settings(ms, tmp_path), http_client=http_session(ms), max_wait=0.05)
     assert time.monotonic() - started < 5
-    assert [(p.id, p.name, p.teams_id, p.email, p.phone, p.title, p.department) for p in people] == [
+    assert [(p.id, p.name, p.handle("teams"), p.email, p.phone, p.title, p.department) for p in people] == [
         (
             "b.imker@voorbeeldgemeente.nl",
             "Bram Imker",

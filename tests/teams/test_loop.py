@@ -128,7 +128,7 @@ async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> No
         # the suggested experts are mentioned by Entra object id (who they are is the core's choice)
         entities = post["msteams"]["entities"]
         assert entities and all(e["text"] in card_text(post) for e in entities)
-        ids = {p.name: p.teams_id for p in bot.store.people()}
+        ids = {p.name: p.handle("teams") for p in bot.store.people()}
         assert all(e["text"] == f"<at>{e['mentioned']['name']}</at>" for e in entities)
         assert all(e["mentioned"]["id"] == ids[e["mentioned"]["name"]] for e in entities)
         assert root and told["raw_path"] == f"{personal_activities}/{click['id']}"
