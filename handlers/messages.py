@@ -1,4 +1,9 @@
-"""Every sentence a person reads in chat, in Dutch and English, side by side so they stay in step."""
+"""Every text a person reads, in Dutch and English, side by side so they stay in step.
+
+Chat replies first (no prefix), then the fixed labels of the owners' forms (``ui_``), the console's own
+lines (``console_``) and the command line's results and errors (``cli_``). Logs stay English and out of here.
+tests/test_messages.py checks that both languages have the same keys and the same ``{placeholders}``.
+"""
 
 from __future__ import annotations
 
@@ -150,6 +155,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Sorry, er ging iets mis aan mijn kant. Probeer het nog eens; het is gelogd.",
         "en": "Sorry, something went wrong on my side. Please try again; it has been logged.",
     },
+    # ui_: fixed labels of the owners' forms (Slack modals, Teams edit and merge cards)
+    "ui_edit_title": {"nl": "Artikel bewerken", "en": "Edit article"},
+    "ui_edit_heading": {"nl": "Bewerk het antwoord", "en": "Edit the answer"},
+    "ui_merge_title": {"nl": "Samenvoegen", "en": "Merge"},
+    "ui_merge_heading": {"nl": "Voeg samen", "en": "Merge"},
+    "ui_title": {"nl": "Titel", "en": "Title"},
+    "ui_body": {"nl": "Tekst", "en": "Text"},
+    "ui_merge_into": {"nl": "Samenvoegen met", "en": "Merge into"},
+    "ui_save": {"nl": "Opslaan", "en": "Save"},
+    "ui_save_approve": {"nl": "Opslaan en goedkeuren", "en": "Save and approve"},
+    "ui_merge": {"nl": "Samenvoegen", "en": "Merge"},
+    "ui_cancel": {"nl": "Annuleren", "en": "Cancel"},
 }
 
 
