@@ -22,7 +22,7 @@ from knowledge.model import Place, User
 
 def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
     store = bootstrap.open_store(settings)
-    chat = ConsoleChat(store)
+    chat = ConsoleChat(store, lang=settings.lang)
     return bootstrap.build_desk(settings, chat, store=store), chat
 
 

@@ -167,6 +167,58 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui_save_approve": {"nl": "Opslaan en goedkeuren", "en": "Save and approve"},
     "ui_merge": {"nl": "Samenvoegen", "en": "Merge"},
     "ui_cancel": {"nl": "Annuleren", "en": "Cancel"},
+    # console_: the console adapter's own lines (vraagbaak chat / demo)
+    "console_intro": {
+        "nl": "Vraagbaak console: je bent {name} ({role}). /help voor commando's.",
+        "en": "Vraagbaak console: you are {name} ({role}). /help for the commands.",
+    },
+    "console_help": {
+        "nl": (
+            "Commando's (Nederlands of Engels):\n"
+            "  gewone tekst                      een vraag stellen (als agent)\n"
+            "  /als NAAM [agent|expert|owner]    wissel van persoon (/as)\n"
+            "  /nuttig Q, /nietnuttig Q          feedback op antwoord Q (/helpful, /nothelpful)\n"
+            "  /expert Q                         vraag Q aan een expert voorleggen (/escalate)\n"
+            "  /inbox                            open expertvragen in de expertkanalen\n"
+            "  /thread M                         een expertvraag (bericht M) met reacties\n"
+            "  /antwoord M TEKST                 reageer in de thread van bericht M (/reply)\n"
+            "  /markeer R                        markeer reactie R als het antwoord (/mark)\n"
+            "  /markeer-laatste E                markeer de laatste reactie op escalatie E (/mark-latest)\n"
+            "  /beoordelen                       de beoordelingslijst (/review; kennisbeheerders)\n"
+            "  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST, /samenvoegen R ARTIKEL-ID, /kandidaten R\n"
+            "  /overzicht                        je open vragen en de cijfers van deze week (/home)\n"
+            "  /stop                             afsluiten (/quit)"
+        ),
+        "en": (
+            "Commands (English or Dutch):\n"
+            "  plain text                        ask a question (as an agent)\n"
+            "  /as NAME [agent|expert|owner]     switch to another person (/als)\n"
+            "  /helpful Q, /nothelpful Q         feedback on answer Q (/nuttig, /nietnuttig)\n"
+            "  /escalate Q                       put question Q to an expert (/expert)\n"
+            "  /inbox                            open expert questions in the expert channels\n"
+            "  /thread M                         an expert question (message M) with its replies\n"
+            "  /reply M TEXT                     reply in the thread of message M (/antwoord)\n"
+            "  /mark R                           mark reply R as the answer (/markeer)\n"
+            "  /mark-latest E                    mark the latest reply to escalation E (/markeer-laatste)\n"
+            "  /review                           the review queue (/beoordelen; knowledge owners)\n"
+            "  /approve R, /reject R [reason], /edit R TITLE | TEXT, /merge R ARTICLE-ID, /candidates R\n"
+            "  /home                             your open questions and this week's figures (/overzicht)\n"
+            "  /quit                             leave (/stop)"
+        ),
+    },
+    "console_unknown_command": {
+        "nl": "Dat commando begrijp ik niet zo. /help toont de commando's.",
+        "en": "I do not understand that command. /help shows the commands.",
+    },
+    "console_switched": {"nl": "Je bent nu {name} ({role}).", "en": "You are now {name} ({role})."},
+    "console_inbox_empty": {"nl": "Geen open expertvragen.", "en": "No open expert questions."},
+    "console_inbox_item": {"nl": "#{channel} · bericht {id}: {text}", "en": "#{channel} · message {id}: {text}"},
+    "console_replied": {
+        "nl": "Reactie {id} geplaatst in de thread van bericht {root}.",
+        "en": "Reply {id} posted in the thread of message {root}.",
+    },
+    "console_posted": {"nl": "{where} · bericht {id}", "en": "{where} · message {id}"},
+    "console_updated": {"nl": "{where} · bericht {id} bijgewerkt", "en": "{where} · message {id} updated"},
 }
 
 
