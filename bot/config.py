@@ -21,7 +21,8 @@ class Setting:
 
 SETTINGS: dict[str, Setting] = {
     "db_path": Setting("VRAAGBAAK_DB", "vraagbaak.db", "SQLite file that holds everything"),
-    "lang": Setting("VRAAGBAAK_LANG", "nl", "language of the bot when a question does not tell (nl or en)"),
+    "lang": Setting("VRAAGBAAK_LANG", "nl", "language of the bot when a question does not tell, and of the "
+                    "console and the command line (nl or en)"),
     "escalation_channel": Setting(
         "VRAAGBAAK_ESCALATION_CHANNEL", "kcc-experts",
         "expert channel for questions no topic rule routes (Slack channel id or name; console: any name)",

@@ -7,6 +7,7 @@ import sys
 
 from bot import cli, config, logs
 from handlers.errors import UserError
+from handlers.messages import t
 from knowledge.importers import ImportProblem
 
 
@@ -98,22 +99,25 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logs.setup(args.verbose)
+    lang = config.SETTINGS["lang"].default
     try:
+        settings = config.load()
+        lang = settings.lang  # of every line the command prints (VRAAGBAAK_LANG)
         if args.command == "synonyms" and args.action in ("add", "remove") and not args.term:
-            raise UserError("Noem de term: vraagbaak synonyms add TERM SYNONIEM...")
+            raise UserError(t("cli_need_term", lang))
         if args.command == "review" and args.action != "list" and args.id is None:
-            raise UserError("Noem het nummer van het beoordelingsitem.")
+            raise UserError(t("cli_need_review_id", lang))
         if args.command == "mask" and args.eval and not args.path:
-            raise UserError("Geef de gelabelde set: vraagbaak mask --eval SET.jsonl")
+            raise UserError(t("cli_need_labelled_set", lang))
         if args.command == "review" and args.action == "merge" and not args.into:
-            raise UserError("Noem met --into het artikel om mee samen te voegen.")
-        return args.run(args, config.load())
+            raise UserError(t("cli_need_into", lang))
+        return args.run(args, settings)
     except ImportProblem as problem:
-        print("Import gestopt; er is niets uit dit bestand geïmporteerd:", file=sys.stderr)
+        print(t("cli_import_stopped", lang), file=sys.stderr)
         for line in problem.problems[:50]:
             print(f"  {line}", file=sys.stderr)
         if len(problem.problems) > 50:
-            print(f"  ... en nog {len(problem.problems) - 50}", file=sys.stderr)
+            print(f"  {t('cli_import_more', lang, n=len(problem.problems) - 50)}", file=sys.stderr)
         return 2
     except (UserError, ValueError, OSError) as error:
         print(f"vraagbaak: {error}", file=sys.stderr)

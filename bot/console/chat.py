@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bot.console.render import render
+from handlers.messages import t
 from handlers.replies import Message, message_from_dict
 from knowledge.model import Place
 from knowledge.privacy import mask_text
@@ -22,9 +23,10 @@ def dm(user: str) -> str:
 class ConsoleChat:
     platform = "console"
 
-    def __init__(self, store: SqliteStore, out: Callable[[str], None] = print) -> None:
+    def __init__(self, store: SqliteStore, out: Callable[[str], None] = print, lang: str = "nl") -> None:
         self.store = store
         self.out = out
+        self.lang = lang  # of the headers it prints (VRAAGBAAK_LANG); the messages carry their own
         self.viewer = ""  # the console user: their DMs print at once, others wait as unread
 
     def _insert(self, channel: str, thread: str | None, author: str, text: str, payload: dict[str, Any]) -> str:
@@ -43,14 +45,15 @@ class ConsoleChat:
                 db.execute("UPDATE console_messages SET read = 1 WHERE id = ?", [mid])
         where = place.channel if place.channel.startswith("@") else f"#{place.channel}"
         thread = f" (thread {place.thread})" if place.thread else ""
-        self.out(f"\n[{where}{thread} · bericht {mid}]\n{render(message)}")
+        self.out(f"\n[{t('console_posted', self.lang, where=where + thread, id=mid)}]\n{render(message)}")
         return Place(place.channel, place.thread, mid)
 
     def update(self, place: Place, message: Message) -> None:
         with self.store.transaction() as db:
             db.execute("UPDATE console_messages SET text = ?, payload = ? WHERE id = ?",
                        [message.text, json.dumps(asdict(message)), place.message])
-        self.out(f"\n[#{place.channel} · bericht {place.message} bijgewerkt]\n{render(message)}")
+        header = t("console_updated", self.lang, where=f"#{place.channel}", id=place.message)
+        self.out(f"\n[{header}]\n{render(message)}")
 
     def link(self, place: Place) -> str:
         return f"console://{place.channel}/{place.message}"

@@ -13,26 +13,11 @@ from handlers.desk import Desk
 from handlers.dispatch import Dispatcher
 from handlers.errors import UserError
 from handlers.events import Asked, Clicked, Event, Marked, ThreadReplied
-from handlers.messages import apology
+from handlers.messages import apology, t
 from handlers.replies import Action, Message
 from knowledge.model import Place, User
 
 log = logging.getLogger(__name__)
-
-HELP = """Commando's (Nederlands of Engels):
-  gewone tekst                      een vraag stellen (als agent)
-  /als NAAM [agent|expert|owner]    wissel van persoon (/as)
-  /nuttig Q, /nietnuttig Q          feedback op antwoord Q (/helpful, /nothelpful)
-  /expert Q                         vraag Q aan een expert voorleggen (/escalate)
-  /inbox                            open expertvragen in de expertkanalen
-  /thread M                         een expertvraag (bericht M) met reacties
-  /antwoord M TEKST                 reageer in de thread van bericht M (/reply)
-  /markeer R                        markeer reactie R als het antwoord (/mark)
-  /markeer-laatste E                markeer de laatste reactie op escalatie E (/mark-latest)
-  /beoordelen                       de beoordelingslijst (/review; kennisbeheerders)
-  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST, /samenvoegen R ARTIKEL-ID, /kandidaten R
-  /overzicht                        je open vragen en de cijfers van deze week (/home)
-  /stop                             afsluiten (/quit)"""
 
 ALIASES = {
     "/as": "/als", "/helpful": "/nuttig", "/nothelpful": "/nietnuttig", "/escalate": "/expert",
@@ -64,8 +49,16 @@ class ConsoleSession:
         self.chat.viewer = name
         self.desk.owners = self.base_owners | ({name} if role == "owner" else set())
 
+    @property
+    def lang(self) -> str:
+        """The language the console speaks: the person's, else the desk's default (VRAAGBAAK_LANG)."""
+        return self.user.lang or self.desk.default_lang
+
+    def say(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
     def run(self, lines: Iterable[str]) -> None:
-        self.out(f"Vraagbaak console: je bent {self.user.name} ({self.role}). /help voor commando's.")
+        self.out(self.say("console_intro", name=self.user.name, role=self.role))
         for raw in lines:
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -83,10 +76,10 @@ class ConsoleSession:
         except UserError as error:
             reply = Message(text=str(error))
         except (ValueError, IndexError):
-            reply = Message(text="Dat commando begrijp ik niet zo. /help toont de commando's.")
+            reply = Message(text=self.say("console_unknown_command"))
         except Exception:  # the console keeps running, like every adapter
             log.exception("console command failed: %s", line)
-            reply = Message(text=apology(self.user.lang))
+            reply = Message(text=apology(self.lang))
         if reply is not None:
             self.out(render(reply))
 
@@ -103,7 +96,7 @@ class ConsoleSession:
             return lambda: self.event(Clicked(self.user, action, str(int(first)), here, fields))
 
         simple: dict[str, Callable[[], Message | None]] = {
-            "/help": lambda: Message(text=HELP),
+            "/help": lambda: Message(text=self.say("console_help")),
             "/als": lambda: self._switch(first, tail.strip() or "agent"),
             "/nuttig": click(Action.HELPFUL),
             "/nietnuttig": click(Action.NOT_HELPFUL),
@@ -130,13 +123,14 @@ class ConsoleSession:
         if not name or role not in ("agent", "expert", "owner"):
             raise ValueError("usage")
         self.switch(name, role)
-        return Message(text=f"Je bent nu {name} ({role}).")
+        return Message(text=self.say("console_switched", name=name, role=role))
 
     def _inbox(self) -> Message:
         posts = self.chat.open_posts()
         if not posts:
-            return Message(text="Geen open expertvragen.")
-        return Message(text="\n".join(f"#{r['channel']} · bericht {r['id']}: {m.text}" for r, m in posts))
+            return Message(text=self.say("console_inbox_empty"))
+        return Message(text="\n".join(self.say("console_inbox_item", channel=r["channel"], id=r["id"], text=m.text)
+                                      for r, m in posts))
 
     def _thread(self, root: str) -> Message:
         rows = self.chat.thread(root)
@@ -150,7 +144,7 @@ class ConsoleSession:
             raise ValueError(root)
         place = self.chat.say(post["channel"], root, self.user.id, text)
         self.event(ThreadReplied(self.user, text, place))
-        return Message(text=f"Reactie {place.message} geplaatst in de thread van bericht {root}.")
+        return Message(text=self.say("console_replied", id=place.message, root=root))
 
     def _mark(self, message_id: str) -> Message | None:
         row = self.chat.message(message_id)

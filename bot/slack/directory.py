@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.slack.client import web_client
 from handlers.errors import UserError
+from handlers.messages import t
 from knowledge.model import Person
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ EXPERTISE_LABELS = frozenset(
 def fetch_people(settings: Settings, client: WebClient | None = None) -> list[Person]:
     """Everyone in the workspace who is a person: no bots, no deactivated accounts, no Slackbot."""
     if client is None and not settings.slack_bot_token:
-        raise UserError("SLACK_BOT_TOKEN is not set (the app's Bot User OAuth Token, xoxb-...).")
+        raise UserError(t("cli_slack_token_missing", settings.lang))
     client = client or web_client(settings)
     members = [m for m in _members(client) if _is_person(m)]
     labels = _field_labels(client)

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.slack.adapter import Adapter, delivery_key, where_clicked
 from bot.slack.blocks import Block, clip
-from bot.slack.labels import label
 from handlers.errors import UserError
 from handlers.events import Clicked, OpenedHome
+from handlers.messages import t
 from handlers.replies import Action, Message
 from knowledge.model import Article, User
 
@@ -117,16 +117,16 @@ def _input(block_id: str, text: str, element: dict[str, Any]) -> Block:
 
 
 def edit_view(review_id: int, article: Article, lang: str | None) -> dict[str, Any]:
-    blocks = [_input("title", label("title", lang), {
+    blocks = [_input("title", t("ui_title", lang), {
         "type": "plain_text_input", "action_id": "value", "initial_value": clip(article.title, 150),
         "max_length": 150,
     })]
     if len(article.body) <= INPUT_LIMIT:
-        blocks.append(_input("body", label("body", lang), {
+        blocks.append(_input("body", t("ui_body", lang), {
             "type": "plain_text_input", "action_id": "value", "multiline": True,
             "initial_value": article.body, "max_length": INPUT_LIMIT,
         }))
-    return _modal(EDIT_VIEW, review_id, label("edit_title", lang), label("save", lang), lang, blocks)
+    return _modal(EDIT_VIEW, review_id, t("ui_edit_title", lang), t("ui_save", lang), lang, blocks)
 
 
 def merge_view(review_id: int, candidates: list[Article], lang: str | None) -> dict[str, Any]:
@@ -140,8 +140,8 @@ def merge_view(review_id: int, candidates: list[Article], lang: str | None) -> d
                                    "initial_option": options[0]}
     else:
         element = {"type": "plain_text_input", "action_id": "value", "max_length": 150}
-    blocks = [_input("into", label("merge_into", lang), element)]
-    return _modal(MERGE_VIEW, review_id, label("merge_title", lang), label("merge", lang), lang, blocks)
+    blocks = [_input("into", t("ui_merge_into", lang), element)]
+    return _modal(MERGE_VIEW, review_id, t("ui_merge_title", lang), t("ui_merge", lang), lang, blocks)
 
 
 def _modal(
@@ -149,6 +149,6 @@ def _modal(
 ) -> dict[str, Any]:
     return {
         "type": "modal", "callback_id": callback_id, "private_metadata": str(review_id),
-        "title": _text(title), "submit": _text(submit), "close": _text(label("cancel", lang)),
+        "title": _text(title), "submit": _text(submit), "close": _text(t("ui_cancel", lang)),
         "blocks": blocks,
     }

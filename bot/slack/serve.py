@@ -18,6 +18,7 @@ from bot.slack.chat import SlackChat
 from bot.slack.client import web_client
 from bot.slack.http import PATH, make_server
 from handlers.errors import UserError
+from handlers.messages import t
 
 if TYPE_CHECKING:
     from handlers.desk import Desk
@@ -44,10 +45,10 @@ def start(
     from bot.bootstrap import build_desk, open_store
 
     if not settings.slack_bot_token:
-        raise UserError("SLACK_BOT_TOKEN is not set (the app's Bot User OAuth Token, xoxb-...).")
+        raise UserError(t("cli_slack_token_missing", settings.lang))
     socket_mode = bool(settings.slack_app_token) and not http
     if not socket_mode and not settings.slack_signing_secret:
-        raise UserError("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.")
+        raise UserError(t("cli_slack_secret_missing", settings.lang))
     client = web_client(settings)
     desk = build_desk(settings, SlackChat(client), store=open_store(settings))
     app = build_app(settings, desk, client=client)

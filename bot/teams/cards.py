@@ -3,7 +3,7 @@
 Buttons are ``Action.Submit`` with data ``{"action": <handlers.replies.Action>, "value": ...}``; people
 with a Teams handle are mentioned with ``<at>Name</at>`` plus a mention entity (Entra object id).
 All text from the handlers is plain: markdown characters are escaped, so relayed text stays inert.
-The only wording here are the few form labels of the edit and merge cards.
+The form labels of the edit and merge cards come from handlers.messages (``ui_`` keys), like every text.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from handlers.messages import t
 from handlers.replies import Action, Button, Line, Message
 from knowledge.model import Article, Person
 
@@ -20,27 +21,6 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 TITLE_INPUT = "vb_title"
 BODY_INPUT = "vb_body"
 INTO_INPUT = "vb_into"
-
-LABELS = {
-    "nl": {
-        "title": "Titel",
-        "body": "Tekst",
-        "save": "Opslaan en goedkeuren",
-        "into": "Samenvoegen met",
-        "merge": "Samenvoegen",
-        "edit_heading": "Bewerk het antwoord",
-        "merge_heading": "Voeg samen",
-    },
-    "en": {
-        "title": "Title",
-        "body": "Text",
-        "save": "Save and approve",
-        "into": "Merge into",
-        "merge": "Merge",
-        "edit_heading": "Edit the answer",
-        "merge_heading": "Merge",
-    },
-}
 
 _MARKDOWN = re.compile(r"([\\*_\[\]])")
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+\.)(?=\s)", re.MULTILINE)
@@ -156,38 +136,38 @@ def _form(heading: str, inputs: list[dict[str, Any]], submit: str, data: dict[st
 
 
 def edit_form(review_id: int, article: Article, lang: str) -> dict[str, Any]:
-    words = LABELS.get(lang, LABELS["nl"])
     inputs = [
         {
             "type": "Input.Text",
             "id": TITLE_INPUT,
-            "label": words["title"],
+            "label": t("ui_title", lang),
             "value": article.title,
             "isRequired": True,
         },
         {
             "type": "Input.Text",
             "id": BODY_INPUT,
-            "label": words["body"],
+            "label": t("ui_body", lang),
             "value": article.body,
             "isMultiline": True,
             "isRequired": True,
         },
     ]
-    return _form(words["edit_heading"], inputs, words["save"], {"action": Action.EDIT, "value": str(review_id)})
+    data = {"action": Action.EDIT, "value": str(review_id)}
+    return _form(t("ui_edit_heading", lang), inputs, t("ui_save_approve", lang), data)
 
 
 def merge_form(review_id: int, candidates: list[Article], lang: str) -> dict[str, Any]:
-    words = LABELS.get(lang, LABELS["nl"])
     choices = [{"title": a.title, "value": a.id} for a in candidates]
     inputs = [
         {
             "type": "Input.ChoiceSet",
             "id": INTO_INPUT,
-            "label": words["into"],
+            "label": t("ui_merge_into", lang),
             "choices": choices,
             "isRequired": True,
             "value": choices[0]["value"] if choices else "",
         }
     ]
-    return _form(words["merge_heading"], inputs, words["merge"], {"action": Action.MERGE, "value": str(review_id)})
+    data = {"action": Action.MERGE, "value": str(review_id)}
+    return _form(t("ui_merge_heading", lang), inputs, t("ui_merge", lang), data)

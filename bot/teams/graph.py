@@ -16,6 +16,7 @@ import requests
 from bot.config import Settings
 from bot.teams.tokens import GRAPH_SCOPE, AppToken, TokenError
 from handlers.errors import UserError
+from handlers.messages import t
 from knowledge.model import Person
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def person_of(user: dict[str, Any]) -> Person:
     )
 
 
-def _get(http: requests.Session, url: str, token: AppToken, *, attempts: int, max_wait: float) -> dict:
+def _get(http: requests.Session, url: str, token: AppToken, *, attempts: int, max_wait: float, lang: str) -> dict:
     for attempt in range(attempts):
         response = http.get(url, headers={"Authorization": f"Bearer {token.get()}"}, timeout=30)
         if response.status_code == 200:
@@ -50,12 +51,9 @@ def _get(http: requests.Session, url: str, token: AppToken, *, attempts: int, ma
             continue
         detail = response.text[:300]
         if response.status_code in (401, 403):
-            raise UserError(
-                f"Microsoft Graph refused the directory read (HTTP {response.status_code}): the app "
-                f"needs the application permission User.Read.All with admin consent. {detail}"
-            )
-        raise UserError(f"Microsoft Graph answered HTTP {response.status_code}: {detail}")
-    raise UserError(f"Microsoft Graph kept throttling {url}; try again later.")
+            raise UserError(t("cli_graph_refused", lang, status=response.status_code, detail=detail))
+        raise UserError(t("cli_graph_http", lang, status=response.status_code, detail=detail))
+    raise UserError(t("cli_graph_throttled", lang, url=url))
 
 
 def fetch_people(
@@ -70,21 +68,21 @@ def fetch_people(
                                         ("MICROSOFT_APP_PASSWORD", settings.microsoft_app_password),
                                         ("MICROSOFT_APP_TENANT_ID", settings.microsoft_app_tenant_id)) if not value]
     if missing:
-        raise UserError(f"The Graph import needs {', '.join(missing)} (README: Microsoft Teams).")
+        raise UserError(t("cli_graph_missing", settings.lang, names=", ".join(missing)))
     http = http_client or requests.Session()
     token = AppToken(settings, GRAPH_SCOPE, http_client=http_client)
     url: str | None = f"{settings.graph_api_url.rstrip('/')}/v1.0/users?$select={FIELDS}&$top=999"
     people: list[Person] = []
     try:
         while url:
-            page = _get(http, url, token, attempts=attempts, max_wait=max_wait)
+            page = _get(http, url, token, attempts=attempts, max_wait=max_wait, lang=settings.lang)
             for user in page.get("value") or []:
                 if user.get("accountEnabled") is False or not user.get("id"):
                     continue
                 people.append(person_of(user))
             url = page.get("@odata.nextLink")
     except TokenError as error:
-        raise UserError(f"No Microsoft Graph token: {error}") from error
+        raise UserError(t("cli_graph_no_token", settings.lang, error=error)) from error
     except requests.RequestException as error:
-        raise UserError(f"Microsoft Graph is unreachable: {error}") from error
+        raise UserError(t("cli_graph_unreachable", settings.lang, error=error)) from error
     return people

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.config import Settings
 from handlers.errors import UserError
+from handlers.messages import t
 
 APP_DIR = Path(__file__).with_name("app")
 PLACEHOLDER = "${{MICROSOFT_APP_ID}}"
@@ -21,7 +22,7 @@ def manifest(settings: Settings) -> dict[str, Any]:
     """The manifest template with the Azure Bot's app id filled in everywhere it is needed."""
     app_id = settings.microsoft_app_id.strip()
     if not _GUID.match(app_id):
-        raise UserError("Set MICROSOFT_APP_ID to the Azure Bot app (client) id, a GUID (README: Microsoft Teams).")
+        raise UserError(t("cli_teams_app_id", settings.lang))
     text = (APP_DIR / "manifest.json").read_text(encoding="utf-8")
     return dict(json.loads(text.replace(PLACEHOLDER, app_id)))
 

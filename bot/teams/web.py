@@ -17,6 +17,7 @@ from bot.teams.chat import TeamsChat
 from bot.teams.inbound import Inbound
 from handlers.dispatch import Dispatcher
 from handlers.errors import UserError
+from handlers.messages import t
 
 if TYPE_CHECKING:
     from handlers.desk import Desk
@@ -141,7 +142,7 @@ def check_settings(settings: Settings) -> None:
         if not value
     ]
     if missing:
-        raise UserError(f"Teams needs {', '.join(missing)} (see README, Microsoft Teams).")
+        raise UserError(t("cli_teams_missing", settings.lang, names=", ".join(missing)))
 
 
 def serve(settings: Settings, *, port: int = 3978, host: str = "0.0.0.0") -> None:
