@@ -26,13 +26,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def serve(settings: Settings, port: int, app_token: str = "") -> subprocess.Popen[bytes]:
+    """`vraagbaak serve slack`: HTTP on ``port``, or Socket Mode with ``app_token`` (ready once connected)."""
     env = {**os.environ, "VRAAGBAAK_DB": settings.db_path, "SLACK_BOT_TOKEN": settings.slack_bot_token,
-           "SLACK_SIGNING_SECRET": settings.slack_signing_secret, "SLACK_APP_TOKEN": "",
+           "SLACK_SIGNING_SECRET": settings.slack_signing_secret, "SLACK_APP_TOKEN": app_token,
            "SLACK_API_URL": settings.slack_api_url, "VRAAGBAAK_ESCALATION_CHANNEL": "kcc-experts",
            "VRAAGBAAK_LEASE_SECONDS": "2", "VRAAGBAAK_ENV_FILE": "/nonexistent"}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "slack", "--http", "--port", str(port)],
+    mode = [] if app_token else ["--http", "--port", str(port)]
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "slack", *mode],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if app_token:
+        return process
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -84,3 +88,34 @@ def test_kill_9_right_after_the_acknowledgement_loses_nothing(fake: FakeSlack, s
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
+
+
+def test_kill_9_right_after_the_socket_mode_ack_loses_nothing(fake: FakeSlack, settings: Settings) -> None:
+    from tests.slack.test_socket_mode import SocketSlack, envelope
+
+    socket_slack = SocketSlack()
+    fake.ws_url = socket_slack.url
+    process = serve(settings, 0, app_token="xapp-1-A0VRAAG-test")
+    try:
+        fake.wait_for("apps.connections.open", timeout=30)
+        fake.slow("chat.postMessage", 30, times=2)
+        for n in (1, 2):
+            socket_slack.send(envelope(dm("hoe vraag ik een paspoort aan?", user=f"U0BUSY{n}", channel=f"D0BUSY{n}")))
+        fake.wait_for("chat.postMessage", count=2)
+        event = dm("hoe vraag ik een paspoort aan?", user="U0AGENT", channel="D0AGENT")
+        assert socket_slack.send(envelope(event))["envelope_id"] == f"env-{event['event_id']}-0"  # acknowledged
+        assert inbox(settings.db_path).count("new") == 1
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    process = serve(settings, 0, app_token="xapp-1-A0VRAAG-test")
+    try:
+        answer = eventually(lambda: fake.posted("D0AGENT"), timeout=20)
+        time.sleep(3)
+        assert len(fake.posted("D0AGENT")) == 1 and "Paspoort aanvragen" in answer[0].args["text"]
+        with sqlite3.connect(settings.db_path) as db:
+            assert db.execute("SELECT count(*) FROM questions WHERE asker_id = 'U0AGENT'").fetchone()[0] == 1
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        socket_slack.server.shutdown()
