@@ -5,16 +5,21 @@ Plain queries over the store; the use cases word and show them (handlers/curate.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from knowledge.model import Article, Stats
 
-if TYPE_CHECKING:
-    from knowledge.store import SqliteStore
+
+class Readable(Protocol):
+    """What a report reads through (the store)."""
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]: ...
+    def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]: ...
 
 
-def stats(store: SqliteStore, days: int = 7) -> Stats:
+def stats(store: Readable, days: int = 7) -> Stats:
     """Questions asked in the last ``days``, how they were decided, escalations and the median wait for an
     expert's answer (minutes)."""
     since = (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
@@ -29,7 +34,7 @@ def stats(store: SqliteStore, days: int = 7) -> Stats:
                  median_minutes_to_answer=round(statistics.median(waits), 1) if waits else None)
 
 
-def overdue_articles(store: SqliteStore, today: date | None = None) -> list[Article]:
+def overdue_articles(store: Readable, today: date | None = None) -> list[Article]:
     """Validated articles past their review date, the longest overdue first."""
     rows = store.rows("SELECT id FROM articles WHERE status = 'validated' AND review_date != ''"
                       " AND review_date < ? ORDER BY review_date, id", [(today or date.today()).isoformat()])
