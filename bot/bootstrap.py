@@ -10,6 +10,7 @@ from handlers.desk import Desk
 from handlers.errors import UserError
 from handlers.messages import t
 from handlers.ports import Chat
+from handlers.timers import Schedule
 from knowledge import semantic
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.search import Searcher, Thresholds
@@ -58,6 +59,19 @@ def embed(settings: Settings, store: SqliteStore) -> int:
     return semantic.ensure_vectors(store, model) if model else 0
 
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def schedule(settings: Settings) -> Schedule:
+    """The timers' settings: response targets and when the weekly digest goes out."""
+    day, _, hour = (settings.digest or "mon 08").strip().lower().partition(" ")
+    return Schedule(target_minutes=float(settings.response_minutes or 15),
+                    urgent_minutes=float(settings.urgent_minutes or 3),
+                    digest_day=DAYS.index(day[:3]) if day[:3] in DAYS else None,
+                    digest_hour=int(hour.split(":")[0]) if hour.split(":")[0].isdigit() else 8,
+                    not_helpful_limit=int(settings.not_helpful_limit or 3))
+
+
 def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None) -> Desk:
     store = store or open_store(settings)
     default_channel = settings.escalation_channel
@@ -66,7 +80,8 @@ def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = No
     searcher = build_searcher(settings, store)
     searcher.queries.vocabulary.refresh()  # now, so the first question does not wait for it (0.5 s at 100k)
     desk = Desk(store=store, search=searcher, chat=chat, default_channel=default_channel,
-                owners=settings.owners(chat.platform), default_lang=settings.lang, channels=settings.channel_ids())
+                owners=settings.owners(chat.platform), default_lang=settings.lang, channels=settings.channel_ids(),
+                schedule=schedule(settings))
     desk.lease = max(1.0, float(settings.lease_seconds or 60))
     return desk
 

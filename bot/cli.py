@@ -194,6 +194,26 @@ def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0 if verdict.intact else 1
 
 
+def cmd_channel(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak channel NAME``: an expert channel's response target, backup experts and backup channel."""
+    store = bootstrap.open_store(settings)
+    current = store.channel_settings(args.name)
+    changed = replace(
+        current,
+        target_minutes=args.target if args.target is not None else current.target_minutes,
+        backup_experts=tuple(x.strip() for x in args.backup_experts.split(",") if x.strip())
+        if args.backup_experts is not None else current.backup_experts,
+        backup_channel=args.backup_channel if args.backup_channel is not None else current.backup_channel,
+    )
+    if changed != current:
+        store.set_channel_settings(changed)
+    default = bootstrap.schedule(settings).target_minutes
+    print(t("cli_channel", settings.lang, channel=changed.channel,
+            target=f"{changed.target_minutes:g}" if changed.target_minutes else f"{default:g} (default)",
+            experts=", ".join(changed.backup_experts) or "-", backup=changed.backup_channel or "-"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from bot.parser import main as run
 

@@ -37,6 +37,13 @@ SETTINGS: dict[str, Setting] = {
     "suggest_threshold": Setting(
         "VRAAGBAAK_SUGGEST_THRESHOLD", "", "confidence (0-1) above which the bot suggests; empty = built-in default",
     ),
+    "response_minutes": Setting("VRAAGBAAK_RESPONSE_MINUTES", "15", "minutes experts have before the bot reminds "
+                                "them (per channel: vraagbaak channel); twice that, it asks the backup channel"),
+    "urgent_minutes": Setting("VRAAGBAAK_URGENT_MINUTES", "3", "the same when the customer waits on the line"),
+    "digest": Setting("VRAAGBAAK_DIGEST", "mon 08",
+                      "day and hour (UTC) of the owners' weekly digest, e.g. 'fri 14'; 'off': none"),
+    "not_helpful_limit": Setting("VRAAGBAAK_NOT_HELPFUL_LIMIT", "3", "the digest lists articles found not helpful "
+                                 "more often than this"),
     "workers": Setting("VRAAGBAAK_WORKERS", "2", "threads of a serving process that handle stored events"),
     "lease_seconds": Setting("VRAAGBAAK_LEASE_SECONDS", "60", "seconds a process holds an event or an outgoing "
                              "message it works on; if it dies, another process (or its restart) takes over then"),
@@ -80,6 +87,10 @@ class Settings:
     audit_key: str = ""
     lease_seconds: str = SETTINGS["lease_seconds"].default
     workers: str = SETTINGS["workers"].default
+    response_minutes: str = SETTINGS["response_minutes"].default
+    urgent_minutes: str = SETTINGS["urgent_minutes"].default
+    digest: str = SETTINGS["digest"].default
+    not_helpful_limit: str = SETTINGS["not_helpful_limit"].default
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""

@@ -87,6 +87,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="vraagbaak-teams.zip")
     p.set_defaults(run=cli.cmd_teams_package)
 
+    p = sub.add_parser("channel", help="an expert channel's response target, backup experts and backup channel")
+    p.add_argument("name", help="the channel as routing rules name it (e.g. kcc-burgerzaken)")
+    p.add_argument("--target", type=float, help="minutes before the experts are reminded")
+    p.add_argument("--backup-experts", help="comma-separated person ids mentioned in the reminder")
+    p.add_argument("--backup-channel", help="where the question is asked again at twice the target")
+    p.set_defaults(run=cli.cmd_channel)
+
     p = sub.add_parser("audit", help="check the audit log: 'verify' walks its hash chain")
     p.add_argument("action", choices=["verify"])
     p.set_defaults(run=cli.cmd_audit)

@@ -83,10 +83,12 @@ def people_card(question: Question, people: tuple[PersonHit, ...]) -> Message:
 
 
 def escalation_post(question: Question, escalation_id: int, tried: list[Article], experts: list[Person],
-                    answered: tuple[Answer, str] | None = None) -> Message:
+                    answered: tuple[Answer, str] | None = None, urgent: bool = False) -> Message:
     lang = question.lang
     lines = [Line("title", t("esc_title", lang, asker=question.asker.name or question.asker.id)),
              Line("quote", question.text)]
+    if urgent and not answered:
+        lines.insert(1, Line("warning", t("esc_urgent", lang)))
     tried_text = (t("esc_tried", lang, articles="; ".join(a.title for a in tried)) if tried
                   else t("esc_tried_none", lang))
     lines.append(Line("context", tried_text))

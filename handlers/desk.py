@@ -20,7 +20,8 @@ from handlers.curate import Curation
 from handlers.errors import UserError
 from handlers.messages import t
 from handlers.ports import Chat, DeliveryFailed, Search, Store
-from handlers.replies import Line, Message, message_from_dict
+from handlers.replies import Action, Button, Line, Message, message_from_dict
+from handlers.timers import Schedule, Timers, utc_now
 from knowledge import text
 from knowledge.directory import asks_for_people
 from knowledge.model import Escalation, Place, Question, SearchResult, User
@@ -33,13 +34,15 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 4000  # characters kept of a question; longer text is cut, never refused
 OUTBOX_LEASE = 60.0  # seconds an outbox item is held by the process sending it
 SAME_QUESTION = 90   # token-sort similarity (0-100) at which a new question joins an open escalation
+URGENT = re.compile(r"\s*(?:klant wacht|customer waiting|klant aan de lijn)\s*[:!\-–]\s*", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-class Desk(Curation):
+class Desk(Curation, Timers):
     def __init__(self, *, store: Store, search: Search, chat: Chat, default_channel: str,
                  owners: frozenset[str] = frozenset(), default_lang: str = "nl",
-                 channels: dict[str, str] | None = None) -> None:
+                 channels: dict[str, str] | None = None, schedule: Schedule | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.searcher = search
         self.chat = chat
@@ -50,6 +53,8 @@ class Desk(Curation):
         self.channels = channels or {}  # routing name -> the platform's channel id, where they differ
         self.kick: Callable[[], None] | None = None  # wakes the serving process's outbox sender, when it has one
         self.nowhere = Place("")  # the place of a message that needs none (a home view)
+        self.schedule = schedule or Schedule()
+        self.clock = clock
         self.lease = OUTBOX_LEASE  # seconds an event or outgoing message is held by the process working on it
 
     # --- delivery -------------------------------------------------------------------------
@@ -144,6 +149,9 @@ class Desk(Curation):
         from what was stored and nothing is recorded twice."""
         key = f"{self.platform}:{key}" if key else None
         question = text.scrub((question or "").strip()[:MAX_QUESTION])
+        urgent = URGENT.match(question)
+        if urgent:  # "klant wacht: ..." — the customer is on the line
+            question = question[urgent.end():].strip()
         lang = self.lang_of(asker, question)
         if not text.words(question):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
@@ -173,6 +181,8 @@ class Desk(Curation):
                 self.store.audit(asker.id, "join_escalation", str(joined.id), question=q.id)
             elif result.decision == "escalate":
                 esc = self._escalate(q, asker, result)
+        if urgent and (joined or esc) is not None:
+            self.flag_urgent(q.id, asker)
         if joined is not None:
             return self._told_where(q, joined, "joined_escalation")
         if esc is not None:
@@ -263,7 +273,9 @@ class Desk(Curation):
         link = self.chat.link(esc.place) if esc.place else ""
         if link:
             lines.append(Line("context", t("escalated_link", q.lang, link=link), url=link))
-        return Message(text=said + (f"\n{link}" if link else ""), lines=tuple(lines))
+        current = self.store.escalation(esc.id) or esc
+        buttons = () if current.urgent else (Button(t("btn_urgent", q.lang), Action.URGENT, str(q.id)),)
+        return Message(text=said + (f"\n{link}" if link else ""), lines=tuple(lines), buttons=buttons)
 
     def _question(self, question_id: int, by: User) -> Question:
         q = self.store.question(int(question_id))

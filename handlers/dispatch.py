@@ -26,6 +26,7 @@ from handlers.replies import Action, Line, Message
 
 log = logging.getLogger(__name__)
 
+TIMER_SECONDS = 20.0  # how often the scheduler looks for timers that are due
 OWNERS_ONLY = frozenset({Action.APPROVE, Action.REJECT, Action.EDIT, Action.MERGE})
 TRANSIENT = (DeliveryFailed, sqlite3.OperationalError)  # worth another try later; anything else is a bug
 
@@ -189,6 +190,7 @@ class Dispatcher:
             Action.HELPFUL: lambda: desk.feedback(ident, True, user),
             Action.NOT_HELPFUL: lambda: desk.feedback(ident, False, user),
             Action.ESCALATE: lambda: desk.escalate(ident, user),
+            Action.URGENT: lambda: desk.flag_urgent(ident, user),
             Action.MARK_ANSWER: lambda: desk.mark_latest(ident, user),
             Action.APPROVE: lambda: desk.approve(ident, user),
             Action.REJECT: lambda: desk.reject(ident, user, fields.get("note", "")),
@@ -236,7 +238,8 @@ class Dispatcher:
 
         def send() -> None:
             """At start and every ``flush_every`` s the whole flush (with the housekeeping); in between, what is
-            queued (woken) or due again (a claim that expired with the process that held it)."""
+            queued (woken) or due again (a claim that expired with the process that held it). Each round also
+            fires the timers that are due (reminders, the weekly digest): the serving process's scheduler."""
             last: datetime | None = None
             while not stop.is_set():
                 try:
@@ -247,9 +250,11 @@ class Dispatcher:
                             log.info("outbox: %d message(s) delivered", sent)
                     else:
                         self.desk.send_due()
+                    if self.desk.run_timers() + self.desk.send_digests():
+                        self.desk.send_due()
                 except Exception:
                     log.exception("outbox sender")
-                self._outbox_wake.wait(min(flush_every, self.lease / 2))
+                self._outbox_wake.wait(min(flush_every, self.lease / 2, TIMER_SECONDS))
                 self._outbox_wake.clear()
 
         threads = [threading.Thread(target=work, name=f"vraagbaak-inbox-{n}", daemon=True) for n in range(workers)]

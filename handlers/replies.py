@@ -25,8 +25,9 @@ class Action:
     EDIT = "vb_edit"
     MERGE = "vb_merge"
     REJECT = "vb_reject"
+    URGENT = "vb_urgent"  # "klant wacht": the customer is on the line
 
-    ALL = (HELPFUL, NOT_HELPFUL, ESCALATE, MARK_ANSWER, APPROVE, EDIT, MERGE, REJECT)
+    ALL = (HELPFUL, NOT_HELPFUL, ESCALATE, MARK_ANSWER, APPROVE, EDIT, MERGE, REJECT, URGENT)
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,18 @@ class Escalation:
     created_at: str = ""
     answered_at: str = ""
     answer_id: int | None = None
+    urgent: bool = False  # the customer is on the line: a shorter response target
+    stage: int = 0  # 0 waiting, 1 experts reminded, 2 asked again in the backup channel
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """An expert channel's response target (None: the default) and who or where to turn to when it passes."""
+
+    channel: str
+    target_minutes: float | None = None
+    backup_experts: tuple[str, ...] = ()  # person ids
+    backup_channel: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from knowledge import audit as audit_chain
-from knowledge.model import Answer, Escalation, Place, ReviewItem, User
+from knowledge.model import Answer, ChannelSettings, Escalation, Place, ReviewItem, User
 
 OUTBOX_ATTEMPTS = 120  # every 30 s: an hour of retries, then the message waits for a person to look
 
@@ -39,6 +39,7 @@ def _escalation(r: dict[str, Any]) -> Escalation:
         id=r["id"], question_id=r["question_id"], channel=r["channel"], place=place, status=r["status"],
         experts=tuple(json.loads(r["experts"])), tried=tuple(json.loads(r["tried"])),
         created_at=r["created_at"], answered_at=r["answered_at"], answer_id=r["answer_id"],
+        urgent=bool(r["urgent"]), stage=int(r["stage"]),
     )
 
 
@@ -109,6 +110,46 @@ class LoopRecords:
         return [_escalation(r) for r in self.rows(
             "SELECT * FROM escalations e WHERE status = 'pending' AND post_channel IS NULL AND created_at < ?"
             " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.escalation_id = e.id) ORDER BY id", [before])]
+
+    def waiting_escalations(self: _Base) -> list[Escalation]:
+        """Escalations without an answer whose timers have not all fired (stage below 2), oldest first."""
+        return [_escalation(r) for r in self.rows(
+            "SELECT * FROM escalations WHERE status IN ('pending', 'open') AND stage < 2 ORDER BY id")]
+
+    def advance_escalation(self: _Base, escalation_id: int, stage: int) -> bool:
+        """Move an unanswered escalation to ``stage``; False when it is answered or already there (another
+        process fired this timer)."""
+        with self.transaction() as db:
+            return db.execute("UPDATE escalations SET stage = ? WHERE id = ? AND stage < ?"
+                              " AND status IN ('pending', 'open')", [stage, escalation_id, stage]).rowcount == 1
+
+    def set_urgent(self: _Base, escalation_id: int) -> bool:
+        """Mark an escalation urgent; False when it already was."""
+        with self.transaction() as db:
+            return db.execute("UPDATE escalations SET urgent = 1 WHERE id = ? AND urgent = 0",
+                              [escalation_id]).rowcount == 1
+
+    def channel_settings(self: _Base, channel: str) -> ChannelSettings:
+        found = self.rows("SELECT * FROM channel_settings WHERE channel = ?", [channel])
+        if not found:
+            return ChannelSettings(channel)
+        r = found[0]
+        return ChannelSettings(channel, r["target_minutes"], tuple(json.loads(r["backup_experts"])),
+                               r["backup_channel"])
+
+    def set_channel_settings(self: _Base, settings: ChannelSettings) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO channel_settings (channel, target_minutes, backup_experts, backup_channel)"
+                       " VALUES (?,?,?,?) ON CONFLICT(channel) DO UPDATE SET target_minutes = excluded.target_minutes,"
+                       " backup_experts = excluded.backup_experts, backup_channel = excluded.backup_channel",
+                       [settings.channel, settings.target_minutes, json.dumps(list(settings.backup_experts)),
+                        settings.backup_channel])
+
+    def take_digest_week(self: _Base, week: int) -> bool:
+        """Claim the weekly digest for ``week`` (e.g. 202649); False when a process already sent it."""
+        with self.transaction() as db:
+            return db.execute("UPDATE meta SET value = ? WHERE key = 'digest_week' AND value < ?",
+                              [week, week]).rowcount == 1
 
     def set_escalation_post(self: _Base, escalation_id: int, place: Place) -> None:
         with self.transaction() as db:

@@ -39,3 +39,13 @@ def overdue_articles(store: Readable, today: date | None = None) -> list[Article
     rows = store.rows("SELECT id FROM articles WHERE status = 'validated' AND review_date != ''"
                       " AND review_date < ? ORDER BY review_date, id", [(today or date.today()).isoformat()])
     return store.articles([r["id"] for r in rows])
+
+
+def not_helpful_articles(store: Readable, more_than: int) -> list[tuple[Article, int]]:
+    """Articles people found not helpful more than ``more_than`` times (from the audit log), most first."""
+    rows = store.rows(
+        "SELECT json_extract(detail, '$.article') AS article, count(*) AS n FROM audit WHERE action = 'feedback'"
+        " AND json_extract(detail, '$.helpful') = 0 AND json_extract(detail, '$.article') IS NOT NULL"
+        " GROUP BY article HAVING n > ? ORDER BY n DESC, article", [more_than])
+    counts = {r["article"]: r["n"] for r in rows}
+    return [(a, counts[a.id]) for a in store.articles(list(counts)) if a.status != "archived"]

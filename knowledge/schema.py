@@ -175,7 +175,21 @@ _V8 = """
         ALTER TABLE people DROP COLUMN teams_id;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+# Time matters: an escalation may be urgent (the customer is on the line) and goes through stages (0 waiting,
+# 1 the experts were reminded, 2 it was asked again in the backup channel and the agent offered a call-back
+# note); each expert channel may have its own response target, backup experts and backup channel. The stage
+# moves by a conditional update, so a timer fires once across processes and restarts.
+_V9 = """
+        ALTER TABLE escalations ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE escalations ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE channel_settings (
+            channel TEXT PRIMARY KEY, target_minutes REAL, backup_experts TEXT NOT NULL DEFAULT '[]',
+            backup_channel TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO meta (key, value) VALUES ('digest_week', 0);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

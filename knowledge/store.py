@@ -156,6 +156,15 @@ class SqliteStore(LoopRecords, InboxRecords):
     def overdue_articles(self) -> list[Article]:
         return reports.overdue_articles(self)
 
+    def not_helpful_articles(self, more_than: int) -> list[tuple[Article, int]]:
+        return reports.not_helpful_articles(self, more_than)
+
+    def last_place(self, user_id: str) -> Place | None:
+        """The conversation in which ``user_id`` last asked something (to reach them in their own chat)."""
+        found = self.rows("SELECT channel, extra FROM questions WHERE asker_id = ? AND thread IS NULL"
+                          " ORDER BY id DESC LIMIT 1", [user_id])
+        return Place(found[0]["channel"], extra=found[0]["extra"]) if found else None
+
     def close(self) -> None:
         self.db.conn.close()
 

@@ -45,3 +45,11 @@ def desk(demo_store: SqliteStore, chat: FakeChat) -> Desk:
     d = bootstrap.build_desk(settings, chat, store=demo_store)
     d.owners = frozenset({"owner1"})
     return d
+
+
+@pytest.fixture(autouse=True)
+def no_digest_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The weekly digest goes out on a real day and hour: commands run by tests (and their subprocesses) read
+    VRAAGBAAK_DIGEST=off, so what a test sees does not depend on the day it runs; the digest's own tests
+    set a clock."""
+    monkeypatch.setenv("VRAAGBAAK_DIGEST", "off")

@@ -23,7 +23,7 @@ ALIASES = {
     "/as": "/als", "/helpful": "/nuttig", "/nothelpful": "/nietnuttig", "/escalate": "/expert",
     "/reply": "/antwoord", "/mark": "/markeer", "/mark-latest": "/markeer-laatste", "/review": "/beoordelen",
     "/approve": "/goedkeuren", "/reject": "/afwijzen", "/edit": "/bewerk", "/merge": "/samenvoegen",
-    "/candidates": "/kandidaten", "/home": "/overzicht", "/quit": "/stop", "/hulp": "/help",
+    "/candidates": "/kandidaten", "/home": "/overzicht", "/quit": "/stop", "/hulp": "/help", "/waiting": "/wacht",
 }
 
 
@@ -59,6 +59,9 @@ class ConsoleSession:
 
     def run(self, lines: Iterable[str]) -> None:
         self.out(self.say("console_intro", name=self.user.name, role=self.role))
+        self.timers()  # what came due while nobody had the console open shows now
+        for message in self.chat.unread(self.user.id):
+            self.out(f"\n[{dm(self.user.id)}]\n{render(message)}")
         for raw in lines:
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -67,8 +70,18 @@ class ConsoleSession:
                 break
             self.out(f"\n{self.user.name}> {line}")
             self.handle(line)
+            self.timers()
             for message in self.chat.unread(self.user.id):
                 self.out(f"\n[{dm(self.user.id)}]\n{render(message)}")
+
+    def timers(self) -> None:
+        """The console has no scheduler running: the timers that are due fire when someone uses it."""
+        try:
+            self.desk.run_timers()
+            self.desk.send_digests()
+            self.desk.send_due()
+        except Exception:  # a timer must never stop the console
+            log.exception("timers in the console")
 
     def handle(self, line: str) -> None:
         try:
@@ -106,6 +119,7 @@ class ConsoleSession:
             "/antwoord": lambda: self._reply(first, tail),
             "/markeer": lambda: self._mark(first),
             "/markeer-laatste": click(Action.MARK_ANSWER),
+            "/wacht": click(Action.URGENT),
             "/beoordelen": lambda: self.desk.review_queue(self.user),
             "/goedkeuren": click(Action.APPROVE),
             "/afwijzen": click(Action.REJECT, note=tail),

@@ -56,6 +56,7 @@ def settings(fake: FakeSlack, tmp_path: Path, demo_db: Path) -> Settings:
         slack_api_url=fake.url,
         slack_owners=OWNER,
         escalation_channel="kcc-experts",
+        digest="off",  # the weekly digest has its own tests, with a clock of their own
     )
 
 

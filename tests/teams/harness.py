@@ -77,6 +77,7 @@ def make_settings(ms: FakeMicrosoft, tmp_path: Path, **extra: str) -> Settings:
         "botframework_openid_metadata": f"{ms.base}/botframework/openid",
         "teams_escalation_channel": EXPERTS_CHANNEL,
         "teams_owners": OWNER,
+        "digest": "off",  # the weekly digest has its own tests, with a clock of their own
         "graph_api_url": ms.base,
         **extra,
     }
