@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from handlers.messages import t
+from handlers.messages import TEXTS, t
 from handlers.replies import Action, Button, Line, Message
 from knowledge.model import Answer, Article, Person, PersonHit, Question, ReviewItem, SearchResult
+from knowledge.passages import best_passage, paragraphs
 
 SNIPPET = 400
 
@@ -21,13 +22,18 @@ def snippet(body: str, limit: int = SNIPPET) -> str:
     return (cut[: end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0] + " …").strip()
 
 
-def article_lines(article: Article, lang: str, today: date | None = None) -> list[Line]:
+def article_lines(article: Article, lang: str, today: date | None = None, *, question: str = "",
+                  owner: bool = False, whole: bool = False) -> list[Line]:
+    """An article as chat lines: the part that answers ``question`` (or the whole body), where it comes from,
+    when its content last changed, and, for a knowledge owner only, that its review is due."""
     today = today or date.today()
     lines = [Line("title", article.title, url=article.url)]
     if article.status == "provisional":
         lines.append(Line("warning", t("provisional", lang)))
-    if article.body:
-        lines.append(Line("text", snippet(article.body)))
+    if article.body and whole:
+        lines += [Line("text", part) for part in paragraphs(article.body)]
+    elif article.body:
+        lines.append(Line("text", best_passage(article.body, question, lang).text))
     small = []
     if article.url or article.source:
         small.append(t("source", lang, source=article.url or article.source))
@@ -37,9 +43,14 @@ def article_lines(article: Article, lang: str, today: date | None = None) -> lis
         small.append(t("fresh", lang, date=article.updated_at[:10]))
     if small:
         lines.append(Line("context", " · ".join(small)))
-    if article.review_date and article.review_date < today.isoformat():
+    if owner and article.review_date and article.review_date < today.isoformat():
         lines.append(Line("warning", t("stale", lang, date=article.review_date)))
     return lines
+
+
+def read_value(question_id: int | str, article_id: str) -> str:
+    """The value of a "show all" button: which question it answers and which article to show."""
+    return f"{question_id}:{article_id}"
 
 
 def people_line(people: tuple[PersonHit, ...] | list[Person], lang: str) -> list[Line]:
@@ -50,30 +61,42 @@ def people_line(people: tuple[PersonHit, ...] | list[Person], lang: str) -> list
     return [Line("people", t("people_intro", lang), people=persons), Line("context", names)]
 
 
-def answer_card(question: Question, result: SearchResult) -> Message:
+def answer_card(question: Question, result: SearchResult, owner: bool = False) -> Message:
     lang = question.lang
     qid = str(question.id)
     if result.decision == "answer" and result.best:
         best = result.best.article
-        lines = [Line("text", t("answer_intro", lang)), *article_lines(best, lang)]
+        passage = best_passage(best.body, question.text, lang)
+        lines = [Line("text", t("answer_intro", lang)),
+                 *article_lines(best, lang, question=question.text, owner=owner)]
         lines += people_line(result.people, lang)
+        read = (Button(t("btn_read", lang), Action.READ, read_value(qid, best.id)),) if passage.cut else ()
         buttons = (
             Button(t("btn_helpful", lang), Action.HELPFUL, qid, "primary"),
             Button(t("btn_not_helpful", lang), Action.NOT_HELPFUL, qid),
+            *read,
             Button(t("btn_escalate", lang), Action.ESCALATE, qid),
         )
-        text = f"{best.title}\n{snippet(best.body)}"
+        text = f"{best.title}\n{passage.text}"
         return Message(text=text, lines=tuple(lines), buttons=buttons)
     lines = [Line("text", t("suggest_intro", lang))]
     for hit in result.hits[:3]:
         lines.append(Line("title", hit.article.title, url=hit.article.url))
         if hit.article.status == "provisional":
             lines.append(Line("warning", t("provisional", lang)))
-        lines.append(Line("context", snippet(hit.article.body, 160)))
+        lines.append(Line("context", best_passage(hit.article.body, question.text, lang, limit=200).text))
+        lines.append(Line("actions", buttons=(Button(t("btn_open", lang), Action.READ,
+                                                     read_value(qid, hit.article.id)),)))
     lines += people_line(result.people, lang)
     text = t("suggest_intro", lang) + "\n" + "\n".join(f"- {h.article.title}" for h in result.hits[:3])
     return Message(text=text, lines=tuple(lines), buttons=(Button(t("btn_escalate", lang), Action.ESCALATE, qid,
                                                                   "primary"),))
+
+
+def whole_article(question: Question | None, article: Article, lang: str, owner: bool = False) -> Message:
+    """The whole article, for "show all" and for a suggestion picked."""
+    lines = article_lines(article, lang, owner=owner, whole=True)
+    return Message(text=f"{article.title}\n{article.body}", lines=tuple(lines))
 
 
 def people_card(question: Question, people: tuple[PersonHit, ...]) -> Message:
@@ -83,7 +106,7 @@ def people_card(question: Question, people: tuple[PersonHit, ...]) -> Message:
 
 
 def escalation_post(question: Question, escalation_id: int, tried: list[Article], experts: list[Person],
-                    answered: tuple[Answer, str] | None = None, urgent: bool = False) -> Message:
+                    answered: tuple[Answer, str] | None = None, urgent: bool = False, platform: str = "") -> Message:
     lang = question.lang
     lines = [Line("title", t("esc_title", lang, asker=question.asker.name or question.asker.id)),
              Line("quote", question.text)]
@@ -101,10 +124,19 @@ def escalation_post(question: Question, escalation_id: int, tried: list[Article]
                                      date=when[:16].replace("T", " "))))
         lines.append(Line("quote", answer.text))
     else:
-        lines.append(Line("context", t("esc_how", lang)))
+        lines.append(Line("context", how_to_answer(platform, lang, escalation_id)))
         buttons = (Button(t("btn_mark", lang), Action.MARK_ANSWER, str(escalation_id), "primary"),)
     text = f"{lines[0].text}: {question.text}"
     return Message(text=text, lines=tuple(lines), buttons=buttons)
+
+
+def how_to_answer(platform: str, lang: str, escalation_id: int) -> str:
+    """What works where the expert reads the post: ✅ only in Slack, the message action in Teams, commands in
+    the console."""
+    key = f"esc_how_{platform}"
+    if platform == "console":
+        return t(key, lang, escalation=escalation_id)
+    return t(key if key in TEXTS else "esc_how", lang)
 
 
 def relay(question: Question, answer: Answer) -> Message:

@@ -28,6 +28,9 @@ class Curation:
     def lang_of(self, user: User, question: str = "") -> str:  # pragma: no cover - Desk overrides
         raise NotImplementedError
 
+    def channel_name(self, channel: str, lang: str | None = None) -> str:  # pragma: no cover - Desk overrides
+        raise NotImplementedError
+
     def log_answer(self, esc: Escalation, first: Question, waiting: list[Question], answer: Answer) -> Article:
         """Write the expert's answer back as a provisional article with the askers' phrasings, for review.
         An answer to a question that carried personal data (or that carries some itself) is about one person's
@@ -37,7 +40,7 @@ class Curation:
         article = Article(
             id=f"vb-{esc.id}", title=first.text[:160], body=answer.text, questions=phrasings,
             status="held" if personal else "provisional", lang=first.lang, owner="",
-            source=f"{answer.author.name or answer.author.id} ({esc.channel})",
+            source=f"{answer.author.name or answer.author.id} ({self.channel_name(esc.channel, first.lang)})",
         )
         self.store.upsert_articles([article])
         self.store.add_review(article.id, esc.id, flag="personal" if personal else "")

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 4000  # characters kept of a question; longer text is cut, never refused
 OUTBOX_LEASE = 60.0  # seconds an outbox item is held by the process sending it
 SAME_QUESTION = 90   # token-sort similarity (0-100) at which a new question joins an open escalation
+RAW_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{8,}")  # a Slack channel id
+READABLE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+HEXISH = re.compile(r"[0-9a-f]{12,}|[0-9a-z]{24,}")
 URGENT = re.compile(r"\s*(?:klant wacht|customer waiting|klant aan de lijn)\s*[:!\-–]\s*", re.IGNORECASE)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -135,6 +138,19 @@ class Desk(Curation, Timers):
             posted = self._post(q, esc)
             self.store.audit("vraagbaak", "escalation_recovered", str(esc.id), posted=posted is not None)
 
+    def channel_name(self, channel: str, lang: str | None = None) -> str:
+        """A channel as people call it, never a raw platform id: the routing name it is configured under, the
+        readable part of a Teams id (19:kcc-experts@thread.tacv2), else "the expert channel"."""
+        for name, ident in self.channels.items():
+            if ident == channel:
+                return name
+        if channel.startswith("19:") or RAW_CHANNEL_ID.fullmatch(channel):
+            inner = channel[3:].split("@")[0] if channel.startswith("19:") else ""
+            if READABLE.fullmatch(inner) and not HEXISH.fullmatch(inner.replace("-", "")):
+                return inner
+            return t("expert_channel", lang or self.default_lang)
+        return channel
+
     def unknown(self, user: User) -> str:
         return t("unknown_action", self.lang_of(user))
 
@@ -187,7 +203,7 @@ class Desk(Curation, Timers):
             return self._told_where(q, joined, "joined_escalation")
         if esc is not None:
             return self._escalated(q, esc)
-        return cards.answer_card(q, result)
+        return cards.answer_card(q, result, owner=self.is_owner(asker))
 
     def _again(self, q: Question, result: SearchResult) -> Message:
         """The reply to a question already recorded for this event (the event is handled again after a stop):
@@ -199,7 +215,7 @@ class Desk(Curation, Timers):
             return self._escalated(q, esc)
         if q.decision == "answer" and q.article_id is None and result.people:
             return cards.people_card(q, result.people)
-        return cards.answer_card(q, result)
+        return cards.answer_card(q, result, owner=self.is_owner(q.asker))
 
     def _record(self, asker: User, place: Place, masked: str, lang: str, decision: str, result: SearchResult,
                 status: str | None = None, personal: bool = False, key: str | None = None) -> Question:
@@ -221,6 +237,24 @@ class Desk(Curation, Timers):
             if fuzz.token_sort_ratio(folded, other) >= SAME_QUESTION and sorted(NUMBER.findall(other)) == numbers:
                 return esc
         return None
+
+    def read(self, value: str, by: User) -> Message:
+        """The whole article behind "show all" or a suggestion picked (``value``: "question id:article id", or a
+        question id alone for the article it was answered with). Picking a suggestion counts as feedback for
+        search: the asker chose that article for that question."""
+        lang = self.lang_of(by)
+        qid, _, article_id = str(value).partition(":")
+        q = self.store.question(int(qid)) if qid.strip().isdigit() else None
+        article_id = article_id.strip() or (q.article_id if q else "") or ""
+        article = self.store.article(article_id) if article_id else None
+        if article is None or article.status in ("archived", "held"):
+            raise UserError(t("unknown_article", lang, id=article_id or value))
+        if q is not None and q.asker.id == by.id and q.decision != "answer" and q.status == "open":
+            self.store.set_question_status(q.id, "answered")
+            self.store.audit(by.id, "chose", str(q.id), article=article.id, text=q.text)
+        else:
+            self.store.audit(by.id, "read", article.id, question=q.id if q else None)
+        return cards.whole_article(q, article, q.lang if q else lang, owner=self.is_owner(by))
 
     def feedback(self, question_id: int, helpful: bool, by: User) -> Message:
         q = self._question(question_id, by)
@@ -244,7 +278,7 @@ class Desk(Curation, Timers):
 
     def _escalate(self, q: Question, by: User, result: SearchResult) -> Escalation:
         """Write the escalation and queue its root post (sent when the caller's transaction commits)."""
-        channel = route(self.store.routes(), q.text, result.hits[:1] if result.decision != "escalate" else (),
+        channel = route(self.store.routes(), q.text, result.hits[:1] if result.decision == "answer" else (),
                         default=self.default_channel)
         tried = self.store.shown(q.id)
         experts = [p.person.id for p in result.people]
@@ -258,17 +292,18 @@ class Desk(Curation, Timers):
         """What the asker reads once the escalation is written: where it went, with a link when it is posted."""
         posted = self.store.escalation(esc.id) or esc
         if posted.place is None:
-            return Message(text=t("escalation_queued", q.lang, channel=esc.channel))
+            return Message(text=t("escalation_queued", q.lang, channel=self.channel_name(esc.channel, q.lang)))
         return self._told_where(q, posted, "escalated")
 
     def _post(self, q: Question, esc: Escalation) -> Place | None:
         """The escalation's root post in its expert channel, through the outbox (None: it waits there)."""
-        post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried), self.store.people(esc.experts))
+        post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried), self.store.people(esc.experts),
+                                     platform=self.platform)
         return self.deliver(Place(self.channels.get(esc.channel, esc.channel)), post, escalation_id=esc.id,
                             key=f"escalation:{esc.id}")
 
     def _told_where(self, q: Question, esc: Escalation, key: str) -> Message:
-        said = t(key, q.lang, channel=esc.channel)
+        said = t(key, q.lang, channel=self.channel_name(esc.channel, q.lang))
         lines = [Line("text", said)]
         link = self.chat.link(esc.place) if esc.place else ""
         if link:
@@ -331,7 +366,8 @@ class Desk(Curation, Timers):
             if esc.place:
                 resolved = self.store.escalation(esc.id) or esc
                 post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),
-                                             self.store.people(esc.experts), answered=(answer, resolved.answered_at))
+                                             self.store.people(esc.experts), answered=(answer, resolved.answered_at),
+                                             platform=self.platform)
                 self.deliver(esc.place, post, kind="update", key=f"answered:{esc.id}", now=False)
             self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
                              relayed=[q.id for q in waiting])

@@ -182,6 +182,8 @@ class Dispatcher:
         desk, user, fields = self.desk, event.user, event.fields
         if event.action in OWNERS_ONLY:
             desk.require_owner(user)
+        if event.action == Action.READ:  # its value names an article, not only a number
+            return desk.read(event.value, user)
         try:
             ident = int(str(event.value).strip() or 0)
         except ValueError as error:

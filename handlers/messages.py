@@ -65,6 +65,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "esc_title": {"nl": "Vraag van {asker}", "en": "Question from {asker}"},
     "esc_urgent": {"nl": "⏱ Klant wacht aan de lijn", "en": "⏱ Customer waiting on the line"},
     "btn_urgent": {"nl": "Klant wacht", "en": "Customer waiting"},
+    "btn_read": {"nl": "Toon alles", "en": "Show all"},
+    "btn_open": {"nl": "Open", "en": "Open"},
     "urgent_set": {
         "nl": "Gemarkeerd: de klant wacht aan de lijn. De experts krijgen {minutes} minuten voordat ik ze herinner.",
         "en": "Flagged: the customer is waiting on the line. The experts get {minutes} minutes before I remind them.",
@@ -107,11 +109,28 @@ TEXTS: dict[str, dict[str, str]] = {
     "esc_tried_none": {"nl": "De kennisbank had niets passends.", "en": "The knowledge base had nothing fitting."},
     "esc_experts": {"nl": "Kunnen jullie helpen?", "en": "Can you help?"},
     "esc_how": {
+        "nl": "Antwoord in deze thread en markeer het antwoord met de knop.",
+        "en": "Answer in this thread and mark the answer with the button.",
+    },
+    "esc_how_slack": {
         "nl": "Antwoord in deze thread. Markeer het antwoord met de knop, met ✅ of via het berichtmenu "
               "(Markeer als antwoord).",
         "en": "Answer in this thread. Mark the answer with the button, with ✅ or from the message menu "
               "(Markeer als antwoord).",
     },
+    "esc_how_teams": {
+        "nl": "Antwoord in deze thread. Markeer het antwoord met de knop of via het berichtmenu (… > Markeer als "
+              "antwoord).",
+        "en": "Answer in this thread. Mark the answer with the button or from the message menu (… > Markeer als "
+              "antwoord).",
+    },
+    "esc_how_console": {
+        "nl": "Antwoord met /antwoord en het berichtnummer hierboven, gevolgd door je tekst; markeer het antwoord "
+              "met /markeer-laatste {escalation}.",
+        "en": "Answer with /reply and the message number above, then your text; mark the answer with "
+              "/mark-latest {escalation}.",
+    },
+    "expert_channel": {"nl": "het expertkanaal", "en": "the expert channel"},
     "esc_answered": {
         "nl": "Beantwoord door {author} op {date}.",
         "en": "Answered by {author} on {date}.",
@@ -219,6 +238,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /als NAAM [agent|expert|owner]    wissel van persoon (/as)\n"
             "  /nuttig Q, /nietnuttig Q          feedback op antwoord Q (/helpful, /nothelpful)\n"
             "  /expert Q                         vraag Q aan een expert voorleggen (/escalate)\n"
+            "  /lees Q[:ARTIKEL-ID]              het hele artikel bij vraag Q, of een voorgesteld artikel (/read)\n"
             "  /wacht Q                          de klant wacht aan de lijn bij vraag Q (/waiting); of begin een\n"
             "                                    vraag met 'klant wacht:'\n"
             "  /inbox                            open expertvragen in de expertkanalen\n"
@@ -237,6 +257,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /as NAME [agent|expert|owner]     switch to another person (/als)\n"
             "  /helpful Q, /nothelpful Q         feedback on answer Q (/nuttig, /nietnuttig)\n"
             "  /escalate Q                       put question Q to an expert (/expert)\n"
+            "  /read Q[:ARTICLE-ID]              the whole article for question Q, or a suggested one (/lees)\n"
             "  /waiting Q                        the customer waits on the line for question Q (/wacht); or start\n"
             "                                    a question with 'customer waiting:'\n"
             "  /inbox                            open expert questions in the expert channels\n"

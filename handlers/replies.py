@@ -26,8 +26,9 @@ class Action:
     MERGE = "vb_merge"
     REJECT = "vb_reject"
     URGENT = "vb_urgent"  # "klant wacht": the customer is on the line
+    READ = "vb_read"  # show a whole article ("question id:article id")
 
-    ALL = (HELPFUL, NOT_HELPFUL, ESCALATE, MARK_ANSWER, APPROVE, EDIT, MERGE, REJECT, URGENT)
+    ALL = (HELPFUL, NOT_HELPFUL, ESCALATE, MARK_ANSWER, APPROVE, EDIT, MERGE, REJECT, URGENT, READ)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class Schedule:
 class Timers:
     store: Store
     chat: Chat
+    platform: str
     channels: dict[str, str]
     owners: frozenset[str]
     default_lang: str
@@ -66,6 +67,9 @@ class Timers:
         raise NotImplementedError
 
     def _question(self, question_id: int, by: User) -> Question:  # pragma: no cover
+        raise NotImplementedError
+
+    def channel_name(self, channel: str, lang: str | None = None) -> str:  # pragma: no cover
         raise NotImplementedError
 
     # --- waiting questions ------------------------------------------------------------------
@@ -141,8 +145,8 @@ class Timers:
         lang = q.lang
         tried = self.store.articles(esc.tried)
         found = "; ".join(a.title for a in tried) if tried else t("callback_nothing", lang)
-        note = t("callback_note", lang, question=q.text, found=found, link=link or esc.channel)
-        said = t("timer_agent", lang, minutes=minutes, channel=backup)
+        note = t("callback_note", lang, question=q.text, found=found, link=link or self.channel_name(esc.channel, lang))
+        said = t("timer_agent", lang, minutes=minutes, channel=self.channel_name(backup, lang))
         lines = (Line("warning", said), Line("text", t("callback_intro", lang)), Line("quote", note))
         return Message(text=f"{said}\n{note}", lines=lines)
 
@@ -162,7 +166,7 @@ class Timers:
             if self.store.set_urgent(esc.id) and esc.place is not None:
                 flagged = self.store.escalation(esc.id) or esc
                 post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried),
-                                             self.store.people(esc.experts), urgent=True)
+                                             self.store.people(esc.experts), urgent=True, platform=self.platform)
                 self.deliver(flagged.place or esc.place, post, kind="update", key=f"urgent:{esc.id}", now=False)
                 self.store.audit(by.id, "urgent", str(esc.id), question=q.id)
         return Message(text=t("urgent_set", lang, minutes=round(self.schedule.urgent_minutes)))

@@ -70,6 +70,8 @@ def to_article(data: dict[str, Any], source: str = "") -> Article:
         questions=_as_list(data.get("questions")), url=_text(data, "url"), owner=_text(data, "owner"),
         status=cast(ArticleStatus, status), lang=lang, review_date=_text(data, "review_date"),
         source=_text(data, "source", source),
+        # when the content last changed; without it, a re-import keeps the date while the text is the same
+        updated_at=_text(data, "updated") or _text(data, "updated_at"),
     )
 
 

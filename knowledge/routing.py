@@ -10,13 +10,19 @@ from knowledge.model import Hit
 
 
 def route(rules: Iterable[tuple[str, str]], question: str, hits: Iterable[Hit] = (), default: str = "") -> str:
-    """The channel whose keywords the question (and the best article's keywords) match most; else default.
+    """The channel whose keywords the question's own words match most; when none does, the one the best
+    article's keywords match (pass ``hits`` only when that article is a confident match); else ``default``.
 
     Keywords match on stems and on word starts, so 'parkeer' routes 'parkeervergunning'.
     """
-    words = set(text.words(question))
+    rules = list(rules)
+    found = _vote(rules, set(text.words(question)))
     for hit in list(hits)[:1]:
-        words.update(text.words(" ".join(hit.article.keywords)))
+        found = found or _vote(rules, set(text.words(" ".join(hit.article.keywords))))
+    return found or default
+
+
+def _vote(rules: list[tuple[str, str]], words: set[str]) -> str:
     stems = {text.stem(w, lang) for w in words for lang in ("nl", "en")}
     votes: Counter[str] = Counter()
     for keyword, channel in rules:
@@ -27,5 +33,5 @@ def route(rules: Iterable[tuple[str, str]], question: str, hits: Iterable[Hit] =
                for p in parts):
             votes[channel] += len(keyword)
     if not votes:
-        return default
+        return ""
     return max(sorted(votes), key=lambda c: votes[c])

@@ -183,10 +183,14 @@ class SqliteStore(LoopRecords, InboxRecords):
                     " keywords = excluded.keywords, questions = excluded.questions, url = excluded.url,"
                     " owner = excluded.owner, status = excluded.status, lang = excluded.lang,"
                     " review_date = excluded.review_date, source = excluded.source,"
-                    " updated_at = excluded.updated_at, phrasings = excluded.phrasings RETURNING rowid",
+                    # when the content last changed: as given, else kept when the text is the same
+                    " updated_at = CASE WHEN ? THEN excluded.updated_at WHEN articles.title = excluded.title"
+                    " AND articles.body = excluded.body AND articles.questions = excluded.questions"
+                    " AND articles.keywords = excluded.keywords THEN articles.updated_at"
+                    " ELSE excluded.updated_at END, phrasings = excluded.phrasings RETURNING rowid",
                     [a.id, a.title, a.body, json.dumps(list(a.keywords)), json.dumps(list(a.questions)), a.url,
                      a.owner, a.status, a.lang, a.review_date, a.source, stamp, a.updated_at or stamp,
-                     analysis.dump(phrasings)],
+                     analysis.dump(phrasings), bool(a.updated_at)],
                 ).fetchone()
                 db.execute("DELETE FROM article_index WHERE rowid = ?", [row[0]])
                 if a.status not in UNSEARCHABLE:

@@ -13,6 +13,8 @@ COMMANDS = {
     Action.EDIT: "/bewerk {value} TITEL | TEKST",
     Action.MERGE: "/samenvoegen {value} ARTIKEL-ID",
     Action.REJECT: "/afwijzen {value}",
+    Action.URGENT: "/wacht {value}",
+    Action.READ: "/lees {value}",
 }
 
 

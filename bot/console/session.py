@@ -24,6 +24,7 @@ ALIASES = {
     "/reply": "/antwoord", "/mark": "/markeer", "/mark-latest": "/markeer-laatste", "/review": "/beoordelen",
     "/approve": "/goedkeuren", "/reject": "/afwijzen", "/edit": "/bewerk", "/merge": "/samenvoegen",
     "/candidates": "/kandidaten", "/home": "/overzicht", "/quit": "/stop", "/hulp": "/help", "/waiting": "/wacht",
+    "/read": "/lees",
 }
 
 
@@ -120,6 +121,7 @@ class ConsoleSession:
             "/markeer": lambda: self._mark(first),
             "/markeer-laatste": click(Action.MARK_ANSWER),
             "/wacht": click(Action.URGENT),
+            "/lees": lambda: self.event(Clicked(self.user, Action.READ, first, here)),
             "/beoordelen": lambda: self.desk.review_queue(self.user),
             "/goedkeuren": click(Action.APPROVE),
             "/afwijzen": click(Action.REJECT, note=tail),

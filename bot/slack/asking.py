@@ -52,5 +52,5 @@ def register(routes: Routes, adapter: Adapter) -> None:
     routes.event("app_mention", on_mention)
     routes.command(COMMAND, on_command)
     routes.shortcut(ASK_SHORTCUT, on_ask_shortcut)
-    for action in (Action.HELPFUL, Action.NOT_HELPFUL, Action.ESCALATE, Action.URGENT):
+    for action in (Action.HELPFUL, Action.NOT_HELPFUL, Action.ESCALATE, Action.URGENT, Action.READ):
         routes.action(action, on_click)

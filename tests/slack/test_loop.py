@@ -34,7 +34,7 @@ def test_ask_escalate_resolve_reuse_review(running: Running) -> None:
     assert slack.event(dm("hoe vraag ik een paspoort aan?")).status == 200
     answer = eventually(lambda: fake.posted(AGENT_DM))[0].args
     assert "Paspoort aanvragen" in dumped(answer["blocks"])
-    assert set(buttons(answer["blocks"])) == {Action.HELPFUL, Action.NOT_HELPFUL, Action.ESCALATE}
+    assert set(buttons(answer["blocks"])) == {Action.HELPFUL, Action.NOT_HELPFUL, Action.READ, Action.ESCALATE}
 
     # 2. something unknown: suggestions, and one click asks the experts
     slack.event(dm(UNKNOWN))

@@ -97,7 +97,8 @@ async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> No
         assert reply["method"] == "POST" and reply["raw_path"] == f"{personal_activities}/{ask['id']}"
         card = card_of(reply)
         assert card["version"] == "1.5" and "Paspoort aanvragen" in card_text(card)
-        assert [d["action"] for d in submits(card)] == [Action.HELPFUL, Action.NOT_HELPFUL, Action.ESCALATE]
+        assert [d["action"] for d in submits(card)] == [Action.HELPFUL, Action.NOT_HELPFUL, Action.READ,
+                                                        Action.ESCALATE]
 
         # The same activity delivered again: nothing answered twice, nothing stored twice.
         before = db_dump(bot.settings.db_path)

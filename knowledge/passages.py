@@ -1,0 +1,93 @@
+"""The part of an article that answers a question: its best-matching paragraph, cut only with a mark.
+
+An agent with a customer on the line needs the price or the date the customer asks for, not the first 400
+characters. A body is split into paragraphs (blank lines; a long paragraph into sentences); each is scored by
+the question's stems it holds, rarer stems (in fewer of the paragraphs) counting more, and a paragraph with an
+amount, a date or a time gains when the question asks how much, when or how long. The best one is shown with
+"…" wherever text before or after it is left out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from knowledge import text
+
+LIMIT = 500  # characters shown of an article in chat
+ELLIPSIS = "…"
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý“\"'(])")
+_FIGURE = re.compile(r"(€|\beuro\b|\d+[.,]\d{2}\b|\b\d{1,2}[:.]\d{2}\b|\b\d+\s*(dagen|weken|werkdagen|maanden|jaar|"
+                     r"uur|minuten|days|weeks|months|years|hours|minutes)\b|\b(januari|februari|maart|april|mei|juni|juli|"
+                     r"augustus|september|oktober|november|december|january|february|march|june|july|august|"
+                     r"october)\b)", re.IGNORECASE)
+_ASKS_FIGURE = re.compile(r"\b(hoeveel|kost|kosten|prijs|tarief|wanneer|hoelang|hoe lang|termijn|duur|how much|cost|"
+                          r"costs|price|fee|when|how long|deadline)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    cut: bool  # something of the body is left out (before, after or inside)
+
+
+def _parts(body: str) -> list[str]:
+    parts: list[str] = []
+    for paragraph in _PARAGRAPHS.split(body.strip()):
+        paragraph = " ".join(paragraph.split())
+        if not paragraph:
+            continue
+        if len(paragraph) <= LIMIT:
+            parts.append(paragraph)
+            continue
+        sentences, chunk = _SENTENCE_END.split(paragraph), ""
+        for sentence in sentences:
+            if chunk and len(chunk) + 1 + len(sentence) > LIMIT:
+                parts.append(chunk)
+                chunk = sentence
+            else:
+                chunk = f"{chunk} {sentence}".strip()
+        if chunk:
+            parts.append(chunk)
+    return parts
+
+
+def best_passage(body: str, question: str, lang: str = "nl", limit: int = LIMIT) -> Passage:
+    """The paragraph of ``body`` that answers ``question`` best (the first one when none matches)."""
+    parts = _parts(body)
+    if not parts:
+        return Passage("", False)
+    asked = set(text.terms(question, lang))
+    stems = [set(text.terms(part, lang)) for part in parts]
+    wants_figure = bool(_ASKS_FIGURE.search(question))
+
+    def score(i: int) -> float:
+        rarity = sum(math.log(1 + len(parts) / sum(1 for s in stems if term in s)) for term in asked & stems[i])
+        return rarity + (0.75 if wants_figure and _FIGURE.search(parts[i]) else 0.0) - 0.01 * i
+
+    best = max(range(len(parts)), key=score) if asked else 0
+    chosen = parts[best]
+    if len(chosen) > limit:
+        cut = chosen[:limit]
+        end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+        chosen = (cut[: end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0]) + " " + ELLIPSIS
+    before = ELLIPSIS + " " if best > 0 else ""
+    after = " " + ELLIPSIS if best < len(parts) - 1 and not chosen.endswith(ELLIPSIS) else ""
+    shown = f"{before}{chosen}{after}"
+    return Passage(shown, cut=bool(before or after or chosen.endswith(ELLIPSIS)))
+
+
+def paragraphs(body: str, limit: int = 2800) -> list[str]:
+    """The whole body as paragraphs of at most ``limit`` characters (a chat block holds about 3,000)."""
+    out: list[str] = []
+    for paragraph in _PARAGRAPHS.split(body.strip()):
+        paragraph = paragraph.strip()
+        while len(paragraph) > limit:
+            cut = paragraph[:limit].rsplit(" ", 1)[0] or paragraph[:limit]
+            out.append(cut)
+            paragraph = paragraph[len(cut):].strip()
+        if paragraph:
+            out.append(paragraph)
+    return out
