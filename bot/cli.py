@@ -17,7 +17,8 @@ from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from handlers.messages import t
 from knowledge import evaluate, privacy, privacy_eval, text
-from knowledge.importers import read_articles, read_people, read_routes
+from knowledge.export import FolderNotEmpty, export
+from knowledge.importers import read_articles, read_people, read_routes, read_synonyms
 from knowledge.model import Place, User
 
 
@@ -73,6 +74,11 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
             print(t("cli_embedded", lang, n=bootstrap.embed(settings, store)))
     elif args.what == "routes":
         print(t("cli_imported_routes", lang, n=store.set_routes(read_routes(Path(args.paths[0])))))
+    elif args.what == "synonyms":
+        found = read_synonyms(Path(args.paths[0]))
+        for term, synonyms in found.items():
+            store.add_synonyms(term, synonyms)
+        print(t("cli_imported_synonyms", lang, n=len(found)))
     elif args.source == "slack":
         from bot.slack import fetch_people as slack_people
 
@@ -87,6 +93,17 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
             raise UserError(t("cli_people_source", lang))
         people = [p for path in args.paths for p in read_people(Path(path))]
         print(t("cli_imported_people", lang, n=store.upsert_people(people)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak export DIR``: the knowledge base as Markdown and JSONL files the importers read back."""
+    try:
+        report = export(bootstrap.open_store(settings), Path(args.folder))
+    except FolderNotEmpty as error:
+        raise UserError(t("cli_export_not_empty", settings.lang, path=error.folder)) from None
+    summary = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
+    print(t("cli_exported", settings.lang, path=report.folder, counts=summary))
     return 0
 
 

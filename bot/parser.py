@@ -42,7 +42,13 @@ def parser() -> argparse.ArgumentParser:
     people.add_argument("--from", dest="source", choices=["slack", "graph"])
     routes = what.add_parser("routes", help="routing rules from a CSV with keyword,channel")
     routes.add_argument("paths", nargs=1)
+    synonyms = what.add_parser("synonyms", help="synonyms from .jsonl/.csv with term and synonyms (as export writes)")
+    synonyms.add_argument("paths", nargs=1)
     p.set_defaults(run=cli.cmd_import, source=None)
+
+    p = sub.add_parser("export", help="write the knowledge base as Markdown and JSONL files the importers read back")
+    p.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    p.set_defaults(run=cli.cmd_export)
 
     p = sub.add_parser("review", help="the knowledge owners' review queue")
     p.add_argument("action", choices=["list", "approve", "reject", "merge", "edit"])

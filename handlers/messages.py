@@ -225,6 +225,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_embedded": {"nl": "{n} artikelen kregen een vector", "en": "{n} articles got a vector"},
     "cli_imported_routes": {"nl": "{n} routeringsregels geïmporteerd", "en": "{n} routing rules imported"},
     "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
+    "cli_imported_synonyms": {"nl": "Synoniemen van {n} termen geïmporteerd", "en": "Synonyms of {n} terms imported"},
+    "cli_exported": {"nl": "Geëxporteerd naar {path}: {counts}", "en": "Exported to {path}: {counts}"},
+    "cli_export_not_empty": {
+        "nl": "{path} is niet leeg: kies een nieuwe of lege map, zodat de export zich niet mengt met oudere bestanden.",
+        "en": "{path} is not empty: choose a new or empty folder, so the export does not mix with older files.",
+    },
     "cli_imported_people_from": {
         "nl": "{n} personen geïmporteerd uit {source}",
         "en": "{n} people imported from {source}",
