@@ -16,7 +16,7 @@ from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from handlers.messages import t
-from knowledge import evaluate, privacy, privacy_eval, text
+from knowledge import evaluate, privacy, privacy_eval, retention, text
 from knowledge.export import FolderNotEmpty, export
 from knowledge.importers import read_articles, read_people, read_routes, read_synonyms
 from knowledge.model import Place, User
@@ -104,6 +104,29 @@ def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
         raise UserError(t("cli_export_not_empty", settings.lang, path=error.folder)) from None
     summary = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
     print(t("cli_exported", settings.lang, path=report.folder, counts=summary))
+    return 0
+
+
+def days(value: str) -> int:
+    """``90d`` or ``90``: a number of days (argparse type of ``--older-than``)."""
+    try:
+        number = int(value.strip().lower().removesuffix("d"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of days, e.g. 90d") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"'{value}' is negative")
+    return number
+
+
+def cmd_purge(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak purge [--older-than 90d] [--dry-run]``: the retention purge by hand, printing the counts."""
+    store = bootstrap.open_store(settings)
+    older = store.retention_days if args.older_than is None else args.older_than
+    report = retention.purge(store, older, dry_run=args.dry_run, actor="cli")
+    lang = settings.lang
+    print(t("cli_purge_dry_run" if args.dry_run else "cli_purge_done", lang, cutoff=report.cutoff, days=older))
+    for table, n in report.counts.items():
+        print(t("cli_purge_line", lang, what=t(f"cli_purge_{table}", lang), n=n))
     return 0
 
 

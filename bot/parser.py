@@ -50,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="DIR", help="a new or empty folder")
     p.set_defaults(run=cli.cmd_export)
 
+    p = sub.add_parser("purge", help="remove or anonymise questions, thread texts and askers older than the "
+                       "retention period (VRAAGBAAK_RETENTION_DAYS), printing the counts")
+    p.add_argument("--older-than", type=cli.days, metavar="DAYS", help="e.g. 90d (default: VRAAGBAAK_RETENTION_DAYS)")
+    p.add_argument("--dry-run", action="store_true", help="only count what would go; change nothing")
+    p.set_defaults(run=cli.cmd_purge)
+
     p = sub.add_parser("review", help="the knowledge owners' review queue")
     p.add_argument("action", choices=["list", "approve", "reject", "merge", "edit"])
     p.add_argument("id", nargs="?", type=int, help="review item id")

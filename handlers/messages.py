@@ -226,6 +226,28 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_imported_routes": {"nl": "{n} routeringsregels geïmporteerd", "en": "{n} routing rules imported"},
     "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
     "cli_imported_synonyms": {"nl": "Synoniemen van {n} termen geïmporteerd", "en": "Synonyms of {n} terms imported"},
+    "cli_retention_days": {
+        "nl": "VRAAGBAAK_RETENTION_DAYS={value}: geef een aantal dagen, bijvoorbeeld 180 (0 = nooit opschonen).",
+        "en": "VRAAGBAAK_RETENTION_DAYS={value}: give a number of days, for example 180 (0 = never purge).",
+    },
+    "cli_purge_done": {
+        "nl": "Opgeschoond: alles van vóór {cutoff} (ouder dan {days} dagen).",
+        "en": "Purged: everything from before {cutoff} (older than {days} days).",
+    },
+    "cli_purge_dry_run": {
+        "nl": "Proefdraai, er is niets veranderd. Zou opschonen: alles van vóór {cutoff} (ouder dan {days} dagen).",
+        "en": "Dry run, nothing was changed. Would purge: everything from before {cutoff} (older than {days} days).",
+    },
+    "cli_purge_line": {"nl": "  {what}: {n}", "en": "  {what}: {n}"},
+    "cli_purge_waiters": {
+        "nl": "koppelingen van vragen aan een escalatie (verwijderd)",
+        "en": "links of questions to an escalation (deleted)",
+    },
+    "cli_purge_questions": {"nl": "vragen (tekst en vrager gewist)", "en": "questions (text and asker blanked)"},
+    "cli_purge_answers": {"nl": "antwoorden van experts (tekst gewist)", "en": "experts' answers (text blanked)"},
+    "cli_purge_console_messages": {"nl": "consoleberichten (verwijderd)", "en": "console messages (deleted)"},
+    "cli_purge_inbox": {"nl": "ontvangen gebeurtenissen (verwijderd)", "en": "received events (deleted)"},
+    "cli_purge_outbox": {"nl": "verzonden berichten (inhoud gewist)", "en": "sent messages (content blanked)"},
     "cli_exported": {"nl": "Geëxporteerd naar {path}: {counts}", "en": "Exported to {path}: {counts}"},
     "cli_export_not_empty": {
         "nl": "{path} is niet leeg: kies een nieuwe of lege map, zodat de export zich niet mengt met oudere bestanden.",

@@ -7,11 +7,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
-from knowledge import analysis, reports, text
+from knowledge import analysis, reports, retention, text
 from knowledge.inbox import InboxRecords
 from knowledge.model import UNSEARCHABLE, Article, Person, Place, Question, Stats, User
 from knowledge.records import LoopRecords, now
@@ -46,9 +47,11 @@ class SqliteStore(LoopRecords, InboxRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
-    def __init__(self, path: str = "vraagbaak.db", audit_key: bytes = b"") -> None:
+    def __init__(self, path: str = "vraagbaak.db", audit_key: bytes = b"",
+                 retention_days: int = retention.DEFAULT_DAYS) -> None:
         self.path = path
         self.audit_key = audit_key
+        self.retention_days = retention_days  # VRAAGBAAK_RETENTION_DAYS: what purge_due keeps
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         if path != ":memory:":
@@ -155,6 +158,11 @@ class SqliteStore(LoopRecords, InboxRecords):
 
     def overdue_articles(self) -> list[Article]:
         return reports.overdue_articles(self)
+
+    # --- retention (knowledge.retention) -------------------------------------------------------
+    def purge_due(self, now: datetime | None = None) -> retention.PurgeReport | None:
+        """The daily purge of what is older than ``retention_days``, at most once a day across processes."""
+        return retention.purge_due(self, self.retention_days, now)
 
     def close(self) -> None:
         self.db.conn.close()
