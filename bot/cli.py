@@ -15,9 +15,10 @@ from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
-from handlers.messages import t
+from handlers.messages import TEXTS, t
 from knowledge import evaluate, privacy, privacy_eval, retention, text
 from knowledge.export import FolderNotEmpty, export
+from knowledge.forget import Ambiguous, NobodyFound, forget
 from knowledge.importers import read_articles, read_people, read_routes, read_synonyms
 from knowledge.model import Place, User
 
@@ -127,6 +128,24 @@ def cmd_purge(args: argparse.Namespace, settings: config.Settings) -> int:
     print(t("cli_purge_dry_run" if args.dry_run else "cli_purge_done", lang, cutoff=report.cutoff, days=older))
     for table, n in report.counts.items():
         print(t("cli_purge_line", lang, what=t(f"cli_purge_{table}", lang), n=n))
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak forget PERSON``: remove one person's data on request, printing the counts."""
+    lang, who = settings.lang, " ".join(args.person)
+    try:
+        report = forget(bootstrap.open_store(settings), who, actor="cli")
+    except NobodyFound:
+        raise UserError(t("cli_forget_nobody", lang, who=who)) from None
+    except Ambiguous as error:
+        people = "; ".join(f"{p.id} ({p.email or p.department or '-'})" for p in error.people)
+        raise UserError(t("cli_forget_ambiguous", lang, who=who, people=people)) from None
+    person = report.person
+    print(t("cli_forgot", lang, who=f"{person.name} ({person.id})" if person else who))
+    for kind, n in report.counts.items():
+        label = f"cli_forget_{kind}" if f"cli_forget_{kind}" in TEXTS else f"cli_purge_{kind}"
+        print(t("cli_purge_line", lang, what=t(label, lang), n=n))
     return 0
 
 

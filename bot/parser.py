@@ -56,6 +56,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="only count what would go; change nothing")
     p.set_defaults(run=cli.cmd_purge)
 
+    p = sub.add_parser("forget", help="remove one person's data on request: their questions, directory entry and "
+                       "chat ids; their name in answers and sources becomes 'een collega'")
+    p.add_argument("person", nargs="+", metavar="PERSON", help="directory id, name or e-mail, or a chat user id")
+    p.set_defaults(run=cli.cmd_forget)
+
     p = sub.add_parser("review", help="the knowledge owners' review queue")
     p.add_argument("action", choices=["list", "approve", "reject", "merge", "edit"])
     p.add_argument("id", nargs="?", type=int, help="review item id")

@@ -42,13 +42,30 @@ class Step:
 _QUESTIONS = ("created_at < :cutoff AND (text != '' OR asker_id != '' OR asker_name != '' OR channel != ''"
               " OR event_key IS NOT NULL)")
 
-# In this order: the waiters go before their questions lose what makes them due.
+
+def question_steps(questions: str) -> tuple[Step, ...]:
+    """Blanking the questions ``questions`` (a WHERE over the questions table) without breaking the loop, in
+    this order (each step still finds them by what the last one blanks): an escalation rooted at one of them
+    that others also wait on is re-rooted at the first of those others (an expert's answer is still relayed to
+    them, and logged under their wording); an open one nobody else waits on is withdrawn (never posted again,
+    never joined); their links to escalations go; then their text, asker, place and delivery key."""
+    mine = f"SELECT id FROM questions WHERE {questions}"
+    others = f"FROM waiters w WHERE w.escalation_id = escalations.id AND w.question_id NOT IN ({mine})"
+    rooted = f"question_id IN ({mine})"
+    return (
+        Step("escalations", f"{rooted} AND EXISTS (SELECT 1 {others})",
+             lambda where: f"UPDATE escalations SET question_id = (SELECT min(w.question_id) {others}) WHERE {where}"),
+        Step("withdrawn", f"{rooted} AND status IN ('pending', 'open') AND NOT EXISTS (SELECT 1 {others})",
+             lambda where: f"UPDATE escalations SET status = 'withdrawn' WHERE {where}"),
+        Step("waiters", f"question_id IN ({mine})", lambda where: f"DELETE FROM waiters WHERE {where}"),
+        Step("questions", questions,
+             lambda where: "UPDATE questions SET text = '', asker_id = '', asker_name = '', channel = '',"
+                           f" thread = NULL, message = NULL, extra = '', event_key = NULL WHERE {where}"),
+    )
+
+
 STEPS: tuple[Step, ...] = (
-    Step("waiters", f"question_id IN (SELECT id FROM questions WHERE {_QUESTIONS})",
-         lambda where: f"DELETE FROM waiters WHERE {where}"),
-    Step("questions", _QUESTIONS,
-         lambda where: "UPDATE questions SET text = '', asker_id = '', asker_name = '', channel = '', thread = NULL,"
-                       f" message = NULL, extra = '', event_key = NULL WHERE {where}"),
+    *question_steps(_QUESTIONS),
     Step("answers", "created_at < :cutoff AND text != ''",
          lambda where: f"UPDATE answers SET text = '' WHERE {where}"),
     Step("console_messages", "created_at < :cutoff",
@@ -58,6 +75,23 @@ STEPS: tuple[Step, ...] = (
     Step("outbox", f"created_at < :cutoff AND payload != '{{}}' AND (sent_at != '' OR attempts >= {OUTBOX_ATTEMPTS})",
          lambda where: f"UPDATE outbox SET payload = '{{}}' WHERE {where}"),
 )
+
+
+def table(step: Step) -> str:
+    """The table a step changes (two steps change escalations)."""
+    return "escalations" if step.table == "withdrawn" else step.table
+
+
+def run(db: sqlite_utils.Database, steps: tuple[Step, ...], params: dict[str, Any], dry_run: bool) -> dict[str, int]:
+    """Each step's count of rows; changed unless ``dry_run``."""
+    counts: dict[str, int] = {}
+    for step in steps:
+        if dry_run:
+            counts[step.table] = int(db.execute(
+                f"SELECT count(*) FROM {table(step)} WHERE {step.where}", params).fetchone()[0])
+        else:
+            counts[step.table] = db.execute(step.change(step.where), params).rowcount
+    return counts
 
 
 @dataclass(frozen=True)
@@ -79,14 +113,8 @@ def purge(store: Purgeable, older_than_days: int, dry_run: bool = False, now: da
         raise ValueError("older_than_days must not be negative")
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cutoff = (moment - timedelta(days=older_than_days)).isoformat()
-    counts: dict[str, int] = {}
     with store.transaction() as db:
-        for step in STEPS:
-            if dry_run:
-                counts[step.table] = int(db.execute(
-                    f"SELECT count(*) FROM {step.table} WHERE {step.where}", {"cutoff": cutoff}).fetchone()[0])
-            else:
-                counts[step.table] = db.execute(step.change(step.where), {"cutoff": cutoff}).rowcount
+        counts = run(db, STEPS, {"cutoff": cutoff}, dry_run)
         if not dry_run:
             store.audit(actor, "purge", cutoff, days=older_than_days, **counts)
     return PurgeReport(cutoff, counts, dry_run)

@@ -40,6 +40,8 @@ def loop(store: SqliteStore) -> dict[str, int]:
     ids["old_q"] = _question(store, "uold", "Mijn paspoort is kwijt, wat nu?", OLD)
     ids["old_direct"] = _question(store, "uold", "openingstijden", OLD, decision="answer")
     ids["new_q"] = _question(store, "unew", "Paspoort kwijt in het buitenland", RECENT)
+    ids["old_alone"] = _question(store, "uold", "Wie gaat over mijn bezwaar?", OLD)
+    ids["esc_alone"] = store.add_escalation(ids["old_alone"], "kcc-belastingen", [], []).id
     esc = store.add_escalation(ids["old_q"], "kcc-burgerzaken", [], [])
     store.add_waiter(esc.id, ids["new_q"])
     ids["esc"] = esc.id
@@ -75,8 +77,8 @@ def _by_decision(store: SqliteStore) -> dict[str, int]:
 def test_purge_anonymises_what_is_old_and_keeps_the_rest(store: SqliteStore, loop: dict[str, int]) -> None:
     counts_before = _by_decision(store)
     report = purge(store, 180, now=NOW)
-    assert report.counts == {"waiters": 1, "questions": 2, "answers": 1, "console_messages": 1, "inbox": 1,
-                             "outbox": 1}
+    assert report.counts == {"escalations": 1, "withdrawn": 1, "waiters": 2, "questions": 3, "answers": 1,
+                             "console_messages": 1, "inbox": 1, "outbox": 1}
     assert report.cutoff == (NOW - timedelta(days=180)).isoformat()
 
     old = store.question(loop["old_q"])
@@ -90,7 +92,11 @@ def test_purge_anonymises_what_is_old_and_keeps_the_rest(store: SqliteStore, loo
     assert new and new.text == "Paspoort kwijt in het buitenland" and new.asker.id == "unew"
     # the recent asker still waits on the old escalation: an answer is still relayed to them
     assert store.waiting_questions(loop["esc"]) == [loop["new_q"]]
-    assert store.escalation(loop["esc"]) is not None
+    esc = store.escalation(loop["esc"])
+    assert esc and esc.question_id == loop["new_q"] and esc.status == "pending"  # re-rooted at the recent one
+    alone = store.escalation(loop["esc_alone"])
+    assert alone and alone.status == "withdrawn" and store.waiting_questions(alone.id) == []
+    assert [e.id for e, _ in store.open_escalations()] == [loop["esc"]]
 
     answer = store.answer(loop["answer"])
     assert answer and answer.text == "" and answer.created_at == OLD
@@ -106,8 +112,9 @@ def test_each_purge_is_audited_with_counts_only(store: SqliteStore, loop: dict[s
     purge(store, 180, now=NOW, actor="cli")
     entry = store.audit_log()[-1]
     assert (entry["actor"], entry["action"]) == ("cli", "purge")
-    assert json.loads(entry["detail"]) == {"days": 180, "waiters": 1, "questions": 2, "answers": 1,
-                                           "console_messages": 1, "inbox": 1, "outbox": 1}
+    assert json.loads(entry["detail"]) == {"days": 180, "escalations": 1, "withdrawn": 1, "waiters": 2,
+                                           "questions": 3, "answers": 1, "console_messages": 1, "inbox": 1,
+                                           "outbox": 1}
     assert store.verify_audit().intact  # nothing rewritten
     assert purge(store, 180, now=NOW).total == 0  # a second purge finds nothing left
 
@@ -120,7 +127,7 @@ def test_a_dry_run_counts_and_changes_nothing(store: SqliteStore, loop: dict[str
 
 
 def test_a_shorter_period_takes_more(store: SqliteStore, loop: dict[str, int]) -> None:
-    assert purge(store, 5, dry_run=True, now=NOW).counts["questions"] == 3
+    assert purge(store, 5, dry_run=True, now=NOW).counts["questions"] == 4
     assert purge(store, 365, dry_run=True, now=NOW).total == 0
 
 
@@ -151,12 +158,12 @@ def test_cli_purge_prints_what_it_removes(store: SqliteStore, loop: dict[str, in
     assert main(["purge", "--older-than", "90d", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Dry run, nothing was changed.") and "(older than 90 days)" in out
-    assert "  questions (text and asker blanked): 3\n" in out  # the real clock: all of them are months old
+    assert "  questions (text and asker blanked): 4\n" in out  # the real clock: all of them are months old
     assert store.question(loop["old_q"]).text  # type: ignore[union-attr]
     monkeypatch.setenv("VRAAGBAAK_LANG", "nl")
     assert main(["purge", "--older-than", "90"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Opgeschoond:") and "  vragen (tekst en vrager gewist): 3\n" in out
+    assert out.startswith("Opgeschoond:") and "  vragen (tekst en vrager gewist): 4\n" in out
     assert store.question(loop["old_q"]).text == ""  # type: ignore[union-attr]
 
 
