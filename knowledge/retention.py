@@ -28,6 +28,7 @@ LAST_RUN = "retention_last_day"  # meta key: the day (proleptic ordinal) the dai
 
 
 class Purgeable(Protocol):
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
     def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
     def audit(self, actor: str, action: str, subject: str = "", **detail: Any) -> None: ...
 
@@ -129,6 +130,8 @@ def purge_due(store: Purgeable, days: int, now: datetime | None = None) -> Purge
         return None
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     today = moment.date().toordinal()
+    if any(int(r["value"]) >= today for r in store.rows("SELECT value FROM meta WHERE key = ?", [LAST_RUN])):
+        return None  # the common case, every timer tick: no write lock taken
     with store.transaction() as db:
         row = db.execute("SELECT value FROM meta WHERE key = ?", [LAST_RUN]).fetchone()
         if row is not None and int(row[0]) >= today:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,6 +24,8 @@ from knowledge.schema import migrate
 def _nolock() -> Iterator[None]:
     yield
 
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer waits for another process's transaction before giving up
 
@@ -161,8 +164,16 @@ class SqliteStore(LoopRecords, InboxRecords):
 
     # --- retention (knowledge.retention) -------------------------------------------------------
     def purge_due(self, now: datetime | None = None) -> retention.PurgeReport | None:
-        """The daily purge of what is older than ``retention_days``, at most once a day across processes."""
-        return retention.purge_due(self, self.retention_days, now)
+        """The daily purge of what is older than ``retention_days``, at most once a day across processes; for
+        a serving process's timer, so a failure is logged (and tried again at the next tick), never raised."""
+        try:
+            report = retention.purge_due(self, self.retention_days, now)
+        except Exception:
+            log.exception("retention purge failed; it is tried again at the next tick")
+            return None
+        if report is not None:
+            log.info("retention: purged what is older than %s: %s", report.cutoff, report.counts)
+        return report
 
     def close(self) -> None:
         self.db.conn.close()

@@ -174,3 +174,19 @@ def test_a_bad_retention_setting_is_named(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("VRAAGBAAK_RETENTION_DAYS", "half a year")
     assert main(["purge", "--dry-run"]) == 2
     assert "VRAAGBAAK_RETENTION_DAYS=half a year: give a number of days" in capsys.readouterr().err
+
+
+def test_the_timer_entry_logs_a_failure_and_tries_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    store = SqliteStore(str(tmp_path / "v.db"))
+    _question(store, "u1", "vraag", OLD)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("knowledge.retention.purge", broken)
+    assert store.purge_due(now=NOW) is None
+    assert "retention purge failed" in caplog.text
+    monkeypatch.undo()
+    report = store.purge_due(now=NOW)  # the failed run did not count as today's
+    assert report is not None and report.counts["questions"] == 1
