@@ -21,7 +21,15 @@ SYNONYMS = Path(__file__).resolve().parents[1] / "knowledge" / "synonyms.csv"
 
 
 def open_store(settings: Settings) -> SqliteStore:
-    return SqliteStore(settings.db_path, audit_key=settings.audit_key.encode("utf-8"))
+    return SqliteStore(settings.db_path, audit_key=settings.audit_key.encode("utf-8"),
+                       retention_days=retention_days(settings))
+
+
+def retention_days(settings: Settings) -> int:
+    try:
+        return settings.retention()
+    except ValueError:
+        raise UserError(t("cli_retention_days", settings.lang, value=settings.retention_days)) from None
 
 
 def thresholds(settings: Settings, model: semantic.Embedder | None = None) -> Thresholds:

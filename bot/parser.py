@@ -42,7 +42,24 @@ def parser() -> argparse.ArgumentParser:
     people.add_argument("--from", dest="source", choices=["slack", "graph"])
     routes = what.add_parser("routes", help="routing rules from a CSV with keyword,channel")
     routes.add_argument("paths", nargs=1)
+    synonyms = what.add_parser("synonyms", help="synonyms from .jsonl/.csv with term and synonyms (as export writes)")
+    synonyms.add_argument("paths", nargs=1)
     p.set_defaults(run=cli.cmd_import, source=None)
+
+    p = sub.add_parser("export", help="write the knowledge base as Markdown and JSONL files the importers read back")
+    p.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    p.set_defaults(run=cli.cmd_export)
+
+    p = sub.add_parser("purge", help="remove or anonymise questions, thread texts and askers older than the "
+                       "retention period (VRAAGBAAK_RETENTION_DAYS), printing the counts")
+    p.add_argument("--older-than", type=cli.days, metavar="DAYS", help="e.g. 90d (default: VRAAGBAAK_RETENTION_DAYS)")
+    p.add_argument("--dry-run", action="store_true", help="only count what would go; change nothing")
+    p.set_defaults(run=cli.cmd_purge)
+
+    p = sub.add_parser("forget", help="remove one person's data on request: their questions, directory entry and "
+                       "chat ids; their name in answers and sources becomes 'een collega'")
+    p.add_argument("person", nargs="+", metavar="PERSON", help="directory id, name or e-mail, or a chat user id")
+    p.set_defaults(run=cli.cmd_forget)
 
     p = sub.add_parser("review", help="the knowledge owners' review queue")
     p.add_argument("action", choices=["list", "approve", "reject", "merge", "edit"])

@@ -124,6 +124,7 @@ class Desk(Curation, Timers):
         week_ago = (now - timedelta(days=7)).isoformat()
         self.store.forget_deliveries(week_ago)
         self.store.forget_events(week_ago)
+        self.store.purge_due()  # retention (AVG): at most once a day across processes
         self._post_stranded((now - timedelta(minutes=2)).isoformat())
         return self.send_due()
 

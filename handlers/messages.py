@@ -290,6 +290,88 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_embedded": {"nl": "{n} artikelen kregen een vector", "en": "{n} articles got a vector"},
     "cli_imported_routes": {"nl": "{n} routeringsregels geïmporteerd", "en": "{n} routing rules imported"},
     "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
+    "cli_imported_synonyms": {"nl": "Synoniemen van {n} termen geïmporteerd", "en": "Synonyms of {n} terms imported"},
+    "cli_retention_days": {
+        "nl": "VRAAGBAAK_RETENTION_DAYS={value}: geef een aantal dagen, bijvoorbeeld 180 (0 = nooit opschonen).",
+        "en": "VRAAGBAAK_RETENTION_DAYS={value}: give a number of days, for example 180 (0 = never purge).",
+    },
+    "cli_purge_done": {
+        "nl": "Opgeschoond: alles van vóór {cutoff} (ouder dan {days} dagen).",
+        "en": "Purged: everything from before {cutoff} (older than {days} days).",
+    },
+    "cli_purge_dry_run": {
+        "nl": "Proefdraai, er is niets veranderd. Zou opschonen: alles van vóór {cutoff} (ouder dan {days} dagen).",
+        "en": "Dry run, nothing was changed. Would purge: everything from before {cutoff} (older than {days} days).",
+    },
+    "cli_purge_line": {"nl": "  {what}: {n}", "en": "  {what}: {n}"},
+    "cli_purge_escalations": {
+        "nl": "escalaties die nu bij de eerstvolgende wachtende vraag horen",
+        "en": "escalations now rooted at the next waiting question",
+    },
+    "cli_purge_withdrawn": {
+        "nl": "open escalaties waar niemand meer op wacht (ingetrokken)",
+        "en": "open escalations nobody waits on any more (withdrawn)",
+    },
+    "cli_purge_waiters": {
+        "nl": "koppelingen van vragen aan een escalatie (verwijderd)",
+        "en": "links of questions to an escalation (deleted)",
+    },
+    "cli_purge_questions": {"nl": "vragen (tekst en vrager gewist)", "en": "questions (text and asker blanked)"},
+    "cli_purge_answers": {"nl": "antwoorden van experts (tekst gewist)", "en": "experts' answers (text blanked)"},
+    "cli_purge_console_messages": {"nl": "consoleberichten (verwijderd)", "en": "console messages (deleted)"},
+    "cli_purge_inbox": {"nl": "ontvangen gebeurtenissen (verwijderd)", "en": "received events (deleted)"},
+    "cli_purge_outbox": {"nl": "verzonden berichten (inhoud gewist)", "en": "sent messages (content blanked)"},
+    "cli_forgot": {"nl": "Vergeten: {who}", "en": "Forgotten: {who}"},
+    "cli_forget_nobody": {
+        "nl": "'{who}' staat niet in de personenlijst en heeft niets gevraagd of geantwoord: geef een id, naam, "
+              "e-mailadres of chat-id.",
+        "en": "'{who}' is not in the directory and asked or answered nothing: give an id, name, e-mail address "
+              "or chat id.",
+    },
+    "cli_forget_ambiguous": {
+        "nl": "Meer dan één persoon heet '{who}': {people}. Geef het id of e-mailadres.",
+        "en": "More than one person is called '{who}': {people}. Give the id or e-mail address.",
+    },
+    "cli_forget_questions": {
+        "nl": "hun vragen (tekst en vrager gewist)",
+        "en": "their questions (text and asker blanked)",
+    },
+    "cli_forget_answers": {
+        "nl": "antwoorden in draden waar alleen zij op wachtten (tekst gewist)",
+        "en": "answers in threads only they waited on (text blanked)",
+    },
+    "cli_forget_outbox_unsent": {
+        "nl": "berichten over hun vragen die nog verstuurd moesten worden (verwijderd)",
+        "en": "messages about their questions still to be sent (deleted)",
+    },
+    "cli_forget_outbox": {
+        "nl": "verzonden berichten over hun vragen (inhoud gewist)",
+        "en": "sent messages about their questions (content blanked)",
+    },
+    "cli_forget_outbox_renamed": {
+        "nl": "berichten aan anderen die hen noemden (naam wordt 'een collega')",
+        "en": "messages to others that named them (name becomes 'een collega')",
+    },
+    "cli_forget_answers_by": {
+        "nl": "hun antwoorden als expert (naam wordt 'een collega')",
+        "en": "their answers as an expert (name becomes 'een collega')",
+    },
+    "cli_forget_articles": {
+        "nl": "artikelen met hun naam in de bron of als eigenaar",
+        "en": "articles with their name in the source or as owner",
+    },
+    "cli_forget_reviews": {"nl": "beoordelingen door hen", "en": "reviews decided by them"},
+    "cli_forget_experts": {
+        "nl": "escalaties waar zij als expert werden voorgesteld",
+        "en": "escalations that suggested them as an expert",
+    },
+    "cli_forget_handles": {"nl": "chat-id's", "en": "chat ids"},
+    "cli_forget_people": {"nl": "vermeldingen in de personenlijst", "en": "directory entries"},
+    "cli_exported": {"nl": "Geëxporteerd naar {path}: {counts}", "en": "Exported to {path}: {counts}"},
+    "cli_export_not_empty": {
+        "nl": "{path} is niet leeg: kies een nieuwe of lege map, zodat de export zich niet mengt met oudere bestanden.",
+        "en": "{path} is not empty: choose a new or empty folder, so the export does not mix with older files.",
+    },
     "cli_imported_people_from": {
         "nl": "{n} personen geïmporteerd uit {source}",
         "en": "{n} people imported from {source}",

@@ -1,4 +1,5 @@
-"""Importers: knowledge base from JSONL, CSV or a folder of Markdown files; people from CSV or JSON.
+"""Importers: knowledge base from JSONL, CSV or a folder of Markdown files; people from CSV, JSON or JSONL;
+routing rules and synonyms from CSV or JSONL (what ``vraagbaak export`` writes reads back here).
 
 A file is checked whole before anything is written: when a row is bad, nothing from that file is
 imported and every bad row is reported as ``file:line: reason``. Re-importing updates by id.
@@ -15,7 +16,7 @@ from typing import Any, cast
 
 from knowledge.model import Article, ArticleStatus, Person
 
-STATUSES = ("provisional", "validated", "archived")
+STATUSES = ("provisional", "validated", "archived", "held")
 LANGS = ("nl", "en")
 
 
@@ -84,9 +85,24 @@ def to_person(data: dict[str, Any]) -> Person:
     return Person(
         id=person_id, name=name, title=_text(data, "title"), department=_text(data, "department"),
         expertise=_as_list(data.get("expertise")), email=_text(data, "email"), phone=_text(data, "phone"),
-        handles=tuple((platform, _text(data, f"{platform}_id")) for platform in ("slack", "teams")
-                      if _text(data, f"{platform}_id")),
+        handles=_handles(data),
     )
+
+
+def _handles(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Platform ids from ``slack_id``/``teams_id`` columns, and from a ``handles`` object (any platform)."""
+    found = {platform: _text(data, f"{platform}_id") for platform in ("slack", "teams")}
+    extra = data.get("handles")
+    if isinstance(extra, str) and extra.strip():
+        try:
+            extra = json.loads(extra)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"'handles' is not a JSON object ({error.msg})") from None
+    if extra:
+        if not isinstance(extra, dict):
+            raise ValueError("'handles' must be an object of platform: id")
+        found |= {str(platform): _text(extra, platform) for platform in extra}
+    return tuple(sorted((platform, handle) for platform, handle in found.items() if handle))
 
 
 def _jsonl_rows(path: Path) -> Iterator[Row | str]:
@@ -163,7 +179,7 @@ def front_matter(source: str) -> tuple[dict[str, Any], str]:
             meta.setdefault(key, [])
             if not isinstance(meta[key], list):
                 raise ValueError(f"{number}: '{key}' mixes a value and a list")
-            meta[key].append(line.lstrip()[2:].strip().strip("\"'"))
+            meta[key].append(_scalar(line.lstrip()[2:].strip()))
             continue
         if ":" not in line:
             raise ValueError(f"{number}: expected 'key: value' in front matter")
@@ -171,8 +187,21 @@ def front_matter(source: str) -> tuple[dict[str, Any], str]:
         if value.startswith("[") and value.endswith("]"):
             meta[key] = [v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip()]
         elif value:
-            meta[key] = value.strip("\"'")
+            meta[key] = _scalar(value)
     raise ValueError("1: front matter is not closed with '---'")
+
+
+def _scalar(value: str) -> str:
+    """A front-matter value: a JSON string in double quotes as JSON reads it (so any text survives, as
+    ``vraagbaak export`` writes it), anything else without its surrounding quotes."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            decoded = json.loads(value)
+        except json.JSONDecodeError:
+            decoded = None
+        if isinstance(decoded, str):
+            return decoded
+    return value.strip("\"'")
 
 
 def _rows_for(path: Path) -> Iterator[Row | str]:
@@ -229,15 +258,36 @@ def _read(path: Path, convert: Any) -> list[Any]:
 
 
 def read_routes(path: Path) -> list[tuple[str, str]]:
+    """Routing rules (``keyword``, ``channel``) from CSV, JSON or JSONL."""
+    if not path.exists():
+        raise ImportProblem([f"{path}: no such file or folder"])
     problems: list[str] = []
     routes: list[tuple[str, str]] = []
-    for row in _csv_rows(path):
+    for row in _rows_for(path):
         if isinstance(row, str):
             problems.append(row)
-        elif not (row.data.get("keyword") or "").strip() or not (row.data.get("channel") or "").strip():
+        elif not str(row.data.get("keyword") or "").strip() or not str(row.data.get("channel") or "").strip():
             problems.append(f"{row.path}:{row.line}: needs both 'keyword' and 'channel'")
         else:
-            routes.append((row.data["keyword"], row.data["channel"]))
+            routes.append((str(row.data["keyword"]), str(row.data["channel"])))
     if problems:
         raise ImportProblem(problems)
     return routes
+
+
+def read_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
+    """Synonyms from CSV, JSON or JSONL: each row a ``term`` with ``synonyms`` (a list, or ``;``-separated)
+    or one ``synonym``."""
+    found: dict[str, list[str]] = {}
+
+    def convert(data: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        term = _text(data, "term")
+        synonyms = (*_as_list(data.get("synonyms")), *_as_list(data.get("synonym")))
+        if not term or not synonyms:
+            raise ValueError("needs a 'term' and its 'synonyms' (or one 'synonym')")
+        return term, synonyms
+
+    for term, synonyms in _read(path, convert):
+        known = found.setdefault(term, [])
+        known.extend(s for s in synonyms if s not in known)
+    return {term: tuple(synonyms) for term, synonyms in found.items()}

@@ -117,7 +117,7 @@ class Escalation:
     question_id: int
     channel: str
     place: Place | None  # the root post in the expert channel, once posted
-    status: str  # pending | open | answered
+    status: str  # pending | open | answered | withdrawn (its askers' data was purged or forgotten)
     experts: tuple[str, ...] = ()  # person ids
     tried: tuple[str, ...] = ()  # article ids the bot showed
     created_at: str = ""

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
-from knowledge import analysis, reports, text
+from knowledge import analysis, reports, retention, text
 from knowledge.inbox import InboxRecords
 from knowledge.model import UNSEARCHABLE, Article, Person, Place, Question, Stats, User
 from knowledge.records import LoopRecords, now
@@ -22,6 +24,8 @@ from knowledge.schema import migrate
 def _nolock() -> Iterator[None]:
     yield
 
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer waits for another process's transaction before giving up
 
@@ -46,9 +50,11 @@ class SqliteStore(LoopRecords, InboxRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
-    def __init__(self, path: str = "vraagbaak.db", audit_key: bytes = b"") -> None:
+    def __init__(self, path: str = "vraagbaak.db", audit_key: bytes = b"",
+                 retention_days: int = retention.DEFAULT_DAYS) -> None:
         self.path = path
         self.audit_key = audit_key
+        self.retention_days = retention_days  # VRAAGBAAK_RETENTION_DAYS: what purge_due keeps
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         if path != ":memory:":
@@ -164,6 +170,19 @@ class SqliteStore(LoopRecords, InboxRecords):
         found = self.rows("SELECT channel, extra FROM questions WHERE asker_id = ? AND thread IS NULL"
                           " ORDER BY id DESC LIMIT 1", [user_id])
         return Place(found[0]["channel"], extra=found[0]["extra"]) if found else None
+
+    # --- retention (knowledge.retention) -------------------------------------------------------
+    def purge_due(self, now: datetime | None = None) -> retention.PurgeReport | None:
+        """The daily purge of what is older than ``retention_days``, at most once a day across processes; for
+        a serving process's timer, so a failure is logged (and tried again at the next tick), never raised."""
+        try:
+            report = retention.purge_due(self, self.retention_days, now)
+        except Exception:
+            log.exception("retention purge failed; it is tried again at the next tick")
+            return None
+        if report is not None:
+            log.info("retention: purged what is older than %s: %s", report.cutoff, report.counts)
+        return report
 
     def close(self) -> None:
         self.db.conn.close()

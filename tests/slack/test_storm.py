@@ -27,8 +27,8 @@ def test_after_a_storm_every_reply_and_notice_arrives_once(running: Running) -> 
         assert running.slack.interaction(payload).status == 200
     eventually(lambda: store.waiting_events() == 0 and store.count("inbox") == len(dms) + 4, timeout=60)
 
-    deadline = time.monotonic() + 30
-    while store.pending_outbox() and time.monotonic() < deadline:  # the outbox timer, faster
+    deadline = time.monotonic() + 90
+    while store.pending_outbox() and time.monotonic() < deadline:  # the outbox timer, faster (a loaded machine: slow)
         running.desk.flush_outbox()
     assert store.pending_outbox() == []
     for channel in dms:
