@@ -16,9 +16,11 @@ from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from handlers.messages import t
+from handlers.replies import Action
 from knowledge import evaluate, privacy, privacy_eval, text
 from knowledge.importers import read_articles, read_people, read_routes
-from knowledge.model import Place, User
+from knowledge.model import Place, SearchResult, User
+from knowledge.routing import route
 
 
 def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
@@ -47,21 +49,52 @@ def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: config.Settings) -> int:
+    """A dry run by default: what the bot would do, with the scores and the people; nothing is recorded or
+    posted. ``--escalate`` asks for real, as in the console (an escalation goes to the expert channel)."""
     question = text.scrub(" ".join(args.text))  # a byte the locale cannot decode is a lone surrogate in argv
-    if args.json:
-        store = bootstrap.open_store(settings)
-        found = bootstrap.build_searcher(settings, store).search(question)
-        print(json.dumps({
-            "query": found.query, "lang": found.lang, "decision": found.decision,
-            "articles": [{"id": h.article.id, "title": h.article.title, "score": h.score,
-                          "status": h.article.status, "url": h.article.url} for h in found.hits],
-            "people": [{"id": p.person.id, "name": p.person.name, "title": p.person.title,
-                        "department": p.person.department, "score": p.score} for p in found.people],
-        }, ensure_ascii=False, indent=2))
+    if args.escalate:
+        desk, _ = _console(settings)
+        asker = User(args.name, args.name)
+        asked = desk.ask(asker, question, Place(dm(args.name)))
+        offered = [b for b in (*asked.buttons, *(b for line in asked.lines for b in line.buttons))
+                   if b.action == Action.ESCALATE]
+        # answered or suggested: the bot offered to ask an expert, and --escalate takes that offer
+        print(render(desk.escalate(int(offered[0].value), asker) if offered else asked))
         return 0
-    desk, _ = _console(settings)
-    print(render(desk.ask(User(args.name, args.name), question, Place(dm(args.name)))))
+    store = bootstrap.open_store(settings)
+    found = bootstrap.build_searcher(settings, store).search(question)
+    if args.json:
+        print(json.dumps(_found_as_dict(found), ensure_ascii=False, indent=2))
+        return 0
+    print("\n".join(_dry_run(found, store, settings)))
     return 0
+
+
+def _found_as_dict(found: SearchResult) -> dict[str, Any]:
+    return {
+        "query": found.query, "lang": found.lang, "decision": found.decision,
+        "articles": [{"id": h.article.id, "title": h.article.title, "score": h.score,
+                      "status": h.article.status, "url": h.article.url} for h in found.hits],
+        "people": [{"id": p.person.id, "name": p.person.name, "title": p.person.title,
+                    "department": p.person.department, "score": p.score} for p in found.people],
+    }
+
+
+def _dry_run(found: SearchResult, store: Any, settings: config.Settings) -> list[str]:
+    lang = settings.lang
+    lines = [t("cli_ask_decision", lang, decision=t(f"cli_decision_{found.decision}", lang))]
+    if found.hits:
+        lines.append(t("cli_ask_articles", lang))
+        lines += [f"  {h.score:.3f}  {h.article.id}  {h.article.title}" for h in found.hits[:5]]
+    if found.people:
+        lines.append(t("cli_ask_people", lang))
+        lines += [f"  {p.score:.3f}  {p.person.name}" + (f" ({p.person.title})" if p.person.title else "")
+                  for p in found.people[:5]]
+    hits = found.hits[:1] if found.decision != "escalate" else ()  # as the Desk routes an escalation
+    channel = route(store.routes(), found.query, hits, default=settings.escalation_channel)
+    lines.append(t("cli_ask_would_escalate", lang, channel=channel))
+    lines.append(t("cli_ask_dry_run", lang))
+    return lines
 
 
 def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:

@@ -36,10 +36,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["agent", "expert", "owner"], default="agent")
     p.set_defaults(run=cli.cmd_chat)
 
-    p = sub.add_parser("ask", help="ask one question and print what the bot would answer")
+    p = sub.add_parser("ask", help="what the bot would answer (a dry run: decision, scores, people)")
     p.add_argument("text", nargs="+")
     p.add_argument("--json", action="store_true", help="decision, articles with scores and people as JSON")
-    p.add_argument("--as", dest="name", default="cli")
+    p.add_argument("--escalate", action="store_true",
+                   help="ask for real and put the question to the expert channel (recorded and counted)")
+    p.add_argument("--as", dest="name", default="cli", help="the asker's name with --escalate")
     p.set_defaults(run=cli.cmd_ask)
 
     p = sub.add_parser("import", help="import knowledge, people or routing rules")
@@ -116,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError(t("cli_need_term", lang))
         if args.command == "review" and args.action != "list" and args.id is None:
             raise UserError(t("cli_need_review_id", lang))
+        if args.command == "ask" and args.json and args.escalate:
+            raise UserError(t("cli_ask_json_escalate", lang))
         if args.command == "mask" and args.eval and not args.path:
             raise UserError(t("cli_need_labelled_set", lang))
         if args.command == "review" and args.action == "merge" and not args.into:

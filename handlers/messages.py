@@ -298,6 +298,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Microsoft Graph is niet bereikbaar: {error}",
         "en": "Microsoft Graph is unreachable: {error}",
     },
+    "cli_ask_decision": {"nl": "Besluit: {decision}", "en": "Decision: {decision}"},
+    "cli_decision_answer": {"nl": "antwoorden", "en": "answer"},
+    "cli_decision_suggest": {"nl": "suggesties geven", "en": "suggest"},
+    "cli_decision_escalate": {"nl": "aan de experts voorleggen", "en": "escalate to the experts"},
+    "cli_ask_articles": {"nl": "Artikelen (score, id, titel):", "en": "Articles (score, id, title):"},
+    "cli_ask_people": {"nl": "Mensen (score, naam):", "en": "People (score, name):"},
+    "cli_ask_would_escalate": {
+        "nl": "Expertkanaal bij escalatie: {channel}",
+        "en": "Expert channel if escalated: {channel}",
+    },
+    "cli_ask_dry_run": {
+        "nl": "Proefrun: niets opgeslagen of geplaatst. Met --escalate gaat de vraag echt naar de experts.",
+        "en": "Dry run: nothing stored or posted. With --escalate the question really goes to the experts.",
+    },
+    "cli_ask_json_escalate": {
+        "nl": "--json en --escalate gaan niet samen: --json is een proefrun.",
+        "en": "--json and --escalate do not go together: --json is a dry run.",
+    },
     "cli_setting_choice": {
         "nl": "{env}={value} kan niet: kies uit {choices}.",
         "en": "{env}={value} is not allowed: choose one of {choices}.",

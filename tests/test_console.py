@@ -68,8 +68,32 @@ def test_ask_prints_decision_articles_and_people_as_json(db: Path, monkeypatch: 
     found = json.loads(out)
     assert found["decision"] == "answer" and found["articles"][0]["id"] == "nl-paspoort-aanvragen"
     assert found["people"] and all({"name", "title", "department", "score"} <= set(p) for p in found["people"])
+
+
+
+def test_ask_is_a_dry_run_showing_decision_scores_and_people(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    text = run(["ask", "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond?"], "", monkeypatch,
+               capsys)
+    assert "Besluit: " in text and re.search(r"^  0\.\d{3}  nl-", text, re.M) and "Mensen (score, naam):" in text
+    assert "Expertkanaal bij escalatie: kcc-" in text and "Proefrun" in text and "Vraag van cli" not in text
     text = run(["ask", "hoe vraag ik een paspoort aan"], "", monkeypatch, capsys)
-    assert "Paspoort aanvragen" in text and "/nuttig" in text
+    assert "Besluit: antwoorden" in text and "nl-paspoort-aanvragen  Paspoort aanvragen" in text
+    # nothing recorded, posted or counted
+    out = run(["chat", "--as", "piet", "--role", "expert"], "/inbox\n", monkeypatch, capsys)
+    assert "Geen open expertvragen" in out
+    assert "Deze week: 0 gevraagd" in run(["chat", "--as", "x"], "/overzicht\n", monkeypatch, capsys)
+
+
+def test_ask_escalate_puts_the_question_to_the_experts(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    out = run(["ask", "--escalate", "--as", "anna", "hoe vraag ik een paspoort aan"], "", monkeypatch, capsys)
+    assert "Vraag van anna" in out and "Ik heb je vraag aan de experts gesteld in kcc-burgerzaken" in out
+    out = run(["chat", "--as", "piet", "--role", "expert"], "/inbox\n", monkeypatch, capsys)
+    assert "#kcc-burgerzaken · bericht 1: " in out
+    assert main(["ask", "--json", "--escalate", "x"]) == 2
 
 
 def test_unknown_command_and_errors_keep_the_console_running(db: Path, monkeypatch: pytest.MonkeyPatch,
