@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from handlers import cards
 from handlers.errors import UserError
-from handlers.messages import t
+from handlers.messages import TEXTS, t
 from handlers.replies import Line, Message
 from knowledge.model import Answer, Article, Escalation, Question, ReviewItem, Stats, User
 from knowledge.privacy import has_placeholder
@@ -61,14 +61,15 @@ class Curation:
         item = self.store.review(int(review_id))
         article = self.store.article(item.article_id) if item else None
         if item is None or article is None:
-            raise UserError(t("unknown_review", None))
+            raise UserError(t("unknown_review", None, id=review_id))
         return item, article
 
     def _pending(self, review_id: int, by: User) -> tuple[ReviewItem, Article, str]:
         lang = self._owner(by)
         item, article = self.review_item(review_id)
         if item.status != "pending":
-            raise UserError(t("review_done", lang, status=item.status))
+            status = t(f"review_{item.status}", lang) if f"review_{item.status}" in TEXTS else item.status
+            raise UserError(t("review_done", lang, status=status))
         return item, article, lang
 
     def review_queue(self, by: User) -> Message:
@@ -94,12 +95,20 @@ class Curation:
         return Message(text=t("approved", lang, title=article.title))
 
     def edit(self, review_id: int, by: User, title: str, body: str) -> Message:
+        """Save the owner's title and text and approve. The text is required: an edit without it would
+        approve the expert's answer unseen, so it is asked for instead."""
         item, article, lang = self._pending(review_id, by)
-        edited = replace(self._validated(article, by), title=title.strip() or article.title,
-                         body=body.strip() or article.body)
+        if not body.strip():
+            raise UserError(t("edit_needs_body", lang, id=item.id))
+        edited = replace(self._validated(article, by), title=title.strip() or article.title, body=body.strip())
         self.store.upsert_articles([edited])
         self._decide(item, "approved", by, note="edited")
-        return Message(text=t("edited", lang, title=edited.title))
+        said = t("edited", lang, title=edited.title)
+        changed = [t("edited_title_was", lang, title=article.title)] if edited.title != article.title else []
+        if edited.body != article.body:
+            changed.append(t("edited_body_was", lang, body=article.body[:300]))
+        return Message(text="\n".join([said, *changed]),
+                       lines=(Line("text", said), *(Line("context", c) for c in changed)))
 
     def _validated(self, article: Article, by: User) -> Article:
         review = (date.today() + timedelta(days=REVIEW_AFTER_DAYS)).isoformat()

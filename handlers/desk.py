@@ -214,6 +214,8 @@ class Desk(Curation):
 
     def feedback(self, question_id: int, helpful: bool, by: User) -> Message:
         q = self._question(question_id, by)
+        if q.asker.id != by.id:  # feedback belongs to the asker: it steers search and the weekly numbers
+            raise UserError(t("not_your_question", self.lang_of(by), id=q.id))
         self.store.audit(by.id, "feedback", str(q.id), helpful=helpful, article=q.article_id)
         if helpful:
             self.store.set_question_status(q.id, "answered")
@@ -268,7 +270,7 @@ class Desk(Curation):
     def _question(self, question_id: int, by: User) -> Question:
         q = self.store.question(int(question_id))
         if q is None:
-            raise UserError(t("unknown_question", self.lang_of(by)))
+            raise UserError(t("unknown_question", self.lang_of(by), id=question_id))
         return q
 
     # --- resolve --------------------------------------------------------------------------

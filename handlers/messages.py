@@ -114,7 +114,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Alleen een expert in het kanaal of de vraagsteller kan het antwoord markeren.",
         "en": "Only an expert in the channel or the asker can mark the answer.",
     },
-    "unknown_question": {"nl": "Die vraag ken ik niet (meer).", "en": "I do not know that question."},
+    "unknown_question": {"nl": "Vraag {id} bestaat niet.", "en": "Question {id} does not exist."},
     "owners_only": {
         "nl": "Alleen kennisbeheerders kunnen antwoorden beoordelen.",
         "en": "Only knowledge owners can review answers.",
@@ -123,7 +123,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "queue_empty": {"nl": "Niets te beoordelen.", "en": "Nothing to review."},
     "queue_item": {"nl": "Vraag: {question}", "en": "Question: {question}"},
     "review_done": {"nl": "Al beoordeeld: {status}.", "en": "Already reviewed: {status}."},
-    "unknown_review": {"nl": "Dat beoordelingsitem bestaat niet.", "en": "That review item does not exist."},
+    "review_approved": {"nl": "goedgekeurd", "en": "approved"},
+    "review_rejected": {"nl": "afgewezen", "en": "rejected"},
+    "review_merged": {"nl": "samengevoegd", "en": "merged"},
+    "unknown_review": {"nl": "Beoordelingsitem {id} bestaat niet.", "en": "Review item {id} does not exist."},
     "nothing_to_merge": {
         "nl": "Ik vond geen bestaand artikel om mee samen te voegen; keur goed of bewerk het.",
         "en": "I found no existing article to merge into; approve or edit it instead.",
@@ -131,6 +134,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "unknown_article": {"nl": "Artikel {id} bestaat niet.", "en": "Article {id} does not exist."},
     "approved": {"nl": "Goedgekeurd: {title}", "en": "Approved: {title}"},
     "edited": {"nl": "Bewerkt en goedgekeurd: {title}", "en": "Edited and approved: {title}"},
+    "edited_title_was": {"nl": "Titel was: {title}", "en": "Title was: {title}"},
+    "edited_body_was": {"nl": "Tekst was: {body}", "en": "Text was: {body}"},
+    "edit_needs_body": {
+        "nl": "Geef ook de tekst van het antwoord; er is niets goedgekeurd. Bijvoorbeeld: /bewerk {id} TITEL | TEKST",
+        "en": "Give the answer's text too; nothing was approved. For example: /edit {id} TITLE | TEXT",
+    },
+    "not_your_question": {
+        "nl": "Alleen wie vraag {id} stelde kan zeggen of het antwoord nuttig was.",
+        "en": "Only the person who asked question {id} can say whether the answer helped.",
+    },
     "merged": {
         "nl": "Samengevoegd met: {title}. De vraag is daar als extra formulering toegevoegd.",
         "en": "Merged into: {title}. The question was added there as another phrasing.",
@@ -169,8 +182,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui_cancel": {"nl": "Annuleren", "en": "Cancel"},
     # console_: the console adapter's own lines (vraagbaak chat / demo)
     "console_intro": {
-        "nl": "Vraagbaak console: je bent {name} ({role}). /help voor commando's.",
-        "en": "Vraagbaak console: you are {name} ({role}). /help for the commands.",
+        "nl": "Vraagbaak console: je bent {who}. /help voor commando's.",
+        "en": "Vraagbaak console: you are {who}. /help for the commands.",
     },
     "console_help": {
         "nl": (
@@ -210,7 +223,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Dat commando begrijp ik niet zo. /help toont de commando's.",
         "en": "I do not understand that command. /help shows the commands.",
     },
-    "console_switched": {"nl": "Je bent nu {name} ({role}).", "en": "You are now {name} ({role})."},
+    "console_switched": {"nl": "Je bent nu {who}.", "en": "You are now {who}."},
+    "console_role_agent": {"nl": "agent", "en": "agent"},
+    "console_role_expert": {"nl": "expert", "en": "expert"},
+    "console_role_owner": {"nl": "kennisbeheerder", "en": "knowledge owner"},
+    "console_need_number": {
+        "nl": "Geef het nummer van {what}: {usage}",
+        "en": "Give the number of {what}: {usage}",
+    },
+    "console_what_answer": {"nl": "het antwoord (de Q onder het antwoord)", "en": "the answer (the Q below it)"},
+    "console_what_question": {"nl": "de vraag", "en": "the question"},
+    "console_what_message": {"nl": "het bericht (zie /inbox)", "en": "the message (see /inbox)"},
+    "console_what_escalation": {"nl": "de escalatie", "en": "the escalation"},
+    "console_what_review": {"nl": "het beoordelingsitem (zie /beoordelen)", "en": "the review item (see /review)"},
+    "console_no_message": {
+        "nl": "Bericht {id} bestaat niet; /inbox toont de open expertvragen met hun nummer.",
+        "en": "Message {id} does not exist; /inbox shows the open expert questions with their number.",
+    },
+    "console_no_thread": {"nl": "Bericht {id} heeft geen thread.", "en": "Message {id} has no thread."},
+    "console_need_text": {
+        "nl": "Geef ook je antwoord: /antwoord {id} TEKST",
+        "en": "Give your answer too: /reply {id} TEXT",
+    },
+    "console_usage": {"nl": "Zo gebruik je het: {usage}", "en": "Use it like this: {usage}"},
     "console_inbox_empty": {"nl": "Geen open expertvragen.", "en": "No open expert questions."},
     "console_inbox_item": {"nl": "#{channel} · bericht {id}: {text}", "en": "#{channel} · message {id}: {text}"},
     "console_replied": {

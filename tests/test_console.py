@@ -134,3 +134,41 @@ def test_platform_commands_without_credentials_say_what_is_missing_and_contact_n
     monkeypatch.setenv("VRAAGBAAK_ENV_FILE", str(db.parent / "none.env"))
     assert main(argv) == 2
     assert says in capsys.readouterr().err
+
+
+def test_commands_say_what_is_wrong(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    out = run(["chat", "--as", "piet", "--role", "expert"],
+              "/thread 99\n/antwoord 99 x\n/markeer 7\n/nuttig\n/nuttig 99\n/antwoord\n/goedkeuren\n/als\n",
+              monkeypatch, capsys)
+    assert "begrijp ik niet" not in out
+    assert out.count("Bericht 99 bestaat niet") == 2 and "Bericht 7 bestaat niet" in out
+    assert "Geef het nummer van het antwoord" in out and "Vraag 99 bestaat niet." in out
+    assert "Geef het nummer van het bericht" in out and "Geef het nummer van het beoordelingsitem" in out
+    assert "Zo gebruik je het: /als NAAM" in out
+
+
+def test_feedback_belongs_to_the_asker(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    out = run(["chat", "--as", "anna"], "hoe vraag ik een paspoort aan\n", monkeypatch, capsys)
+    question = re.search(r"/nuttig (\d+)", out).group(1)
+    out = run(["chat", "--as", "bram"], f"/nuttig {question}\n/nietnuttig {question}\n", monkeypatch, capsys)
+    assert out.count(f"Alleen wie vraag {question} stelde") == 2 and "experts gesteld" not in out
+    out = run(["chat", "--as", "anna"], f"/nuttig {question}\n", monkeypatch, capsys)
+    assert "Dank je, genoteerd." in out
+
+
+def test_an_edit_without_text_asks_for_it_and_approves_nothing(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--as", "anna"], QUESTION + "\n", monkeypatch, capsys)
+    run(["chat", "--as", "piet"], "/antwoord 1 Nee, dat mag niet.\n/markeer 2\n", monkeypatch, capsys)
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/bewerk 1 Vuurwerk in de tuin\n/beoordelen\n",
+              monkeypatch, capsys)
+    assert "Geef ook de tekst van het antwoord; er is niets goedgekeurd" in out and "/goedkeuren 1" in out
+    assert main(["review", "edit", "1", "--title", "Vuurwerk"]) == 2
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/bewerk 1 Vuurwerk in de tuin | Nee, nooit.\n"
+              "/bewerk 1 x | y\n", monkeypatch, capsys)
+    assert "Bewerkt en goedgekeurd: Vuurwerk in de tuin" in out and "Tekst was: Nee, dat mag niet." in out
+    assert "Al beoordeeld: goedgekeurd." in out
