@@ -139,14 +139,21 @@ def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
-    store = bootstrap.open_store(settings)
+    store, lang = bootstrap.open_store(settings), settings.lang
     if args.action == "add":
         store.add_synonyms(args.term, args.synonyms)
         print(f"{args.term}: {', '.join(store.synonyms().get(args.term.lower(), []))}")
     elif args.action == "remove":
-        print(t("cli_synonyms_removed", settings.lang, n=store.remove_synonyms(args.term)))
+        removed = store.remove_synonyms(args.term, args.synonyms)
+        left = store.synonyms().get(args.term.lower(), [])
+        print(t("cli_synonyms_removed", lang, n=removed, term=args.term, left=", ".join(left) or "-"))
     else:
-        for term, synonyms in store.synonyms().items():
+        shown = store.synonyms()
+        if args.term:
+            shown = {k: v for k, v in shown.items() if k == args.term.strip().lower()}
+            if not shown:
+                print(t("cli_synonyms_none", lang, term=args.term))
+        for term, synonyms in shown.items():
             print(f"{term}: {', '.join(synonyms)}")
     return 0
 

