@@ -123,6 +123,14 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+REVIEW_COMMANDS = {  # the review queue's buttons as this command line's own commands, not the chat's
+    Action.APPROVE: "vraagbaak review approve {value}",
+    Action.EDIT: "vraagbaak review edit {value} --title T --body B",
+    Action.MERGE: "vraagbaak review merge {value} --into ARTIKEL-ID",
+    Action.REJECT: "vraagbaak review reject {value} [--note N]",
+}
+
+
 def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
     desk, _ = _console(settings)
     owner = User(args.owner, args.owner)
@@ -131,10 +139,10 @@ def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
         "list": lambda: desk.review_queue(owner),
         "approve": lambda: desk.approve(args.id, owner),
         "reject": lambda: desk.reject(args.id, owner, args.note or ""),
-        "merge": lambda: desk.merge(args.id, args.into, owner),
+        "merge": lambda: desk.merge(args.id, args.into, owner, force=args.force),
         "edit": lambda: desk.edit(args.id, owner, args.title or "", args.body or ""),
     }
-    print(render(actions[args.action]()))
+    print(render(actions[args.action](), commands=REVIEW_COMMANDS))
     return 0
 
 

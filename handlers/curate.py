@@ -117,18 +117,27 @@ class Curation:
 
     def merge_candidates(self, review_id: int) -> list[Article]:
         _, article = self.review_item(review_id)
-        about = " ".join([article.title, *article.questions[:2], article.body[:300]])
-        found = self.searcher.search(about, limit=8, people=False)
-        candidates = [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"]
+        candidates = self._like(article)
         if not candidates:
             raise UserError(t("nothing_to_merge", None))
         return candidates[:5]
 
-    def merge(self, review_id: int, into_article_id: str, by: User) -> Message:
+    def _like(self, article: Article, limit: int = 8) -> list[Article]:
+        """Articles search finds for ``article``'s title, first phrasings and opening: what it could merge into."""
+        about = " ".join([article.title, *article.questions[:2], article.body[:300]])
+        found = self.searcher.search(about, limit=limit, people=False)
+        return [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"]
+
+    def merge(self, review_id: int, into_article_id: str, by: User, force: bool = False) -> Message:
+        """Add the answer's phrasings to an existing article and archive the answer. An article search does not
+        find for it (an unrelated one: a typo in the id, say) is refused with both shown, unless ``force``."""
         item, article, lang = self._pending(review_id, by)
         target = self.store.article(into_article_id)
         if target is None or target.id == article.id:
             raise UserError(t("unknown_article", lang, id=into_article_id))
+        if not force and target.id not in {a.id for a in self._like(article, limit=24)}:
+            raise UserError(t("merge_unrelated", lang, answer=article.title, target=target.title, id=review_id,
+                              into=target.id))
         phrasings = tuple(dict.fromkeys([*target.questions, *article.questions]))
         self.store.upsert_articles([replace(target, questions=phrasings, updated_at=""),
                                     replace(article, status="archived", updated_at="")])

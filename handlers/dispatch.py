@@ -193,7 +193,8 @@ class Dispatcher:
             Action.APPROVE: lambda: desk.approve(ident, user),
             Action.REJECT: lambda: desk.reject(ident, user, fields.get("note", "")),
             Action.EDIT: lambda: desk.edit(ident, user, fields.get("title", ""), fields.get("body", "")),
-            Action.MERGE: lambda: desk.merge(ident, fields.get("into", "").strip(), user),
+            Action.MERGE: lambda: desk.merge(ident, fields.get("into", "").strip(), user,
+                                             force=fields.get("force") == "yes"),
         }
         if event.action not in actions:
             raise UserError(desk.unknown(user))

@@ -149,6 +149,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Merged into: {title}. The question was added there as another phrasing.",
     },
     "rejected": {"nl": "Afgewezen: {title}", "en": "Rejected: {title}"},
+    "merge_unrelated": {
+        "nl": "Niet samengevoegd: \"{answer}\" en \"{target}\" lijken niet over hetzelfde te gaan. Klopt het toch, "
+              "voeg dan samen met --force (console: /samenvoegen {id} {into} --force).",
+        "en": "Not merged: \"{answer}\" and \"{target}\" do not seem to be about the same thing. If it is right "
+              "anyway, merge with --force (console: /samenvoegen {id} {into} --force).",
+    },
     "stale_title": {
         "nl": "Toe aan herziening: {count} artikel(en)",
         "en": "Due for review: {count} article(s)",

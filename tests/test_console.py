@@ -195,3 +195,18 @@ def test_synonyms_without_what_they_need_show_their_own_usage(
         argv: list[str], usage: str, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert usage in capsys.readouterr().err
+
+
+def test_review_list_shows_the_command_line_s_commands_and_merge_warns_when_unrelated(
+        db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--as", "anna"], "Mag je een hond loslaten in het park zonder riem?\n", monkeypatch, capsys)
+    run(["chat", "--as", "piet"], "/antwoord 1 Nee, alleen in een losloopgebied.\n/markeer 2\n", monkeypatch, capsys)
+    out = run(["review", "list"], "", monkeypatch, capsys)
+    assert "vraagbaak review approve 1" in out and "vraagbaak review merge 1 --into" in out and "/goedkeuren" not in out
+    assert main(["review", "merge", "1", "--into", "nl-paspoort-aanvragen"]) == 2
+    err = capsys.readouterr().err
+    assert "Niet samengevoegd" in err and "hond" in err and "--force" in err
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/samenvoegen 1 nl-paspoort-aanvragen\n", monkeypatch, capsys)
+    assert "Niet samengevoegd" in out
+    out = run(["review", "merge", "1", "--into", "nl-paspoort-aanvragen", "--force"], "", monkeypatch, capsys)
+    assert "Samengevoegd met" in out

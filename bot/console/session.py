@@ -178,11 +178,15 @@ class ConsoleSession:
         fields = {"title": title.strip(), "body": body.strip()}
         return self.event(Clicked(self.user, Action.EDIT, str(number), Place(dm(self.user.id)), fields))
 
-    def _merge(self, review_id: str, into: str) -> Message | None:
+    def _merge(self, review_id: str, rest: str) -> Message | None:
+        """``/samenvoegen R ARTIKEL-ID [--force]`` (``--force``: also into an article that looks unrelated)."""
         number = self._number(review_id, "review", "/samenvoegen R ARTIKEL-ID")
+        words = rest.split()
+        into = next((w for w in words if w != "--force"), "")
         if not into:
-            raise UserError(self.say("console_usage", usage=f"/samenvoegen {number} ARTIKEL-ID"))
-        return self.event(Clicked(self.user, Action.MERGE, str(number), Place(dm(self.user.id)), {"into": into}))
+            raise UserError(self.say("console_usage", usage=f"/samenvoegen {number} ARTIKEL-ID [--force]"))
+        fields = {"into": into, "force": "yes" if "--force" in words else ""}
+        return self.event(Clicked(self.user, Action.MERGE, str(number), Place(dm(self.user.id)), fields))
 
     def event(self, event: Event) -> Message | None:
         """Stored in the inbox and handled at once; the reply is printed here."""
