@@ -133,10 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, settings)
     except ImportProblem as problem:
         print(t("cli_import_stopped", lang), file=sys.stderr)
-        for line in problem.problems[:50]:
-            print(f"  {line}", file=sys.stderr)
+        for item in problem.items[:50]:
+            print(f"  {item.where}: {t('imp_' + item.key, lang, **item.values)}", file=sys.stderr)
         if len(problem.problems) > 50:
             print(f"  {t('cli_import_more', lang, n=len(problem.problems) - 50)}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"vraagbaak: {t('cli_no_file', lang, path=error.filename)}", file=sys.stderr)
         return 2
     except (UserError, ValueError, OSError) as error:
         print(f"vraagbaak: {error}", file=sys.stderr)

