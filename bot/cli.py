@@ -34,7 +34,7 @@ def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     counts = bootstrap.load_demo(store)
     if settings.semantic:
         counts["vectors"] = bootstrap.embed(settings, store)
-    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    summary = ", ".join(t(f"cli_count_{k}", settings.lang, n=v) for k, v in counts.items())
     print(t("cli_demo_loaded", settings.lang, path=settings.db_path, counts=summary))
     if args.no_chat:
         return 0

@@ -81,13 +81,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Answer from {author} to your question:",
     },
     "marked": {
-        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega('s). Opgeslagen als voorlopig artikel.",
-        "en": "Marked as the answer and sent to {count} colleague(s). Saved as a provisional article.",
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega's. Opgeslagen als voorlopig artikel.",
+        "en": "Marked as the answer and sent to {count} colleagues. Saved as a provisional article.",
+    },
+    "marked_one": {
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega. Opgeslagen als voorlopig artikel.",
+        "en": "Marked as the answer and sent to {count} colleague. Saved as a provisional article.",
     },
     "marked_held": {
-        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega('s). De vraag bevatte persoonsgegevens:"
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega's. De vraag bevatte persoonsgegevens:"
               " het antwoord wacht op een kennisbeheerder voordat de bot het aan anderen geeft.",
-        "en": "Marked as the answer and sent to {count} colleague(s). The question contained personal data:"
+        "en": "Marked as the answer and sent to {count} colleagues. The question contained personal data:"
+              " the answer waits for a knowledge owner before the bot gives it to anyone else.",
+    },
+    "marked_held_one": {
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega. De vraag bevatte persoonsgegevens:"
+              " het antwoord wacht op een kennisbeheerder voordat de bot het aan anderen geeft.",
+        "en": "Marked as the answer and sent to {count} colleague. The question contained personal data:"
               " the answer waits for a knowledge owner before the bot gives it to anyone else.",
     },
     "review_personal": {
@@ -156,8 +166,12 @@ TEXTS: dict[str, dict[str, str]] = {
               "anyway, merge with --force (console: /samenvoegen {id} {into} --force).",
     },
     "stale_title": {
-        "nl": "Toe aan herziening: {count} artikel(en)",
-        "en": "Due for review: {count} article(s)",
+        "nl": "Toe aan herziening: {count} artikelen",
+        "en": "Due for review: {count} articles",
+    },
+    "stale_title_one": {
+        "nl": "Toe aan herziening: {count} artikel",
+        "en": "Due for review: {count} article",
     },
     "home_title": {"nl": "Vraagbaak", "en": "Vraagbaak"},
     "home_open": {"nl": "Je open vragen", "en": "Your open questions"},
@@ -263,13 +277,31 @@ TEXTS: dict[str, dict[str, str]] = {
     # cli_: one-line results and errors of the vraagbaak command (argparse help and logs stay English)
     "cli_demo_loaded": {"nl": "Demo geladen in {path}: {counts}", "en": "Demo loaded into {path}: {counts}"},
     "cli_imported_articles": {"nl": "{n} artikelen geïmporteerd", "en": "{n} articles imported"},
+    "cli_imported_articles_one": {"nl": "{n} artikel geïmporteerd", "en": "{n} article imported"},
     "cli_embedded": {"nl": "{n} artikelen kregen een vector", "en": "{n} articles got a vector"},
+    "cli_embedded_one": {"nl": "{n} artikel kreeg een vector", "en": "{n} article got a vector"},
     "cli_imported_routes": {"nl": "{n} routeringsregels geïmporteerd", "en": "{n} routing rules imported"},
+    "cli_imported_routes_one": {"nl": "{n} routeringsregel geïmporteerd", "en": "{n} routing rule imported"},
     "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
+    "cli_imported_people_one": {"nl": "{n} persoon geïmporteerd", "en": "{n} person imported"},
     "cli_imported_people_from": {
         "nl": "{n} personen geïmporteerd uit {source}",
         "en": "{n} people imported from {source}",
     },
+    "cli_imported_people_from_one": {
+        "nl": "{n} persoon geïmporteerd uit {source}",
+        "en": "{n} person imported from {source}",
+    },
+    "cli_count_articles": {"nl": "{n} artikelen", "en": "{n} articles"},
+    "cli_count_articles_one": {"nl": "{n} artikel", "en": "{n} article"},
+    "cli_count_people": {"nl": "{n} personen", "en": "{n} people"},
+    "cli_count_people_one": {"nl": "{n} persoon", "en": "{n} person"},
+    "cli_count_routes": {"nl": "{n} routeringsregels", "en": "{n} routing rules"},
+    "cli_count_routes_one": {"nl": "{n} routeringsregel", "en": "{n} routing rule"},
+    "cli_count_synonyms": {"nl": "{n} synoniemregels", "en": "{n} synonym rows"},
+    "cli_count_synonyms_one": {"nl": "{n} synoniemregel", "en": "{n} synonym row"},
+    "cli_count_vectors": {"nl": "{n} vectoren", "en": "{n} vectors"},
+    "cli_count_vectors_one": {"nl": "{n} vector", "en": "{n} vector"},
     "cli_people_source": {
         "nl": "Geef een CSV- of JSON-bestand, of --from slack|graph.",
         "en": "Give a CSV or JSON file, or --from slack|graph.",
@@ -443,7 +475,10 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str | None, **values: object) -> str:
-    """The text ``key`` in ``lang`` (Dutch when unknown), with ``values`` filled in."""
+    """The text ``key`` in ``lang`` (Dutch when unknown), with ``values`` filled in. A count of one (``n`` or
+    ``count``) takes ``<key>_one`` where there is one: "1 artikel", "2 artikelen"."""
+    if (values.get("n", values.get("count")) == 1) and f"{key}_one" in TEXTS:
+        key = f"{key}_one"
     variants = TEXTS[key]
     template = variants.get(lang or "nl", variants["nl"])
     return template.format(**values) if values else template
