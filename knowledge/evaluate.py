@@ -86,9 +86,10 @@ def _share(part: int, whole: int) -> float:
 
 def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         embedder: semantic.Embedder | None = None,
-        progress: Callable[[int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
+        progress: Callable[[int, int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
     """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``
-    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed)."""
+    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed). ``progress(done,
+    total)`` after each query."""
     articles = read_articles(kb)
     queries = read_queries(queries_path)
     with tempfile.TemporaryDirectory() as folder:
@@ -108,7 +109,7 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
                 "top": [[h.article.id, h.score] for h in found.hits],
             })
             if progress:
-                progress(index)
+                progress(index + 1, len(queries))
         elapsed = (time.perf_counter() - started) * 1000 / max(len(queries), 1)
         store.close()
     return metrics(results, elapsed), results
