@@ -290,11 +290,12 @@ class Desk(Curation):
             self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)
         return True
 
-    def mark_answer(self, place: Place, by: User) -> Message:
+    def mark_answer(self, place: Place, by: User, note: str = "") -> Message:
+        """``note``: the marker's remark, relayed with the answer."""
         answer = self.store.answer_at(place.channel, place.message or "")
         if answer is None:
             raise UserError(t("not_escalation_reply", self.lang_of(by)))
-        return self._resolve(answer.escalation_id, answer.id, by)
+        return self._resolve(answer.escalation_id, answer.id, by, note=mask_text(text.scrub(note.strip()))[:1000])
 
     def mark_latest(self, escalation_id: int, by: User) -> Message:
         answer = self.store.latest_answer(int(escalation_id))
@@ -302,7 +303,7 @@ class Desk(Curation):
             raise UserError(t("no_reply_yet", self.lang_of(by)))
         return self._resolve(answer.escalation_id, answer.id, by)
 
-    def _resolve(self, escalation_id: int, answer_id: int, by: User) -> Message:
+    def _resolve(self, escalation_id: int, answer_id: int, by: User, note: str = "") -> Message:
         """One step for every process: the escalation is answered, the answer logged, and every relay and
         the post's update queued, all committed together; they are sent after the commit (a stop in between
         leaves them in the outbox, not lost). A second mark, from anywhere, changes nothing."""
@@ -317,13 +318,23 @@ class Desk(Curation):
             waiting = [q for q in (self.store.question(i) for i in self.store.waiting_questions(esc.id)) if q]
             article = self.log_answer(esc, first, waiting, answer)
             for q in waiting:
-                self.deliver(q.place, cards.relay(q, answer), key=f"relay:{esc.id}:{q.id}", now=False)
+                self.deliver(q.place, self._noted(cards.relay(q, answer), note, by, q.lang),
+                             key=f"relay:{esc.id}:{q.id}", now=False)
             if esc.place:
                 resolved = self.store.escalation(esc.id) or esc
                 post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),
                                              self.store.people(esc.experts), answered=(answer, resolved.answered_at))
                 self.deliver(esc.place, post, kind="update", key=f"answered:{esc.id}", now=False)
             self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
-                             relayed=[q.id for q in waiting])
+                             relayed=[q.id for q in waiting], **({"note": note} if note else {}))
         key = "marked_held" if article.status == "held" else "marked"
         return Message(text=t(key, first.lang, count=len(waiting)))
+
+    @staticmethod
+    def _noted(message: Message, note: str, by: User, lang: str) -> Message:
+        """``message`` with the marker's remark below it (none: unchanged)."""
+        if not note:
+            return message
+        said = t("relay_note", lang, who=by.name or by.id, note=note)
+        return Message(text=f"{message.text}\n{said}", lines=(*message.lines, Line("context", said)),
+                       buttons=message.buttons)

@@ -170,7 +170,7 @@ class Dispatcher:
             asked = desk.ask(event.user, event.text, replace(event.place, message=None), key=event.key or None)
             return Reply("send", asked, event.place)
         if isinstance(event, Marked):
-            return self._to_person(event, desk.mark_answer(event.place, event.user))
+            return self._to_person(event, desk.mark_answer(event.place, event.user, note=event.note))
         if isinstance(event, OpenedHome):
             if event.where is None:
                 return Reply("home", desk.home(event.user), recipient=event.user.id)

@@ -80,6 +80,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Antwoord van {author} op je vraag:",
         "en": "Answer from {author} to your question:",
     },
+    "relay_note": {"nl": "Opmerking van {who}: {note}", "en": "Remark from {who}: {note}"},
     "marked": {
         "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega's. Opgeslagen als voorlopig artikel.",
         "en": "Marked as the answer and sent to {count} colleagues. Saved as a provisional article.",
