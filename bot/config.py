@@ -65,6 +65,10 @@ SETTINGS: dict[str, Setting] = {
         "https://login.botframework.com/v1/.well-known/openidconfiguration",
         "OpenID metadata whose jwks_uri signs inbound Bot Framework tokens",
     ),
+    "botframework_issuer": Setting(
+        "BOTFRAMEWORK_ISSUER", "",
+        "issuer inbound Bot Framework tokens must carry; empty: the one BOTFRAMEWORK_OPENID_METADATA names",
+    ),
     "teams_escalation_channel": Setting(
         "TEAMS_ESCALATION_CHANNEL", "", "Teams expert channel id (19:...@thread.tacv2)",
     ),
@@ -96,6 +100,7 @@ class Settings:
     microsoft_app_tenant_id: str = ""
     microsoft_authority_host: str = SETTINGS["microsoft_authority_host"].default
     botframework_openid_metadata: str = SETTINGS["botframework_openid_metadata"].default
+    botframework_issuer: str = ""
     teams_escalation_channel: str = ""
     teams_service_url: str = ""
     teams_owners: str = ""
