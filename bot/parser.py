@@ -20,8 +20,9 @@ def _version() -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="vraagbaak", description="Vraagbaak: de collega die weet waar elk "
-                                  "antwoord staat. Every command uses the database in VRAAGBAAK_DB.")
+    top = argparse.ArgumentParser(prog="vraagbaak", description="Vraagbaak: the colleague who knows where every "
+                                  "answer is. Every command uses the database in VRAAGBAAK_DB; results and errors "
+                                  "follow VRAAGBAAK_LANG, this help is in English.")
     top.add_argument("-v", "--verbose", action="store_true", help="log more")
     top.add_argument("--version", action="version", version=f"vraagbaak {_version()}")
     sub = top.add_subparsers(dest="command", required=True)

@@ -57,16 +57,16 @@ class Curation:
             raise UserError(t("owners_only", lang))
         return lang
 
-    def review_item(self, review_id: int) -> tuple[ReviewItem, Article]:
+    def review_item(self, review_id: int, lang: str | None = None) -> tuple[ReviewItem, Article]:
         item = self.store.review(int(review_id))
         article = self.store.article(item.article_id) if item else None
         if item is None or article is None:
-            raise UserError(t("unknown_review", None, id=review_id))
+            raise UserError(t("unknown_review", lang, id=review_id))
         return item, article
 
     def _pending(self, review_id: int, by: User) -> tuple[ReviewItem, Article, str]:
         lang = self._owner(by)
-        item, article = self.review_item(review_id)
+        item, article = self.review_item(review_id, lang)
         if item.status != "pending":
             status = t(f"review_{item.status}", lang) if f"review_{item.status}" in TEXTS else item.status
             raise UserError(t("review_done", lang, status=status))

@@ -82,3 +82,10 @@ def test_the_console_names_a_role_once_and_in_the_reader_s_language(
     assert main(["chat"]) == 0
     out = capsys.readouterr().out
     assert "je bent agent. /help" in out and "Je bent nu kim (kennisbeheerder)." in out
+
+
+def test_review_errors_follow_the_configured_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    configure("en", tmp_path, monkeypatch)
+    assert main(["review", "approve", "42"]) == 2
+    assert capsys.readouterr().err == "vraagbaak: Review item 42 does not exist.\n"
