@@ -298,6 +298,8 @@ class Desk(Curation):
         return self._resolve(answer.escalation_id, answer.id, by, note=mask_text(text.scrub(note.strip()))[:1000])
 
     def mark_latest(self, escalation_id: int, by: User) -> Message:
+        if self.store.escalation(int(escalation_id)) is None:
+            raise UserError(t("unknown_escalation", self.lang_of(by), id=escalation_id))
         answer = self.store.latest_answer(int(escalation_id))
         if answer is None:
             raise UserError(t("no_reply_yet", self.lang_of(by)))

@@ -125,6 +125,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Alleen een expert in het kanaal of de vraagsteller kan het antwoord markeren.",
         "en": "Only an expert in the channel or the asker can mark the answer.",
     },
+    "unknown_escalation": {"nl": "Escalatie {id} bestaat niet.", "en": "Escalation {id} does not exist."},
     "unknown_question": {"nl": "Vraag {id} bestaat niet.", "en": "Question {id} does not exist."},
     "owners_only": {
         "nl": "Alleen kennisbeheerders kunnen antwoorden beoordelen.",
@@ -426,8 +427,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "imp_not_json": {"nl": "geen geldige JSON (kolom {column})", "en": "not valid JSON (column {column})"},
     "imp_not_object": {"nl": "hier hoort een JSON-object", "en": "expected a JSON object"},
     "imp_not_list_of_objects": {
-        "nl": "hier hoort een lijst met objecten (of {{\"people\": [...]}})",
-        "en": "expected a list of objects (or {{\"people\": [...]}})",
+        "nl": "hier hoort een lijst met objecten, of een object met die lijst onder \"people\" of \"articles\"",
+        "en": "expected a list of objects, or an object whose \"people\" or \"articles\" holds one",
     },
     "imp_item_not_object": {"nl": "item {index} is geen JSON-object", "en": "item {index} is not a JSON object"},
     "imp_no_header": {"nl": "geen kopregel", "en": "no header row"},
@@ -470,6 +471,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the first line must be the header keyword,channel",
     },
     "imp_routes_row": {"nl": "'keyword' en 'channel' zijn allebei nodig", "en": "needs both 'keyword' and 'channel'"},
+    "imp_bad_query": {
+        "nl": "hier hoort een JSON-object met \"text\" en \"expected\" (een artikel-id, of null)",
+        "en": "expected a JSON object with \"text\" and \"expected\" (an article id, or null)",
+    },
     "imp_no_rows": {"nl": "geen regels na de kopregel", "en": "no rows after the header"},
     "cli_progress_import": {"nl": "importeren", "en": "importing"},
     "cli_progress_embed": {"nl": "vectoren", "en": "embedding"},

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import semantic
-from knowledge.importers import read_articles
+from knowledge.importers import ImportProblem, Problem, read_articles, read_text
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 
@@ -35,15 +35,18 @@ class Metrics:
 
 
 def read_queries(path: Path) -> list[dict[str, Any]]:
-    queries = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    item = json.loads(line)
-                    queries.append({"text": str(item["text"]), "expected": item.get("expected")})
-                except (json.JSONDecodeError, KeyError, TypeError) as error:
-                    raise ValueError(f"{path}:{number}: bad query row ({error})") from error
+    """The query set, one ``{"text": ..., "expected": ARTICLE-ID or null}`` a line; ImportProblem names each bad
+    line."""
+    queries, problems = [], []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if line.strip():
+            try:
+                item = json.loads(line)
+                queries.append({"text": str(item["text"]), "expected": item.get("expected")})
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+                problems.append(Problem(f"{path}:{number}", "bad_query"))
+    if problems:
+        raise ImportProblem(problems)
     return queries
 
 

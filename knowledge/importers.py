@@ -32,7 +32,7 @@ REASONS: dict[str, str] = {
     "encoding": "not UTF-8 or Windows-1252 (byte {byte}); save the file as UTF-8",
     "not_json": "not valid JSON (column {column})",
     "not_object": "expected a JSON object",
-    "not_list_of_objects": "expected a list of objects (or {{\"people\": [...]}})",
+    "not_list_of_objects": "expected a list of objects, or an object whose \"people\" or \"articles\" holds one",
     "item_not_object": "item {index} is not a JSON object",
     "no_header": "no header row",
     "extra_fields": "more fields than the header has",
@@ -51,6 +51,7 @@ REASONS: dict[str, str] = {
     "routes_header": "the first line must be the header keyword,channel",
     "routes_row": "needs both 'keyword' and 'channel'",
     "no_rows": "no rows after the header",
+    "bad_query": "expected a JSON object with \"text\" and \"expected\" (an article id, or null)",
 }
 
 

@@ -140,13 +140,14 @@ def test_commands_say_what_is_wrong(db: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     run(["demo", "--no-chat"], "", monkeypatch, capsys)
     out = run(["chat", "--as", "piet", "--role", "expert"],
-              "/thread 99\n/antwoord 99 x\n/markeer 7\n/nuttig\n/nuttig 99\n/antwoord\n/goedkeuren\n/als\n",
+              "/thread 99\n/antwoord 99 x\n/markeer 7\n/nuttig\n/nuttig 99\n/antwoord\n/goedkeuren\n/als\n"
+              "/markeer-laatste 99\n",
               monkeypatch, capsys)
     assert "begrijp ik niet" not in out
     assert out.count("Bericht 99 bestaat niet") == 2 and "Bericht 7 bestaat niet" in out
     assert "Geef het nummer van het antwoord" in out and "Vraag 99 bestaat niet." in out
     assert "Geef het nummer van het bericht" in out and "Geef het nummer van het beoordelingsitem" in out
-    assert "Zo gebruik je het: /als NAAM" in out
+    assert "Zo gebruik je het: /als NAAM" in out and "Escalatie 99 bestaat niet." in out
 
 
 def test_feedback_belongs_to_the_asker(db: Path, monkeypatch: pytest.MonkeyPatch,

@@ -174,3 +174,14 @@ def test_import_problems_follow_the_configured_language(tmp_path: Path, db: Path
     assert main(["import", "kb", str(path)]) == 2
     err = capsys.readouterr().err
     assert "Import stopped" in err and f"{path}:1: missing 'id'" in err and "ontbreekt" not in err
+
+
+def test_a_bad_query_set_names_file_and_line(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kb = tmp_path / "kb.jsonl"
+    kb.write_text(json.dumps({"id": "a", "title": "Paspoort aanvragen"}) + "\n")
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"text": "paspoort", "expected": "a"}) + "\n" + json.dumps(["x"]) + "\n")
+    assert main(["eval", str(kb), str(queries)]) == 2
+    assert f'{queries}:2: hier hoort een JSON-object met "text" en "expected"' in capsys.readouterr().err
+    assert main(["eval", str(kb), str(tmp_path / "geen.jsonl")]) == 2
+    assert "geen.jsonl: bestand of map bestaat niet" in capsys.readouterr().err
