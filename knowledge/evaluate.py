@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import semantic
-from knowledge.importers import read_articles
+from knowledge.importers import ImportProblem, Problem, read_articles, read_text
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 
@@ -35,15 +35,18 @@ class Metrics:
 
 
 def read_queries(path: Path) -> list[dict[str, Any]]:
-    queries = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    item = json.loads(line)
-                    queries.append({"text": str(item["text"]), "expected": item.get("expected")})
-                except (json.JSONDecodeError, KeyError, TypeError) as error:
-                    raise ValueError(f"{path}:{number}: bad query row ({error})") from error
+    """The query set, one ``{"text": ..., "expected": ARTICLE-ID or null}`` a line; ImportProblem names each bad
+    line."""
+    queries, problems = [], []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if line.strip():
+            try:
+                item = json.loads(line)
+                queries.append({"text": str(item["text"]), "expected": item.get("expected")})
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+                problems.append(Problem(f"{path}:{number}", "bad_query"))
+    if problems:
+        raise ImportProblem(problems)
     return queries
 
 
@@ -86,9 +89,10 @@ def _share(part: int, whole: int) -> float:
 
 def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         embedder: semantic.Embedder | None = None,
-        progress: Callable[[int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
+        progress: Callable[[int, int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
     """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``
-    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed)."""
+    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed). ``progress(done,
+    total)`` after each query."""
     articles = read_articles(kb)
     queries = read_queries(queries_path)
     with tempfile.TemporaryDirectory() as folder:
@@ -108,7 +112,7 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
                 "top": [[h.article.id, h.score] for h in found.hits],
             })
             if progress:
-                progress(index)
+                progress(index + 1, len(queries))
         elapsed = (time.perf_counter() - started) * 1000 / max(len(queries), 1)
         store.close()
     return metrics(results, elapsed), results

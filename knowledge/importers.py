@@ -3,14 +3,22 @@ routing rules and synonyms from CSV or JSONL (what ``vraagbaak export`` writes r
 
 A file is checked whole before anything is written: when a row is bad, nothing from that file is
 imported and every bad row is reported as ``file:line: reason``. Re-importing updates by id.
+
+A file is read as UTF-8 (with or without a byte-order mark) or else as Windows-1252, the usual Excel export.
+Each reason has a key (``Problem.key``): the command line shows it in its language from handlers/messages.py
+(``imp_<key>``); ``REASONS`` holds the English for logs and for ``str()``.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
+import io
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,14 +26,65 @@ from knowledge.model import Article, ArticleStatus, Person
 
 STATUSES = ("provisional", "validated", "archived", "held")
 LANGS = ("nl", "en")
+LISTS = ("keywords", "questions", "expertise")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+REASONS: dict[str, str] = {
+    "encoding": "not UTF-8 or Windows-1252 (byte {byte}); save the file as UTF-8",
+    "not_json": "not valid JSON (column {column})",
+    "not_object": "expected a JSON object",
+    "not_list_of_objects": "expected a list of objects, or an object whose \"people\" or \"articles\" holds one",
+    "item_not_object": "item {index} is not a JSON object",
+    "no_header": "no header row",
+    "extra_fields": "more fields than the header has",
+    "front_matter_line": "expected 'key: value' in front matter",
+    "front_matter_open": "front matter is not closed with '---'",
+    "front_matter_mixed": "'{field}' mixes a value and a list",
+    "unknown_kind": "unknown kind of file (use .jsonl, .json, .csv or a folder of .md files)",
+    "missing": "missing '{field}'",
+    "not_text": "'{field}' must be text",
+    "not_list": "'{field}' must be a list, like [\"a\", \"b\"]",
+    "bad_status": "status '{value}' is not one of {choices}",
+    "bad_lang": "lang '{value}' is not one of {choices}",
+    "bad_date": "'{field}' must be a date like 2027-06-01, not '{value}'",
+    "bad_email": "'{value}' is not an e-mail address",
+    "duplicate": "id '{id}' is on line {first} too",
+    "routes_header": "the first line must be the header keyword,channel",
+    "routes_row": "needs both 'keyword' and 'channel'",
+    "no_rows": "no rows after the header",
+    "bad_handles": "'handles' must be an object of platform: id",
+    "synonyms_row": "needs a 'term' and its 'synonyms' (or one 'synonym')",
+    "bad_query": "expected a JSON object with \"text\" and \"expected\" (an article id, or null)",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A bad row (or file): where (``file:line`` or ``file``), why (a ``REASONS`` key) and the details."""
+
+    where: str
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {REASONS[self.key].format(**self.values)}"
+
+
+class Bad(ValueError):
+    """One reason a row cannot be imported."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        super().__init__(REASONS[key].format(**values))
 
 
 class ImportProblem(Exception):
-    """One or more bad rows; ``problems`` holds 'file:line: reason' strings."""
+    """One or more bad rows; ``problems`` holds 'file:line: reason' strings, ``items`` the same as Problems."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, items: list[Problem]) -> None:
+        self.items = items
+        self.problems = [str(p) for p in items]
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -33,15 +92,30 @@ class Row:
     path: Path
     line: int
     data: dict[str, Any]
+    typed: bool = False  # JSON: lists must be lists; CSV and front matter: a text with ';' (or ',') separators
 
 
-def _as_list(value: Any, sep: str = ";") -> tuple[str, ...]:
-    if value is None or value == "":
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a BOM is dropped), else Windows-1252; else ImportProblem naming the line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ImportProblem([Problem(f"{path}:{line}", "encoding", {"byte": f"0x{raw[error.start]:02x}"})]) from None
+
+
+def _as_list(value: Any, key: str, typed: bool, sep: str = ";") -> tuple[str, ...]:
+    if value is None or value == "" or value == []:
         return ()
-    if isinstance(value, str):
+    if isinstance(value, str) and not typed:
         value = value.split(sep)
     if not isinstance(value, list):
-        raise ValueError(f"expected a list, got {type(value).__name__}")
+        raise Bad("not_list", field=key)
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
@@ -49,42 +123,56 @@ def _text(data: dict[str, Any], key: str, default: str = "") -> str:
     value = data.get(key)
     if value is None:
         return default
-    if not isinstance(value, str | int | float):
-        raise ValueError(f"'{key}' must be text")
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise Bad("not_text", field=key)
     return str(value).strip()
 
 
-def to_article(data: dict[str, Any], source: str = "") -> Article:
+def _date(data: dict[str, Any], key: str) -> str:
+    value = _text(data, key)
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise Bad("bad_date", field=key, value=value) from None
+    return value
+
+
+def to_article(data: dict[str, Any], source: str = "", typed: bool = False) -> Article:
     article_id, title = _text(data, "id"), _text(data, "title")
     if not article_id:
-        raise ValueError("missing 'id'")
+        raise Bad("missing", field="id")
     if not title:
-        raise ValueError("missing 'title'")
+        raise Bad("missing", field="title")
     status = _text(data, "status", "validated") or "validated"
     if status not in STATUSES:
-        raise ValueError(f"status '{status}' is not one of {', '.join(STATUSES)}")
+        raise Bad("bad_status", value=status, choices=", ".join(STATUSES))
     lang = _text(data, "lang", "nl") or "nl"
     if lang not in LANGS:
-        raise ValueError(f"lang '{lang}' is not one of {', '.join(LANGS)}")
+        raise Bad("bad_lang", value=lang, choices=", ".join(LANGS))
     return Article(
-        id=article_id, title=title, body=_text(data, "body"), keywords=_as_list(data.get("keywords")),
-        questions=_as_list(data.get("questions")), url=_text(data, "url"), owner=_text(data, "owner"),
-        status=cast(ArticleStatus, status), lang=lang, review_date=_text(data, "review_date"),
-        source=_text(data, "source", source),
+        id=article_id, title=title, body=_text(data, "body"),
+        keywords=_as_list(data.get("keywords"), "keywords", typed),
+        questions=_as_list(data.get("questions"), "questions", typed), url=_text(data, "url"),
+        owner=_text(data, "owner"), status=cast(ArticleStatus, status), lang=lang,
+        review_date=_date(data, "review_date"), source=_text(data, "source", source),
         # when the content last changed; without it, a re-import keeps the date while the text is the same
         updated_at=_text(data, "updated") or _text(data, "updated_at"),
     )
 
 
-def to_person(data: dict[str, Any]) -> Person:
+def to_person(data: dict[str, Any], typed: bool = False) -> Person:
     person_id, name = _text(data, "id"), _text(data, "name")
     if not person_id:
-        raise ValueError("missing 'id'")
+        raise Bad("missing", field="id")
     if not name:
-        raise ValueError("missing 'name'")
+        raise Bad("missing", field="name")
+    email = _text(data, "email")
+    if email and not EMAIL.match(email):
+        raise Bad("bad_email", value=email)
     return Person(
         id=person_id, name=name, title=_text(data, "title"), department=_text(data, "department"),
-        expertise=_as_list(data.get("expertise")), email=_text(data, "email"), phone=_text(data, "phone"),
+        expertise=_as_list(data.get("expertise"), "expertise", typed), email=email, phone=_text(data, "phone"),
         handles=_handles(data),
     )
 
@@ -96,69 +184,68 @@ def _handles(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     if isinstance(extra, str) and extra.strip():
         try:
             extra = json.loads(extra)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"'handles' is not a JSON object ({error.msg})") from None
+        except json.JSONDecodeError:
+            raise Bad("bad_handles") from None
     if extra:
         if not isinstance(extra, dict):
-            raise ValueError("'handles' must be an object of platform: id")
+            raise Bad("bad_handles")
         found |= {str(platform): _text(extra, platform) for platform in extra}
     return tuple(sorted((platform, handle) for platform, handle in found.items() if handle))
 
 
-def _jsonl_rows(path: Path) -> Iterator[Row | str]:
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield f"{path}:{number}: not valid JSON ({error.msg})"
-                continue
-            if not isinstance(data, dict):
-                yield f"{path}:{number}: expected a JSON object"
-                continue
-            yield Row(path, number, data)
+def _jsonl_rows(path: Path) -> Iterator[Row | Problem]:
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Problem(f"{path}:{number}", "not_json", {"column": error.colno})
+            continue
+        if not isinstance(data, dict):
+            yield Problem(f"{path}:{number}", "not_object")
+            continue
+        yield Row(path, number, data, typed=True)
 
 
-def _json_rows(path: Path) -> Iterator[Row | str]:
-    raw = path.read_text(encoding="utf-8-sig")
+def _json_rows(path: Path) -> Iterator[Row | Problem]:
+    raw = read_text(path)
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
-        yield f"{path}:{error.lineno}: not valid JSON ({error.msg})"
+        yield Problem(f"{path}:{error.lineno}", "not_json", {"column": error.colno})
         return
     items = data.get("people", data.get("articles")) if isinstance(data, dict) else data
     if not isinstance(items, list):
-        yield f"{path}:1: expected a list of objects (or {{\"people\": [...]}})"
+        yield Problem(f"{path}:1", "not_list_of_objects")
         return
     for index, item in enumerate(items, start=1):
         if isinstance(item, dict):
-            yield Row(path, index, item)
+            yield Row(path, index, item, typed=True)
         else:
-            yield f"{path}: item {index}: expected a JSON object"
+            yield Problem(str(path), "item_not_object", {"index": index})
 
 
-def _csv_rows(path: Path) -> Iterator[Row | str]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(handle, dialect=dialect)
-        if not reader.fieldnames:
-            yield f"{path}:1: no header row"
-            return
-        for data in reader:
-            if None in data:
-                yield f"{path}:{reader.line_num}: more fields than the header has"
-                continue
-            yield Row(path, reader.line_num, {k.strip(): v for k, v in data.items() if k})
+def _csv_rows(path: Path) -> Iterator[Row | Problem]:
+    handle = io.StringIO(read_text(path), newline="")
+    sample = handle.read(4096)
+    handle.seek(0)
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(handle, dialect=dialect)
+    if not reader.fieldnames:
+        yield Problem(f"{path}:1", "no_header")
+        return
+    for data in reader:
+        if None in data:
+            yield Problem(f"{path}:{reader.line_num}", "extra_fields")
+            continue
+        yield Row(path, reader.line_num, {k.strip(): v for k, v in data.items() if k})
 
 
-def _markdown_rows(folder: Path) -> Iterator[Row | str]:
+def _markdown_rows(folder: Path) -> Iterator[Row | Problem]:
     for path in sorted(folder.rglob("*.md")):
         yield from _markdown_rows_file(path)
 
@@ -178,17 +265,17 @@ def front_matter(source: str) -> tuple[dict[str, Any], str]:
         if line.lstrip().startswith("- ") and key:
             meta.setdefault(key, [])
             if not isinstance(meta[key], list):
-                raise ValueError(f"{number}: '{key}' mixes a value and a list")
+                raise Bad("front_matter_mixed", line=number, field=key)
             meta[key].append(_scalar(line.lstrip()[2:].strip()))
             continue
         if ":" not in line:
-            raise ValueError(f"{number}: expected 'key: value' in front matter")
+            raise Bad("front_matter_line", line=number)
         key, value = (part.strip() for part in line.split(":", 1))
         if value.startswith("[") and value.endswith("]"):
             meta[key] = [v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip()]
         elif value:
             meta[key] = _scalar(value)
-    raise ValueError("1: front matter is not closed with '---'")
+    raise Bad("front_matter_open", line=1)
 
 
 def _scalar(value: str) -> str:
@@ -204,7 +291,7 @@ def _scalar(value: str) -> str:
     return value.strip("\"'")
 
 
-def _rows_for(path: Path) -> Iterator[Row | str]:
+def _rows_for(path: Path) -> Iterator[Row | Problem]:
     if path.is_dir():
         return _markdown_rows(path)
     suffix = path.suffix.lower()
@@ -216,14 +303,15 @@ def _rows_for(path: Path) -> Iterator[Row | str]:
         return _csv_rows(path)
     if suffix == ".md":
         return _markdown_rows_file(path)
-    raise ImportProblem([f"{path}: unknown kind of file (use .jsonl, .json, .csv or a folder of .md files)"])
+    raise ImportProblem([Problem(str(path), "unknown_kind")])
 
 
-def _markdown_rows_file(path: Path) -> Iterator[Row | str]:
+def _markdown_rows_file(path: Path) -> Iterator[Row | Problem]:
     try:
-        meta, body = front_matter(path.read_text(encoding="utf-8-sig"))
-    except ValueError as error:
-        yield f"{path}:{error}"
+        meta, body = front_matter(read_text(path))
+    except Bad as error:
+        values = dict(error.values)
+        yield Problem(f"{path}:{values.pop('line')}", error.key, values)
         return
     meta.setdefault("id", path.stem)
     meta["body"] = body.strip()
@@ -232,44 +320,62 @@ def _markdown_rows_file(path: Path) -> Iterator[Row | str]:
 
 def read_articles(path: Path) -> list[Article]:
     """Every article in ``path``, or ImportProblem naming each bad row (then nothing is returned)."""
-    return _read(path, lambda data: to_article(data, source=path.name))
+    return _read(path, lambda data, typed: to_article(data, source=path.name, typed=typed))
 
 
 def read_people(path: Path) -> list[Person]:
     return _read(path, to_person)
 
 
-def _read(path: Path, convert: Any) -> list[Any]:
+def _exists(path: Path) -> None:
     if not path.exists():
-        raise ImportProblem([f"{path}: no such file or folder"])
-    problems: list[str] = []
+        raise FileNotFoundError(errno.ENOENT, "no such file or folder", str(path))
+
+
+def _read(path: Path, convert: Any) -> list[Any]:
+    _exists(path)
+    problems: list[Problem] = []
     items: list[Any] = []
+    first: dict[str, int] = {}  # id -> the line it was first seen on, in this file
     for row in _rows_for(path):
-        if isinstance(row, str):
+        if isinstance(row, Problem):
             problems.append(row)
             continue
         try:
-            items.append(convert(row.data))
-        except ValueError as error:
-            problems.append(f"{row.path}:{row.line}: {error}")
+            item = convert(row.data, row.typed)
+        except Bad as error:
+            problems.append(Problem(f"{row.path}:{row.line}", error.key, error.values))
+            continue
+        key = f"{row.path}\0{item.id}"
+        if key in first:
+            problems.append(Problem(f"{row.path}:{row.line}", "duplicate", {"id": item.id, "first": first[key]}))
+            continue
+        first[key] = row.line
+        items.append(item)
     if problems:
         raise ImportProblem(problems)
     return items
 
 
 def read_routes(path: Path) -> list[tuple[str, str]]:
-    """Routing rules (``keyword``, ``channel``) from CSV, JSON or JSONL."""
-    if not path.exists():
-        raise ImportProblem([f"{path}: no such file or folder"])
-    problems: list[str] = []
+    """``keyword,channel`` rows: CSV under a header naming both (a file without it imports nothing), or JSON(L)
+    objects with both."""
+    _exists(path)
+    if path.suffix.lower() in (".csv", ".tsv"):
+        header = next(csv.reader(io.StringIO(read_text(path))), [])
+        if not {"keyword", "channel"} <= {h.strip().lower() for h in header}:
+            raise ImportProblem([Problem(f"{path}:1", "routes_header")])
+    problems: list[Problem] = []
     routes: list[tuple[str, str]] = []
     for row in _rows_for(path):
-        if isinstance(row, str):
+        if isinstance(row, Problem):
             problems.append(row)
         elif not str(row.data.get("keyword") or "").strip() or not str(row.data.get("channel") or "").strip():
-            problems.append(f"{row.path}:{row.line}: needs both 'keyword' and 'channel'")
+            problems.append(Problem(f"{row.path}:{row.line}", "routes_row"))
         else:
             routes.append((str(row.data["keyword"]), str(row.data["channel"])))
+    if not routes and not problems:
+        problems.append(Problem(f"{path}:2", "no_rows"))
     if problems:
         raise ImportProblem(problems)
     return routes
@@ -280,14 +386,20 @@ def read_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
     or one ``synonym``."""
     found: dict[str, list[str]] = {}
 
-    def convert(data: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-        term = _text(data, "term")
-        synonyms = (*_as_list(data.get("synonyms")), *_as_list(data.get("synonym")))
-        if not term or not synonyms:
-            raise ValueError("needs a 'term' and its 'synonyms' (or one 'synonym')")
-        return term, synonyms
+    @dataclass(frozen=True)
+    class Entry:
+        id: str
+        synonyms: tuple[str, ...]
 
-    for term, synonyms in _read(path, convert):
-        known = found.setdefault(term, [])
-        known.extend(s for s in synonyms if s not in known)
+    def convert(data: dict[str, Any], typed: bool) -> Entry:
+        term = _text(data, "term")
+        synonyms = (*_as_list(data.get("synonyms"), "synonyms", typed), *_as_list(data.get("synonym"), "synonym",
+                                                                                   False))
+        if not term or not synonyms:
+            raise Bad("synonyms_row")
+        return Entry(term, synonyms)
+
+    for entry in _read(path, convert):
+        known = found.setdefault(entry.id, [])
+        known.extend(s for s in entry.synonyms if s not in known)
     return {term: tuple(synonyms) for term, synonyms in found.items()}

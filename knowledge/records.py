@@ -264,18 +264,28 @@ class LoopRecords:
             return db.execute("DELETE FROM events WHERE seen_at < ?", [before]).rowcount
 
     def queue(self: _Base, kind: str, place: Place, payload: dict[str, Any], error: str = "",
-              escalation_id: int | None = None, *, key: str | None = None, recipient: str = "") -> int:
+              escalation_id: int | None = None, *, key: str | None = None, recipient: str = "",
+              claim: float = 0.0) -> int:
         """Put a message in the outbox (``kind``: send, update, tell, home); returns its id. A ``key`` queues
-        it once: queued again with the same key, the first row's id is returned."""
+        it once: queued again with the same key, the first row's id is returned, negated (it is not this
+        caller's to send). ``claim``: queued already claimed for that many seconds, by a caller that sends it
+        itself right away (no other process or thread takes it meanwhile)."""
+        claimed_until = (datetime.now(UTC) + timedelta(seconds=claim)).replace(microsecond=0).isoformat() \
+            if claim else ""
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT OR IGNORE INTO outbox (kind, channel, thread, message, extra, payload, attempts,"
-                " last_error, created_at, escalation_id, key, recipient) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " last_error, created_at, escalation_id, key, recipient, claimed_until)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [kind, place.channel, place.thread, place.message, place.extra, json.dumps(payload),
-                 1 if error else 0, error, now(), escalation_id, key, recipient])
+                 1 if error else 0, error, now(), escalation_id, key, recipient, claimed_until])
             if cur.rowcount == 1:
                 return int(cur.lastrowid or 0)
-            return int(db.execute("SELECT id FROM outbox WHERE key = ?", [key]).fetchone()[0])
+            return -int(db.execute("SELECT id FROM outbox WHERE key = ?", [key]).fetchone()[0])
+
+    def outbox_item(self: _Base, item_id: int) -> dict[str, Any] | None:
+        found = self.rows("SELECT * FROM outbox WHERE id = ? AND sent_at = ''", [item_id])
+        return {**found[0], "payload": json.loads(found[0]["payload"])} if found else None
 
     def claim_outbox(self: _Base, lease: float, item_id: int | None = None) -> dict[str, Any] | None:
         """Claim an unsent message (``item_id``, or the oldest due) for ``lease`` seconds, so no other

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from knowledge.model import Article, Hit
@@ -134,7 +134,8 @@ def _digest(model: str, texts: list[str]) -> str:
     return hashlib.sha1("\x1f".join([model, *texts]).encode("utf-8")).hexdigest()
 
 
-def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = 32, mode: str = "centroid") -> int:
+def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = 32, mode: str = "centroid",
+                   progress: Callable[[int, int], None] | None = None) -> int:
     """Embed every indexed article whose vectors are missing, stale or from another model; drop vectors of
     articles that are gone or archived. Returns how many articles were embedded.
 
@@ -157,13 +158,19 @@ def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = 32, mode
         with store.transaction() as db:
             db.conn.executemany("DELETE FROM article_vectors WHERE article_id = ?", [[aid] for aid in gone])
     group: list[tuple[str, list[str], str]] = []
+    done = 0
     for item in pending:
         if group and sum(len(texts) for _, texts, _ in group) + len(item[1]) > batch:
             _embed_and_store(store, embedder, group, mode == "centroid")
+            done += len(group)
+            if progress:
+                progress(done, len(pending))
             group = []
         group.append(item)
     if group:
         _embed_and_store(store, embedder, group, mode == "centroid")
+        if progress:
+            progress(len(pending), len(pending))
     return len(pending)
 
 

@@ -358,9 +358,16 @@ class SqliteStore(LoopRecords, InboxRecords):
                                             pk=("term", "synonym"))
             self._bump(db)
 
-    def remove_synonyms(self, term: str) -> int:
+    def remove_synonyms(self, term: str, synonyms: Iterable[str] = ()) -> int:
+        """Remove the named ``synonyms`` of ``term``; all of them only when none is named."""
+        named = [s.strip().lower() for s in synonyms if s.strip()]
         with self.transaction() as db:
-            removed = db.execute("DELETE FROM synonyms WHERE term = ?", [term.strip().lower()]).rowcount
+            if named:
+                marks = ", ".join("?" * len(named))
+                removed = db.execute(f"DELETE FROM synonyms WHERE term = ? AND synonym IN ({marks})",
+                                     [term.strip().lower(), *named]).rowcount
+            else:
+                removed = db.execute("DELETE FROM synonyms WHERE term = ?", [term.strip().lower()]).rowcount
             self._bump(db)
         return removed
 

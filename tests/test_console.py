@@ -68,8 +68,32 @@ def test_ask_prints_decision_articles_and_people_as_json(db: Path, monkeypatch: 
     found = json.loads(out)
     assert found["decision"] == "answer" and found["articles"][0]["id"] == "nl-paspoort-aanvragen"
     assert found["people"] and all({"name", "title", "department", "score"} <= set(p) for p in found["people"])
+
+
+
+def test_ask_is_a_dry_run_showing_decision_scores_and_people(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    text = run(["ask", "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond?"], "", monkeypatch,
+               capsys)
+    assert "Besluit: " in text and re.search(r"^  0\.\d{3}  nl-", text, re.M) and "Mensen (score, naam):" in text
+    assert "Expertkanaal bij escalatie: kcc-" in text and "Proefrun" in text and "Vraag van cli" not in text
     text = run(["ask", "hoe vraag ik een paspoort aan"], "", monkeypatch, capsys)
-    assert "Paspoort aanvragen" in text and "/nuttig" in text
+    assert "Besluit: antwoorden" in text and "nl-paspoort-aanvragen  Paspoort aanvragen" in text
+    # nothing recorded, posted or counted
+    out = run(["chat", "--as", "piet", "--role", "expert"], "/inbox\n", monkeypatch, capsys)
+    assert "Geen open expertvragen" in out
+    assert "Deze week: 0 gevraagd" in run(["chat", "--as", "x"], "/overzicht\n", monkeypatch, capsys)
+
+
+def test_ask_escalate_puts_the_question_to_the_experts(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    out = run(["ask", "--escalate", "--as", "anna", "hoe vraag ik een paspoort aan"], "", monkeypatch, capsys)
+    assert "Vraag van anna" in out and "Ik heb je vraag aan de experts gesteld in kcc-burgerzaken" in out
+    out = run(["chat", "--as", "piet", "--role", "expert"], "/inbox\n", monkeypatch, capsys)
+    assert "#kcc-burgerzaken · bericht 1: " in out
+    assert main(["ask", "--json", "--escalate", "x"]) == 2
 
 
 def test_unknown_command_and_errors_keep_the_console_running(db: Path, monkeypatch: pytest.MonkeyPatch,
@@ -110,3 +134,80 @@ def test_platform_commands_without_credentials_say_what_is_missing_and_contact_n
     monkeypatch.setenv("VRAAGBAAK_ENV_FILE", str(db.parent / "none.env"))
     assert main(argv) == 2
     assert says in capsys.readouterr().err
+
+
+def test_commands_say_what_is_wrong(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    out = run(["chat", "--as", "piet", "--role", "expert"],
+              "/thread 99\n/antwoord 99 x\n/markeer 7\n/nuttig\n/nuttig 99\n/antwoord\n/goedkeuren\n/als\n"
+              "/markeer-laatste 99\n",
+              monkeypatch, capsys)
+    assert "begrijp ik niet" not in out
+    assert out.count("Bericht 99 bestaat niet") == 2 and "Bericht 7 bestaat niet" in out
+    assert "Geef het nummer van het antwoord" in out and "Vraag 99 bestaat niet." in out
+    assert "Geef het nummer van het bericht" in out and "Geef het nummer van het beoordelingsitem" in out
+    assert "Zo gebruik je het: /als NAAM" in out and "Escalatie 99 bestaat niet." in out
+
+
+def test_feedback_belongs_to_the_asker(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    out = run(["chat", "--as", "anna"], "hoe vraag ik een paspoort aan\n", monkeypatch, capsys)
+    question = re.search(r"/nuttig (\d+)", out).group(1)
+    out = run(["chat", "--as", "bram"], f"/nuttig {question}\n/nietnuttig {question}\n", monkeypatch, capsys)
+    assert out.count(f"Alleen wie vraag {question} stelde") == 2 and "experts gesteld" not in out
+    out = run(["chat", "--as", "anna"], f"/nuttig {question}\n", monkeypatch, capsys)
+    assert "Dank je, genoteerd." in out
+
+
+def test_an_edit_without_text_asks_for_it_and_approves_nothing(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--as", "anna"], QUESTION + "\n", monkeypatch, capsys)
+    run(["chat", "--as", "piet"], "/antwoord 1 Nee, dat mag niet.\n/markeer 2\n", monkeypatch, capsys)
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/bewerk 1 Vuurwerk in de tuin\n/beoordelen\n",
+              monkeypatch, capsys)
+    assert "Geef ook de tekst van het antwoord; er is niets goedgekeurd" in out and "/goedkeuren 1" in out
+    assert main(["review", "edit", "1", "--title", "Vuurwerk"]) == 2
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/bewerk 1 Vuurwerk in de tuin | Nee, nooit.\n"
+              "/bewerk 1 x | y\n", monkeypatch, capsys)
+    assert "Bewerkt en goedgekeurd: Vuurwerk in de tuin" in out and "Tekst was: Nee, dat mag niet." in out
+    assert "Al beoordeeld: goedgekeurd." in out
+
+
+def test_synonyms_remove_only_what_is_named_and_list_one_term(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    run(["synonyms", "add", "aow", "ouderdomsuitkering", "pensioen", "staatspensioen"], "", monkeypatch, capsys)
+    run(["synonyms", "add", "wmo", "zorg"], "", monkeypatch, capsys)
+    out = run(["synonyms", "remove", "aow", "ouderdomsuitkering"], "", monkeypatch, capsys)
+    assert "1 verwijderd; aow heeft nog: pensioen, staatspensioen" in out
+    assert run(["synonyms", "list", "aow"], "", monkeypatch, capsys) == "aow: pensioen, staatspensioen\n"
+    assert "wmo: zorg" in run(["synonyms", "list"], "", monkeypatch, capsys)
+    assert "2 verwijderd; aow heeft nog: -" in run(["synonyms", "remove", "aow"], "", monkeypatch, capsys)
+    assert "aow heeft geen synoniemen" in run(["synonyms", "list", "aow"], "", monkeypatch, capsys)
+
+
+@pytest.mark.parametrize(("argv", "usage"), [
+    (["synonyms", "add", "foo"], "vraagbaak synonyms add TERM SYNONIEM"),
+    (["synonyms", "add"], "vraagbaak synonyms add TERM SYNONIEM"),
+    (["synonyms", "remove"], "vraagbaak synonyms remove TERM [SYNONIEM...]"),
+])
+def test_synonyms_without_what_they_need_show_their_own_usage(
+        argv: list[str], usage: str, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert usage in capsys.readouterr().err
+
+
+def test_review_list_shows_the_command_line_s_commands_and_merge_warns_when_unrelated(
+        db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    run(["demo", "--as", "anna"], "Mag je een hond loslaten in het park zonder riem?\n", monkeypatch, capsys)
+    run(["chat", "--as", "piet"], "/antwoord 1 Nee, alleen in een losloopgebied.\n/markeer 2\n", monkeypatch, capsys)
+    out = run(["review", "list"], "", monkeypatch, capsys)
+    assert "vraagbaak review approve 1" in out and "vraagbaak review merge 1 --into" in out and "/goedkeuren" not in out
+    assert main(["review", "merge", "1", "--into", "nl-paspoort-aanvragen"]) == 2
+    err = capsys.readouterr().err
+    assert "Niet samengevoegd" in err and "hond" in err and "--force" in err
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/samenvoegen 1 nl-paspoort-aanvragen\n", monkeypatch, capsys)
+    assert "Niet samengevoegd" in out
+    out = run(["review", "merge", "1", "--into", "nl-paspoort-aanvragen", "--force"], "", monkeypatch, capsys)
+    assert "Samengevoegd met" in out

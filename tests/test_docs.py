@@ -41,3 +41,23 @@ def test_ci_runs_the_readme_test_command() -> None:
     install, test = block.group(1).strip().splitlines()
     ci = (ROOT / ".ci" / "run").read_text()
     assert test in ci and "pip install --quiet -e '.[dev]'" in ci and "vraagbaak demo" in install
+
+
+def test_no_link_points_outside_the_repository() -> None:
+    assert "../" not in README
+    for target in re.findall(r"\]\(([^)]+)\)", README):
+        assert target.startswith(("http://", "https://", "#")) or (ROOT / target).exists(), target
+
+
+def test_the_walkthrough_says_to_activate_the_venv_before_plain_vraagbaak() -> None:
+    walk = README.index("## A walk through the loop")
+    first_plain = README.index("$ vraagbaak", walk)
+    assert ".venv/bin/activate" in README[walk:first_plain]
+
+
+def test_ask_s_options_are_documented_as_they_are() -> None:
+    top = parser()
+    ask = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction)).choices["ask"]
+    row = next(line for line in README.splitlines() if line.startswith('| `vraagbaak ask'))
+    options = {o for a in ask._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+    assert options == set(re.findall(r"--[a-z]+", row))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.parser import main
-from knowledge.importers import ImportProblem, read_articles, read_people, read_routes
+from handlers.messages import TEXTS
+from knowledge.importers import REASONS, ImportProblem, read_articles, read_people, read_routes
 from knowledge.store import SqliteStore
 
 
@@ -85,9 +86,102 @@ def test_cli_import_reports_bad_rows_and_imports_nothing(tmp_path: Path, monkeyp
     path = tmp_path / "kb.jsonl"
     path.write_text(json.dumps({"id": "a", "title": "A"}) + "\n" + json.dumps({"title": "zonder id"}) + "\n")
     assert main(["import", "kb", str(path)]) == 2
-    assert f"{path}:2: missing 'id'" in capsys.readouterr().err
+    assert f"{path}:2: 'id' ontbreekt" in capsys.readouterr().err  # one language: the reasons in Dutch too
     assert SqliteStore(str(db)).count("articles") == 0
     path.write_text(json.dumps({"id": "a", "title": "A"}) + "\n")
     assert main(["import", "kb", str(path)]) == 0
     assert main(["import", "kb", str(path)]) == 0
     assert SqliteStore(str(db)).count("articles") == 1
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "v.db"
+    monkeypatch.setenv("VRAAGBAAK_DB", str(path))
+    monkeypatch.delenv("VRAAGBAAK_LANG", raising=False)
+    return path
+
+
+def test_every_reason_is_in_the_catalogue_in_both_languages() -> None:
+    import string
+    for key, english in REASONS.items():
+        texts = TEXTS[f"imp_{key}"]
+        assert texts["en"] == english
+        names = {n for _, n, _, _ in string.Formatter().parse(english) if n}
+        assert {n for _, n, _, _ in string.Formatter().parse(texts["nl"]) if n} == names
+
+
+def test_a_windows_1252_csv_from_excel_imports(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(('id;title;body;keywords\n'
+                      'c1;Café-vergunning;Aanvragen bij de gemeente – binnen 8 weken;"café;terras"\n').encode("cp1252"))
+    assert main(["import", "kb", str(path)]) == 0
+    [article] = SqliteStore(str(db)).articles(["c1"])
+    assert article.title == "Café-vergunning" and "–" in article.body and article.keywords == ("café", "terras")
+
+
+def test_bytes_neither_utf8_nor_cp1252_name_the_file_and_line(tmp_path: Path, db: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"id,title\nc1,ok\nc2,\x81\xe9\n")
+    assert main(["import", "kb", str(path)]) == 2
+    assert f"{path}:3: geen UTF-8 of Windows-1252 (byte 0x81); sla het bestand op als UTF-8" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("what", ["kb", "people", "routes"])
+def test_a_missing_file_is_one_line_naming_it(what: str, tmp_path: Path, db: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", what, str(tmp_path / "nergens.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"vraagbaak: {tmp_path / 'nergens.csv'}: bestand of map bestaat niet\n"
+
+
+def test_routes_without_a_header_import_nothing(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "routes.csv"
+    path.write_text("paspoort,kcc-burgerzaken\nafval,kcc-afval\n")
+    assert main(["import", "routes", str(path)]) == 2
+    assert f"{path}:1: de eerste regel moet de kopregel keyword,channel zijn" in capsys.readouterr().err
+    assert SqliteStore(str(db)).routes() == []
+
+
+def test_duplicate_ids_and_bad_values_are_reported_and_nothing_is_imported(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "kb.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in [
+        {"id": "a", "title": "A"},
+        {"id": "a", "title": "A again"},
+        {"id": "b", "title": "B", "review_date": "morgen"},
+        {"id": "c", "title": "C", "keywords": "paspoort, reisdocument"},
+    ]) + "\n")
+    assert main(["import", "kb", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2: id 'a' staat ook op regel 1" in err
+    assert f"{path}:3: 'review_date' moet een datum zijn zoals 2027-06-01, niet 'morgen'" in err
+    assert f"{path}:4: 'keywords' moet een lijst zijn" in err
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,email\np1,Anna,anna@gemeente.nl\np2,Bram,bram-at-gemeente\n")
+    assert main(["import", "people", str(people)]) == 2
+    assert f"{people}:3: 'bram-at-gemeente' is geen e-mailadres" in capsys.readouterr().err
+    store = SqliteStore(str(db))
+    assert store.count("articles") == 0 and store.count("people") == 0
+
+
+def test_import_problems_follow_the_configured_language(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("VRAAGBAAK_LANG", "en")
+    path = tmp_path / "kb.jsonl"
+    path.write_text(json.dumps({"title": "no id"}) + "\n")
+    assert main(["import", "kb", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Import stopped" in err and f"{path}:1: missing 'id'" in err and "ontbreekt" not in err
+
+
+def test_a_bad_query_set_names_file_and_line(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kb = tmp_path / "kb.jsonl"
+    kb.write_text(json.dumps({"id": "a", "title": "Paspoort aanvragen"}) + "\n")
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"text": "paspoort", "expected": "a"}) + "\n" + json.dumps(["x"]) + "\n")
+    assert main(["eval", str(kb), str(queries)]) == 2
+    assert f'{queries}:2: hier hoort een JSON-object met "text" en "expected"' in capsys.readouterr().err
+    assert main(["eval", str(kb), str(tmp_path / "geen.jsonl")]) == 2
+    assert "geen.jsonl: bestand of map bestaat niet" in capsys.readouterr().err

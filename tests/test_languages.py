@@ -57,7 +57,12 @@ def test_the_command_line_answers_in_the_configured_language(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     configure(lang, tmp_path, monkeypatch)
     assert main(["demo", "--no-chat"]) == 0
-    assert loaded in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert loaded in out and {"en": "72 articles, 28 people", "nl": "72 artikelen, 28 personen"}[lang] in out
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"id": "x1", "title": "Een"}\n')
+    assert main(["import", "kb", str(one)]) == 0
+    assert capsys.readouterr().out == {"en": "1 article imported\n", "nl": "1 artikel geïmporteerd\n"}[lang]
     assert main(["review", "approve"]) == 2
     assert no_id in capsys.readouterr().err
     assert main(["import", "people"]) == 2
@@ -66,4 +71,21 @@ def test_the_command_line_answers_in_the_configured_language(
     bad.write_text("id,name\np1,\n")
     assert main(["import", "people", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert stopped in err and "bad.csv:2: missing 'name'" in err
+    reason = {"en": "bad.csv:2: missing 'name'", "nl": "bad.csv:2: 'name' ontbreekt"}[lang]
+    assert stopped in err and reason in err  # one language in one message: the reasons too
+
+
+def test_the_console_names_a_role_once_and_in_the_reader_s_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    configure("nl", tmp_path, monkeypatch)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/als kim owner\n"))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert "je bent agent. /help" in out and "Je bent nu kim (kennisbeheerder)." in out
+
+
+def test_review_errors_follow_the_configured_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    configure("en", tmp_path, monkeypatch)
+    assert main(["review", "approve", "42"]) == 2
+    assert capsys.readouterr().err == "vraagbaak: Review item 42 does not exist.\n"

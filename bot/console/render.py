@@ -18,11 +18,13 @@ COMMANDS = {
 }
 
 
-def _buttons(buttons: tuple[Button, ...]) -> str:
-    return "  ".join(f"[{b.label}: {COMMANDS.get(b.action, b.action).format(value=b.value)}]" for b in buttons)
+def _buttons(buttons: tuple[Button, ...], commands: dict[str, str]) -> str:
+    return "  ".join(f"[{b.label}: {commands.get(b.action, b.action).format(value=b.value)}]" for b in buttons)
 
 
-def render(message: Message) -> str:
+def render(message: Message, commands: dict[str, str] | None = None) -> str:
+    """``message`` as text; a button as the command that does the same (``commands``: instead of the console's)."""
+    commands = {**COMMANDS, **(commands or {})}
     out: list[str] = []
     for line in message.lines:
         if line.kind == "title":
@@ -38,11 +40,11 @@ def render(message: Message) -> str:
         elif line.kind == "divider":
             out.append("-" * 40)
         elif line.kind == "actions":
-            out.append(_buttons(line.buttons))
+            out.append(_buttons(line.buttons, commands))
         else:
             out.append(line.text)
     if not message.lines:
         out.append(message.text)
     if message.buttons:
-        out.append(_buttons(message.buttons))
+        out.append(_buttons(message.buttons, commands))
     return "\n".join(out)

@@ -59,7 +59,7 @@ class ConsoleSession:
         return t(key, self.lang, **values)
 
     def run(self, lines: Iterable[str]) -> None:
-        self.out(self.say("console_intro", name=self.user.name, role=self.role))
+        self.out(self.say("console_intro", who=self.who(self.user.name, self.role)))
         self.timers()  # what came due while nobody had the console open shows now
         for message in self.chat.unread(self.user.id):
             self.out(f"\n[{dm(self.user.id)}]\n{render(message)}")
@@ -106,40 +106,53 @@ class ConsoleSession:
         command, rest = ALIASES.get(word, word), rest.strip()
         first, _, tail = rest.partition(" ")
 
-        def click(action: str, **fields: str) -> Callable[[], Message | None]:
-            return lambda: self.event(Clicked(self.user, action, str(int(first)), here, fields))
+        def click(action: str, what: str, usage: str, **fields: str) -> Callable[[], Message | None]:
+            return lambda: self.event(Clicked(self.user, action, str(self._number(first, what, usage)), here,
+                                              fields))
 
         simple: dict[str, Callable[[], Message | None]] = {
             "/help": lambda: Message(text=self.say("console_help")),
             "/als": lambda: self._switch(first, tail.strip() or "agent"),
-            "/nuttig": click(Action.HELPFUL),
-            "/nietnuttig": click(Action.NOT_HELPFUL),
-            "/expert": click(Action.ESCALATE),
+            "/nuttig": click(Action.HELPFUL, "answer", "/nuttig Q"),
+            "/nietnuttig": click(Action.NOT_HELPFUL, "answer", "/nietnuttig Q"),
+            "/expert": click(Action.ESCALATE, "question", "/expert Q"),
             "/inbox": self._inbox,
             "/thread": lambda: self._thread(first),
             "/antwoord": lambda: self._reply(first, tail),
             "/markeer": lambda: self._mark(first),
-            "/markeer-laatste": click(Action.MARK_ANSWER),
-            "/wacht": click(Action.URGENT),
+            "/markeer-laatste": click(Action.MARK_ANSWER, "escalation", "/markeer-laatste E"),
+            "/wacht": click(Action.URGENT, "question", "/wacht Q"),
             "/lees": lambda: self.event(Clicked(self.user, Action.READ, first, here)),
             "/beoordelen": lambda: self.desk.review_queue(self.user),
-            "/goedkeuren": click(Action.APPROVE),
-            "/afwijzen": click(Action.REJECT, note=tail),
+            "/goedkeuren": click(Action.APPROVE, "review", "/goedkeuren R"),
+            "/afwijzen": click(Action.REJECT, "review", "/afwijzen R [reden]", note=tail),
             "/bewerk": lambda: self._edit(first, tail),
-            "/samenvoegen": click(Action.MERGE, into=tail.strip()),
+            "/samenvoegen": lambda: self._merge(first, tail.strip()),
             "/kandidaten": lambda: Message(text="\n".join(
-                f"{a.id}: {a.title}" for a in self.desk.merge_candidates(int(first))) or "-"),
+                f"{a.id}: {a.title}" for a in self.desk.merge_candidates(
+                    self._number(first, "review", "/kandidaten R"))) or "-"),
             "/overzicht": lambda: self.desk.home(self.user),
         }
         if command not in simple:
             raise ValueError(command)
         return simple[command]()
 
+    def _number(self, value: str, what: str, usage: str) -> int:
+        """``value`` as the number a command needs; else a UserError saying which number and how."""
+        if not value.isdigit():
+            raise UserError(self.say("console_need_number", what=self.say(f"console_what_{what}"), usage=usage))
+        return int(value)
+
     def _switch(self, name: str, role: str) -> Message:
         if not name or role not in ("agent", "expert", "owner"):
-            raise ValueError("usage")
+            raise UserError(self.say("console_usage", usage="/als NAAM [agent|expert|owner]"))
         self.switch(name, role)
-        return Message(text=self.say("console_switched", name=name, role=role))
+        return Message(text=self.say("console_switched", who=self.who(name, role)))
+
+    def who(self, name: str, role: str) -> str:
+        """"anna (kennisbeheerder)"; the role alone when the name is the role's own (``--as agent``)."""
+        said = self.say(f"console_role_{role}")
+        return said if name.lower() in (role, said.lower()) else f"{name} ({said})"
 
     def _inbox(self) -> Message:
         posts = self.chat.open_posts()
@@ -148,30 +161,48 @@ class ConsoleSession:
         return Message(text="\n".join(self.say("console_inbox_item", channel=r["channel"], id=r["id"], text=m.text)
                                       for r, m in posts))
 
+    def _post(self, message_id: str, usage: str) -> dict:
+        """The console message ``message_id`` names; else a UserError saying what is wrong."""
+        row = self.chat.message(str(self._number(message_id, "message", usage)))
+        if row is None:
+            raise UserError(self.say("console_no_message", id=message_id))
+        return row
+
     def _thread(self, root: str) -> Message:
+        self._post(root, "/thread M")
         rows = self.chat.thread(root)
         if not rows:
-            raise ValueError(root)
+            raise UserError(self.say("console_no_thread", id=root))
         return Message(text="\n".join(f"[{r['id']}] {r['author']}: {r['text']}" for r in rows))
 
     def _reply(self, root: str, text: str) -> Message:
-        post = self.chat.message(root)
-        if post is None or not text.strip():
-            raise ValueError(root)
+        post = self._post(root, "/antwoord M TEKST")
+        if not text.strip():
+            raise UserError(self.say("console_need_text", id=root))
         place = self.chat.say(post["channel"], root, self.user.id, text)
         self.event(ThreadReplied(self.user, text, place))
         return Message(text=self.say("console_replied", id=place.message, root=root))
 
     def _mark(self, message_id: str) -> Message | None:
-        row = self.chat.message(message_id)
-        if row is None:
-            raise ValueError(message_id)
+        row = self._post(message_id, "/markeer R")
         return self.event(Marked(self.user, Place(row["channel"], row["thread"], message_id)))
 
     def _edit(self, review_id: str, rest: str) -> Message | None:
+        """``/bewerk R TITEL | TEKST``; without ``| TEKST`` the Desk asks for the text and approves nothing."""
+        number = self._number(review_id, "review", "/bewerk R TITEL | TEKST")
         title, _, body = rest.partition("|")
         fields = {"title": title.strip(), "body": body.strip()}
-        return self.event(Clicked(self.user, Action.EDIT, str(int(review_id)), Place(dm(self.user.id)), fields))
+        return self.event(Clicked(self.user, Action.EDIT, str(number), Place(dm(self.user.id)), fields))
+
+    def _merge(self, review_id: str, rest: str) -> Message | None:
+        """``/samenvoegen R ARTIKEL-ID [--force]`` (``--force``: also into an article that looks unrelated)."""
+        number = self._number(review_id, "review", "/samenvoegen R ARTIKEL-ID")
+        words = rest.split()
+        into = next((w for w in words if w != "--force"), "")
+        if not into:
+            raise UserError(self.say("console_usage", usage=f"/samenvoegen {number} ARTIKEL-ID [--force]"))
+        fields = {"into": into, "force": "yes" if "--force" in words else ""}
+        return self.event(Clicked(self.user, Action.MERGE, str(number), Place(dm(self.user.id)), fields))
 
     def event(self, event: Event) -> Message | None:
         """Stored in the inbox and handled at once; the reply is printed here."""

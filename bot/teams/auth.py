@@ -1,6 +1,8 @@
 """Inbound authentication: the bearer JWT the Bot Framework puts on every POST to /api/messages.
 
-RS256 against the keys at the OpenID metadata's ``jwks_uri``; issuer ``https://api.botframework.com``;
+RS256 against the keys at the OpenID metadata's ``jwks_uri``; issuer the one that metadata names (the public
+cloud's ``https://api.botframework.com``, US Government's ``https://api.botframework.us``), or the configured
+``BOTFRAMEWORK_ISSUER``;
 audience = our app id; ``exp``/``nbf`` with five minutes' leeway; the ``serviceurl`` claim equals the
 activity's ``serviceUrl``; the key's ``endorsements`` include the activity's ``channelId``.
 An unknown ``kid`` refreshes the keys once. Fetching runs in a worker thread (``asyncio.to_thread``):
@@ -20,7 +22,7 @@ import requests
 
 log = logging.getLogger(__name__)
 
-ISSUER = "https://api.botframework.com"
+ISSUER = "https://api.botframework.com"  # the public cloud's, when the metadata names none
 LEEWAY_SECONDS = 300
 
 
@@ -50,6 +52,7 @@ class KeySet:
         self.max_age = max_age
         self.refresh_cooldown = refresh_cooldown
         self.fetches = 0
+        self.issuer = ""  # the metadata's ``issuer``, once fetched
         self._keys: dict[str, SigningKey] = {}
         self._fetched_at = 0.0
         self._refreshed_at = -refresh_cooldown
@@ -80,6 +83,7 @@ class KeySet:
         self.fetches += 1
         metadata = self.http.get(self.metadata_url, timeout=10)
         metadata.raise_for_status()
+        self.issuer = str(metadata.json().get("issuer") or "")
         jwks = self.http.get(metadata.json()["jwks_uri"], timeout=10)
         jwks.raise_for_status()
         keys: dict[str, SigningKey] = {}
@@ -97,9 +101,11 @@ class KeySet:
 
 
 class TokenValidator:
-    def __init__(self, app_id: str, keys: KeySet) -> None:
+    def __init__(self, app_id: str, keys: KeySet, issuer: str = "") -> None:
+        """``issuer``: the one tokens must carry; empty: the one the keys' OpenID metadata names."""
         self.app_id = app_id
         self.keys = keys
+        self.issuer = issuer
 
     async def validate(self, authorization: str | None, activity: dict[str, Any]) -> dict[str, Any]:
         """The token's claims, or ``AuthError`` with the reason (logged, never shown)."""
@@ -123,7 +129,7 @@ class TokenValidator:
                 signing.key,
                 algorithms=["RS256"],
                 audience=self.app_id,
-                issuer=ISSUER,
+                issuer=self.issuer or self.keys.issuer or ISSUER,
                 leeway=LEEWAY_SECONDS,
                 options={"require": ["exp", "iss", "aud"]},
             )

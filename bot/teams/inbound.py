@@ -166,7 +166,9 @@ class Inbound:
         message_id = str(payload.get("id") or "")
         thread = str(payload.get("replyToId") or root or "") or None
         place = Place(base, None if thread == message_id else thread, message_id, str(activity.get("serviceUrl", "")))
-        reply = self.dispatcher.handle_now(Marked(user_of(activity), place, key=delivery_key(activity)))
+        data = value.get("data")  # the manifest's parameters: the optional "opmerking", relayed with the answer
+        note = str(data.get("opmerking") or "") if isinstance(data, dict) else ""
+        reply = self.dispatcher.handle_now(Marked(user_of(activity), place, key=delivery_key(activity), note=note))
         if reply is None:
             return Outcome(invoke={})
         return Outcome(invoke={"task": {"type": "message", "value": reply.text}})

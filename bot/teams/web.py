@@ -52,7 +52,7 @@ def build_web_app(
         found = getattr(desk, "chat", None)
         chat = found if isinstance(found, TeamsChat) else TeamsChat(settings, http_client=http_client)
     keys = KeySet(settings.botframework_openid_metadata, http_client or requests.Session())
-    validator = TokenValidator(settings.microsoft_app_id, keys)
+    validator = TokenValidator(settings.microsoft_app_id, keys, issuer=settings.botframework_issuer)
     dispatcher = Dispatcher(desk)
     inbound = Inbound(dispatcher, chat, lang=settings.lang)
 

@@ -75,3 +75,16 @@ def test_edits_bots_and_the_bot_itself_are_not_questions(running: Running) -> No
         assert running.slack.event(envelope).status == 200
     time.sleep(0.2)
     assert running.fake.called("chat.postMessage") == [] and texts(running) == []
+
+
+def test_feedback_from_someone_else_than_the_asker_is_refused(running: Running) -> None:
+    top = mention(PASPOORT)
+    running.slack.event(top)
+    card = eventually(lambda: running.fake.posted("C0KCC"))[0]
+    qid = buttons(card.args["blocks"])[Action.HELPFUL][0]
+    running.slack.interaction(click(Action.HELPFUL, qid, user="U0OTHER", channel="C0KCC",
+                                    message_ts=card.result["ts"], thread=top["event"]["ts"]))
+    told = eventually(lambda: running.fake.called("chat.postEphemeral"))[0]
+    assert told["user"] == "U0OTHER" and f"Alleen wie vraag {qid} stelde" in told["text"]
+    rows = running.store.rows("SELECT action FROM audit WHERE action = 'feedback'")
+    assert rows == []

@@ -75,6 +75,7 @@ class FakeMicrosoft:
         self.token_requests: list[dict[str, list[str]]] = []
         self.jwks: list[dict[str, Any]] = []
         self.jwks_fetches = 0
+        self.botframework_issuer = "https://api.botframework.com"  # what the OpenID metadata names
         self.fail_next: list[int] = []
         self.graph_pages: list[list[dict[str, Any]]] = []
         self.graph_throttle: list[int] = []  # Retry-After seconds to answer before a page
@@ -166,7 +167,7 @@ class FakeMicrosoft:
             return (
                 200,
                 {
-                    "issuer": "https://api.botframework.com",
+                    "issuer": self.botframework_issuer,
                     "jwks_uri": f"{self.base}/botframework/keys",
                     "id_token_signing_alg_values_supported": ["RS256"],
                 },

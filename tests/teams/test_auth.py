@@ -171,3 +171,31 @@ def test_malformed_body_is_refused(
             assert response.status == 400
 
     asyncio.run(scenario())
+
+
+GOV = "https://api.botframework.us"
+
+
+def test_the_issuer_follows_the_cloud_s_metadata(ms: FakeMicrosoft, tmp_path: Path,
+                                                 signing_key: rsa.RSAPrivateKey) -> None:
+    """A US Government cloud's metadata names its own issuer: its tokens get in, the public cloud's do not."""
+    ms.botframework_issuer = GOV
+
+    async def scenario() -> None:
+        async with Bot(ms, make_settings(ms, tmp_path), signing_key) as bot:
+            act = bot.act("personal_message", TEXT=QUESTION)
+            assert (await bot.post(act, token=bot.token(issuer=GOV)))[0] == 200
+            public = bot.token(issuer="https://api.botframework.com")
+            assert (await bot.post(bot.act("personal_message", TEXT=QUESTION), token=public))[0] == 401
+
+    asyncio.run(scenario())
+
+
+def test_a_configured_issuer_wins(ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> None:
+    async def scenario() -> None:
+        settings = make_settings(ms, tmp_path, botframework_issuer=GOV)
+        async with Bot(ms, settings, signing_key) as bot:
+            assert (await bot.post(bot.act("personal_message", TEXT=QUESTION), token=bot.token(issuer=GOV)))[0] == 200
+            assert (await bot.post(bot.act("personal_message", TEXT=QUESTION)))[0] == 401
+
+    asyncio.run(scenario())

@@ -164,6 +164,7 @@ async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> No
             AUTHOR=EXPERT,
             CHANNEL=channel,
         )
+        invoke["value"]["data"]["opmerking"] = "Bel bij twijfel 06-12345678."  # the manifest's optional field
         mark = len(ms.connector_calls())
         status, body = await bot.post(invoke)
         assert status == 200 and body["task"]["type"] == "message" and body["task"]["value"]
@@ -173,6 +174,7 @@ async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> No
         update = [c for c in calls if c["method"] == "PUT"]
         assert [c["raw_path"] for c in relay] == [personal_activities]
         assert "Honingraat" in card_text(card_of(relay[0]))
+        assert "Opmerking van Bram Imker: Bel bij twijfel [TELEFOON]." in card_text(card_of(relay[0])).replace("\\", "")
         assert [c["raw_path"] for c in update] == [
             f"/teams/v3/conversations/{q(channel + ';messageid=' + root)}/activities/{root}"
         ]
