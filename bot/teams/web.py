@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -55,6 +56,9 @@ def build_web_app(
     validator = TokenValidator(settings.microsoft_app_id, keys, issuer=settings.botframework_issuer)
     dispatcher = Dispatcher(desk)
     inbound = Inbound(dispatcher, chat, lang=settings.lang)
+    # activities are handled by as many threads as the inbox has workers: past them, a stored activity waits
+    # its turn (its claim keeps the workers off it; if this process dies, a worker takes it after the lease)
+    handling = ThreadPoolExecutor(max(1, int(settings.workers or 2)), thread_name_prefix="vraagbaak-teams")
 
     async def messages(request: web.Request) -> web.StreamResponse:
         authorization = request.headers.get("Authorization")
@@ -90,7 +94,7 @@ def build_web_app(
             return web.Response(status=400, text="an activity not shaped like Teams'")
         if event_id is not None:
             # handled at once when that is quick; past the budget Teams gets its 200 and the work goes on
-            work = asyncio.ensure_future(asyncio.to_thread(dispatcher.handle_claimed, event_id))
+            work = asyncio.get_running_loop().run_in_executor(handling, dispatcher.handle_claimed, event_id)
             await asyncio.wait([work], timeout=REPLY_BUDGET_SECONDS)
         return web.Response(status=200)
 

@@ -77,6 +77,7 @@ class FakeMicrosoft:
         self.jwks_fetches = 0
         self.botframework_issuer = "https://api.botframework.com"  # what the OpenID metadata names
         self.fail_next: list[int] = []
+        self.slow_next: list[float] = []  # seconds the next connector calls wait before they are answered
         self.graph_pages: list[list[dict[str, Any]]] = []
         self.graph_throttle: list[int] = []  # Retry-After seconds to answer before a page
         self._ids = 1000
@@ -186,6 +187,9 @@ class FakeMicrosoft:
     def _connector(self, method: str, path: str, call: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         with self.lock:
             status = self.fail_next.pop(0) if self.fail_next else 200
+            delay = self.slow_next.pop(0) if self.slow_next else 0.0
+        if delay:
+            time.sleep(delay)
         if status != 200:
             return status, {"error": {"code": "Throttled"}}, ({"Retry-After": "0"} if status == 429 else {})
         parts = [unquote(p) for p in path.split("/")[3:]]  # after /teams/v3
