@@ -197,6 +197,8 @@ class Desk(Curation, Timers):
         with self.store.transaction():
             joined = self._open_escalation_like(masked) if result.decision != "answer" and not personal else None
             q = self._record(asker, place, masked, lang, result.decision, result, personal=personal, key=key)
+            if urgent:
+                self.store.set_question_urgent(q.id)
             self.store.audit(asker.id, "ask", str(q.id), decision=result.decision, text=masked,
                              shown=[h.article.id for h in result.hits[:3]])
             if joined is not None:
@@ -204,7 +206,7 @@ class Desk(Curation, Timers):
                 self.store.audit(asker.id, "join_escalation", str(joined.id), question=q.id)
             elif result.decision == "escalate":
                 esc = self._escalate(q, asker, result)
-        if urgent and (joined or esc) is not None:
+        if urgent and joined is not None:
             self.flag_urgent(q.id, asker)
         if joined is not None:
             return self._told_where(q, joined, "joined_escalation")
@@ -307,7 +309,7 @@ class Desk(Curation, Timers):
     def _post(self, q: Question, esc: Escalation) -> Place | None:
         """The escalation's root post in its expert channel, through the outbox (None: it waits there)."""
         post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried), self.store.people(esc.experts),
-                                     platform=self.platform)
+                                     urgent=esc.urgent, platform=self.platform)
         return self.deliver(Place(self.channels.get(esc.channel, esc.channel)), post, escalation_id=esc.id,
                             key=f"escalation:{esc.id}")
 

@@ -75,9 +75,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Alleen wie de vraag stelde, kan aangeven dat de klant wacht.",
         "en": "Only the person who asked can flag that the customer is waiting.",
     },
-    "urgent_not_escalated": {
-        "nl": "Deze vraag ligt niet bij de experts; vraag eerst een expert.",
-        "en": "This question is not with the experts; ask an expert first.",
+    "urgent_later": {
+        "nl": "Genoteerd: de klant wacht aan de lijn. Vraag je een expert, dan krijgen die {minutes} minuten.",
+        "en": "Noted: the customer is waiting on the line. If you ask an expert, they get {minutes} minutes.",
     },
     "timer_reminder": {
         "nl": "Deze vraag wacht al {minutes} minuten op een antwoord.",

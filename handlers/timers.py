@@ -158,8 +158,10 @@ class Timers:
         if q.asker.id != by.id:
             raise UserError(t("urgent_not_yours", lang))
         esc = self.store.escalation_for_question(q.id)
-        if esc is None:
-            raise UserError(t("urgent_not_escalated", lang))
+        if esc is None:  # not with the experts yet: when it goes there, it is urgent
+            self.store.set_question_urgent(q.id)
+            self.store.audit(by.id, "urgent", "", question=q.id)
+            return Message(text=t("urgent_later", lang, minutes=round(self.schedule.urgent_minutes)))
         if esc.status == "answered":
             raise UserError(t("already_answered", lang))
         with self.store.transaction():

@@ -109,6 +109,7 @@ class Question:
     lang: str = "nl"
     status: str = "open"  # open | answered | escalated | resolved
     personal: bool = False  # it carried personal data (masked): one person's case, never joined to another
+    urgent: bool = False  # "klant wacht": the customer is on the line
 
 
 @dataclass(frozen=True)

@@ -71,10 +71,10 @@ class LoopRecords:
             if found is not None:
                 eid = int(found[0])
             else:
-                cur = db.execute(
-                    "INSERT INTO escalations (question_id, channel, experts, tried, status, created_at)"
-                    " VALUES (?,?,?,?, 'pending', ?)",
-                    [question_id, channel, json.dumps(experts), json.dumps(tried), now()],
+                cur = db.execute(  # a question flagged "klant wacht" before it was escalated: urgent at once
+                    "INSERT INTO escalations (question_id, channel, experts, tried, status, created_at, urgent)"
+                    " VALUES (?,?,?,?, 'pending', ?, (SELECT urgent FROM questions WHERE id = ?))",
+                    [question_id, channel, json.dumps(experts), json.dumps(tried), now(), question_id],
                 )
                 eid = int(cur.lastrowid or 0)
                 db.execute("INSERT OR IGNORE INTO waiters VALUES (?, ?)", [eid, question_id])
@@ -122,6 +122,11 @@ class LoopRecords:
         with self.transaction() as db:
             return db.execute("UPDATE escalations SET stage = ? WHERE id = ? AND stage < ?"
                               " AND status IN ('pending', 'open')", [stage, escalation_id, stage]).rowcount == 1
+
+    def set_question_urgent(self: _Base, question_id: int) -> None:
+        """"Klant wacht" on a question not (yet) with the experts: its escalation, when it comes, is urgent."""
+        with self.transaction() as db:
+            db.execute("UPDATE questions SET urgent = 1 WHERE id = ?", [question_id])
 
     def set_urgent(self: _Base, escalation_id: int) -> bool:
         """Mark an escalation urgent; False when it already was."""

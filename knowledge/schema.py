@@ -181,6 +181,7 @@ _V8 = """
 # moves by a conditional update, so a timer fires once across processes and restarts.
 _V9 = """
         ALTER TABLE escalations ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE questions ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE escalations ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE channel_settings (
             channel TEXT PRIMARY KEY, target_minutes REAL, backup_experts TEXT NOT NULL DEFAULT '[]',

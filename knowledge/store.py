@@ -417,7 +417,7 @@ class SqliteStore(LoopRecords, InboxRecords):
             id=r["id"], asker=User(r["asker_id"], r["asker_name"]), platform=r["platform"],
             place=Place(r["channel"], r["thread"], r["message"], r["extra"]), text=r["text"],
             decision=r["decision"], article_id=r["article_id"], created_at=r["created_at"], lang=r["lang"],
-            status=r["status"], personal=bool(r["personal"]),
+            status=r["status"], personal=bool(r["personal"]), urgent=bool(r["urgent"]),
         )
 
     def question_for_event(self, event_key: str) -> Question | None:

@@ -118,7 +118,7 @@ def test_klant_wacht_when_asking_and_afterwards(timed: Desk, chat: FakeChat, clo
     assert q["text"] == UNKNOWN  # the flag is no part of the question
     esc = timed.store.escalation_for_question(q["id"])
     assert esc is not None and esc.urgent
-    assert any("Klant wacht" in line.text for _, m in chat.updated for line in m.lines)
+    assert any("Klant wacht" in line.text for _, m in chat.sent for line in m.lines)  # on the post itself
     clock.later(3)
     assert timed.run_timers() == 1
 
@@ -157,3 +157,22 @@ def test_the_weekly_digest_has_what_waits_and_nothing_is_sent_when_nothing_waits
     assert "herziening" in digest.text and "niet nuttig" in digest.text and "Paspoort" in digest.text
     clock.now = datetime(2026, 12, 9, 9, 30, tzinfo=UTC)  # Wednesday: the week's digest went out
     assert desk.send_digests() == 0
+
+
+def test_klant_wacht_on_a_question_that_only_got_suggestions_makes_its_escalation_urgent(timed: Desk,
+                                                                                         chat: FakeChat) -> None:
+    reply = timed.ask(AGENT, "klant wacht: parkeren", Place("D-agent1"))  # a word alone: suggestions
+    q = timed.store.rows("SELECT id FROM questions")[0]["id"]
+    if timed.store.escalation_for_question(q) is None:
+        assert "Bedoel je" in reply.text or "zeker" in reply.text
+        timed.escalate(q, AGENT)
+    esc = timed.store.escalation_for_question(q)
+    assert esc is not None and esc.urgent
+    [post] = [m for p, m in chat.sent if any(b.action == Action.MARK_ANSWER for b in m.buttons)]
+    assert any("Klant wacht" in line.text for line in post.lines)
+    # flagged afterwards, before asking an expert: the same
+    timed.ask(AGENT2, "parkeren", Place("D-agent2"))
+    q2 = timed.store.rows("SELECT id FROM questions WHERE asker_id = 'agent2'")[0]["id"]
+    assert "3 minuten" in timed.flag_urgent(q2, AGENT2).text
+    timed.escalate(q2, AGENT2)
+    assert timed.store.escalation_for_question(q2).urgent
