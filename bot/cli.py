@@ -202,7 +202,9 @@ def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
         "approve": lambda: desk.approve(args.id, owner),
         "reject": lambda: desk.reject(args.id, owner, args.note or ""),
         "merge": lambda: desk.merge(args.id, args.into, owner, force=args.force),
-        "edit": lambda: desk.edit(args.id, owner, args.title or "", args.body or ""),
+        "edit": lambda: desk.edit(args.id, owner, args.title or "", args.body or "") if args.yes else
+        desk.preview_edit(args.id, owner, args.title or "", args.body or "",
+                          f"vraagbaak review edit {args.id} --title … --body … --yes"),
     }
     print(render(actions[args.action](), commands=REVIEW_COMMANDS))
     return 0

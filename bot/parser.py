@@ -81,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--body")
     p.add_argument("--note", help="reason for a rejection")
     p.add_argument("--force", action="store_true", help="merge even into an article that looks unrelated")
+    p.add_argument("--yes", action="store_true", help="edit: approve with the change (without it, only show it)")
     p.add_argument("--as", dest="owner", default="owner", help="your name as owner")
     p.set_defaults(run=cli.cmd_review)
 

@@ -113,6 +113,22 @@ class Curation:
         return Message(text="\n".join([said, *changed]),
                        lines=(Line("text", said), *(Line("context", c) for c in changed)))
 
+    def preview_edit(self, review_id: int, by: User, title: str, body: str, confirm: str) -> Message:
+        """What an edit would change, before anything is approved (where the owner typed it blind: the console
+        and the command line; a form shows the text it edits). ``confirm``: how to go ahead."""
+        item, article, lang = self._pending(review_id, by)
+        if not body.strip():
+            raise UserError(t("edit_needs_body", lang, id=item.id))
+        new_title = title.strip() or article.title
+        lines = [Line("title", t("edit_preview", lang, id=item.id))]
+        if new_title != article.title:
+            lines += [Line("context", t("edited_title_was", lang, title=article.title)),
+                      Line("text", t("edit_title_becomes", lang, title=new_title))]
+        lines += [Line("context", t("edited_body_was", lang, body=article.body)),
+                  Line("text", t("edit_body_becomes", lang, body=body.strip())),
+                  Line("warning", t("edit_confirm", lang, how=confirm))]
+        return Message(text="\n".join(line.text for line in lines), lines=tuple(lines))
+
     def _validated(self, article: Article, by: User) -> Article:
         review = (date.today() + timedelta(days=REVIEW_AFTER_DAYS)).isoformat()
         return replace(article, status="validated", owner=article.owner or by.name or by.id, review_date=review,

@@ -206,6 +206,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "approved": {"nl": "Goedgekeurd: {title}", "en": "Approved: {title}"},
     "edited": {"nl": "Bewerkt en goedgekeurd: {title}", "en": "Edited and approved: {title}"},
     "edited_title_was": {"nl": "Titel was: {title}", "en": "Title was: {title}"},
+    "edit_preview": {
+        "nl": "Zo wordt beoordelingsitem {id}; er is nog niets goedgekeurd:",
+        "en": "This is how review item {id} becomes; nothing is approved yet:",
+    },
+    "edit_title_becomes": {"nl": "Titel wordt: {title}", "en": "Title becomes: {title}"},
+    "edit_body_becomes": {"nl": "Tekst wordt: {body}", "en": "Text becomes: {body}"},
+    "edit_confirm": {"nl": "Goedkeuren met deze wijziging: {how}", "en": "Approve with this change: {how}"},
+    "console_nothing_to_confirm": {
+        "nl": "Er is geen bewerking om te bevestigen; begin met /bewerk R TITEL | TEKST.",
+        "en": "There is no edit to confirm; start with /edit R TITLE | TEXT.",
+    },
     "edited_body_was": {"nl": "Tekst was: {body}", "en": "Text was: {body}"},
     "edit_needs_body": {
         "nl": "Geef ook de tekst van het antwoord; er is niets goedgekeurd. Bijvoorbeeld: /bewerk {id} TITEL | TEKST",
@@ -282,7 +293,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /markeer R                        markeer reactie R als het antwoord (/mark)\n"
             "  /markeer-laatste E                markeer de laatste reactie op escalatie E (/mark-latest)\n"
             "  /beoordelen                       de beoordelingslijst (/review; kennisbeheerders)\n"
-            "  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST, /kandidaten R,\n"
+            "  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST (dan /bevestig), /kandidaten R,\n"
             "  /samenvoegen R ARTIKEL-ID [--force] (--force: ook als het artikel er niet op lijkt)\n"
             "  /overzicht                        je open vragen en de cijfers van deze week (/home)\n"
             "  /stop                             afsluiten (/quit)"
@@ -302,7 +313,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /mark R                           mark reply R as the answer (/markeer)\n"
             "  /mark-latest E                    mark the latest reply to escalation E (/markeer-laatste)\n"
             "  /review                           the review queue (/beoordelen; knowledge owners)\n"
-            "  /approve R, /reject R [reason], /edit R TITLE | TEXT, /candidates R,\n"
+            "  /approve R, /reject R [reason], /edit R TITLE | TEXT (then /confirm), /candidates R,\n"
             "  /merge R ARTICLE-ID [--force] (--force: also when the article does not look alike)\n"
             "  /home                             your open questions and this week's figures (/overzicht)\n"
             "  /quit                             leave (/stop)"

@@ -169,10 +169,20 @@ def test_an_edit_without_text_asks_for_it_and_approves_nothing(db: Path, monkeyp
               monkeypatch, capsys)
     assert "Geef ook de tekst van het antwoord; er is niets goedgekeurd" in out and "/goedkeuren 1" in out
     assert main(["review", "edit", "1", "--title", "Vuurwerk"]) == 2
+    # with the text: first what would change, nothing approved; /bevestig approves it
     out = run(["chat", "--as", "kim", "--role", "owner"], "/bewerk 1 Vuurwerk in de tuin | Nee, nooit.\n"
-              "/bewerk 1 x | y\n", monkeypatch, capsys)
-    assert "Bewerkt en goedgekeurd: Vuurwerk in de tuin" in out and "Tekst was: Nee, dat mag niet." in out
+              "/beoordelen\n", monkeypatch, capsys)
+    assert "Tekst was: Nee, dat mag niet." in out and "Tekst wordt: Nee, nooit." in out and "/bevestig" in out
+    assert "/goedkeuren 1" in out  # still waiting for review
+    out = run(["review", "edit", "1", "--title", "T", "--body", "B"], "", monkeypatch, capsys)
+    assert "er is nog niets goedgekeurd" in out and "--yes" in out  # the command line shows it first too
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/bevestig\n/bewerk 1 Vuurwerk in de tuin | Nee, nooit."
+              "\n/bevestig\n/bewerk 1 x | y\n", monkeypatch, capsys)
+    assert "Er is geen bewerking om te bevestigen" in out  # a new session: nothing pending
+    assert "Bewerkt en goedgekeurd: Vuurwerk in de tuin" in out
     assert "Al beoordeeld: goedgekeurd." in out
+    assert main(["review", "edit", "1", "--title", "T", "--body", "B", "--yes"]) == 2  # already approved
+    assert "Al beoordeeld" in capsys.readouterr().err
 
 
 def test_synonyms_remove_only_what_is_named_and_list_one_term(db: Path, monkeypatch: pytest.MonkeyPatch,

@@ -24,7 +24,7 @@ ALIASES = {
     "/reply": "/antwoord", "/mark": "/markeer", "/mark-latest": "/markeer-laatste", "/review": "/beoordelen",
     "/approve": "/goedkeuren", "/reject": "/afwijzen", "/edit": "/bewerk", "/merge": "/samenvoegen",
     "/candidates": "/kandidaten", "/home": "/overzicht", "/quit": "/stop", "/hulp": "/help", "/waiting": "/wacht",
-    "/read": "/lees",
+    "/read": "/lees", "/confirm": "/bevestig",
 }
 
 
@@ -41,6 +41,7 @@ class ConsoleSession:
                  out: Callable[[str], None] = print) -> None:
         self.desk, self.chat, self.out = desk, chat, out
         self.dispatcher = Dispatcher(desk)
+        self.pending_edit: tuple[int, dict[str, str]] | None = None  # /bewerk shown, /bevestig saves it
         self.base_owners = desk.owners
         self.switch(name, role)
 
@@ -127,6 +128,7 @@ class ConsoleSession:
             "/goedkeuren": click(Action.APPROVE, "review", "/goedkeuren R"),
             "/afwijzen": click(Action.REJECT, "review", "/afwijzen R [reden]", note=tail),
             "/bewerk": lambda: self._edit(first, tail),
+            "/bevestig": self._confirm,
             "/samenvoegen": lambda: self._merge(first, tail.strip()),
             "/kandidaten": lambda: Message(text="\n".join(
                 f"{a.id}: {a.title}" for a in self.desk.merge_candidates(
@@ -188,10 +190,19 @@ class ConsoleSession:
         return self.event(Marked(self.user, Place(row["channel"], row["thread"], message_id)))
 
     def _edit(self, review_id: str, rest: str) -> Message | None:
-        """``/bewerk R TITEL | TEKST``; without ``| TEKST`` the Desk asks for the text and approves nothing."""
+        """``/bewerk R TITEL | TEKST`` shows what would change and approves nothing; ``/bevestig`` then saves it
+        (without ``| TEKST`` the Desk asks for the text)."""
         number = self._number(review_id, "review", "/bewerk R TITEL | TEKST")
         title, _, body = rest.partition("|")
-        fields = {"title": title.strip(), "body": body.strip()}
+        preview = self.desk.preview_edit(number, self.user, title, body, "/bevestig")
+        self.pending_edit = (number, {"title": title.strip(), "body": body.strip()})
+        return preview
+
+    def _confirm(self) -> Message | None:
+        if self.pending_edit is None:
+            raise UserError(self.say("console_nothing_to_confirm"))
+        number, fields = self.pending_edit
+        self.pending_edit = None
         return self.event(Clicked(self.user, Action.EDIT, str(number), Place(dm(self.user.id)), fields))
 
     def _merge(self, review_id: str, rest: str) -> Message | None:
