@@ -4,6 +4,7 @@ errors, and the outbox when the connector is down."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -198,3 +199,34 @@ def test_connector_down_then_the_outbox_timer_delivers(
             assert [c["path"] for c in ms.connector_calls()].count("/teams/v3/conversations") == 6
 
     asyncio.run(main())
+
+
+def test_the_message_action_is_answered_at_once_while_the_connector_is_throttled(
+    ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey,
+) -> None:
+    """Teams gives an invoke 5 s. Marking only changes the store and queues the relays; a connector answering
+    429 does not hold the answer (it took 8.6 s when the relays were sent first)."""
+    import time
+
+    async def scenario(bot: Bot) -> None:
+        bot.chat.remember(bot.act("personal_message", TEXT="hallo"))
+        agent = User(AGENT, "Anna de Jong")
+        bot.desk.ask(agent, PLUMBUS, Place(PERSONAL, extra=bot.ms.service_url))
+        if not bot.store.rows("SELECT id FROM escalations"):
+            bot.desk.escalate(bot.store.rows("SELECT id FROM questions")[0]["id"], agent)
+        esc = bot.store.rows("SELECT id, post_channel, post_message FROM escalations")[0]
+        bot.desk.thread_reply(Place(esc["post_channel"], esc["post_message"], "9001", bot.ms.service_url),
+                              User(EXPERT, "Bram Imker"), "Dat is een grap; niets mee doen.")
+        ms.fail_next = [429] * 4
+        ms.slow_next = [3.0]  # and slow: a relay sent before answering would hold the invoke
+        invoke = bot.act("message_action", ROOT=esc["post_message"], MESSAGE="9001", TEXT="x", AUTHOR=EXPERT,
+                         CHANNEL=esc["post_channel"])
+        started = time.monotonic()
+        status, body = await bot.post(invoke)
+        assert status == 200 and "Gemarkeerd" in body["task"]["value"]
+        assert time.monotonic() - started < 2.0
+        await asyncio.to_thread(settle, bot, 30.0)  # the relay goes out once the connector takes it
+        relays = [c for c in ms.connector_calls() if c["method"] == "POST" and "grap" in json.dumps(c["json"])]
+        assert relays
+
+    run(ms, tmp_path, signing_key, scenario)
