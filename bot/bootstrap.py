@@ -9,7 +9,7 @@ from bot.config import Settings
 from handlers.desk import Desk
 from handlers.errors import UserError
 from handlers.ports import Chat
-from knowledge import semantic
+from knowledge import calibration, semantic
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
@@ -22,15 +22,26 @@ def open_store(settings: Settings) -> SqliteStore:
     return SqliteStore(settings.db_path)
 
 
-def thresholds(settings: Settings, model: semantic.Embedder | None = None) -> Thresholds:
-    """The configured thresholds; what is not configured comes from the defaults of the ranking in use
-    (the semantic rerank scores on another scale, so it has its own)."""
-    base = semantic.THRESHOLDS if model else Thresholds()
+def configured(settings: Settings, base: Thresholds) -> Thresholds:
+    """``base`` with the thresholds the settings configure: a configured threshold always wins."""
     return Thresholds(
         answer=float(settings.answer_threshold) if settings.answer_threshold else base.answer,
         suggest=float(settings.suggest_threshold) if settings.suggest_threshold else base.suggest,
         margin=base.margin,
     )
+
+
+def thresholds(settings: Settings, model: semantic.Embedder | None = None,
+               calibrated: calibration.Calibration | None = None) -> Thresholds:
+    """The configured thresholds; what is not configured comes from the knowledge base's calibration, or
+    before there is one from the defaults of the ranking in use (the semantic rerank scores on another scale)."""
+    base = semantic.THRESHOLDS if model else Thresholds()
+    return configured(settings, calibrated.thresholds(base) if calibrated else base)
+
+
+def mode(model: semantic.Embedder | None) -> str:
+    """The ranking a calibration belongs to."""
+    return "semantic" if model else "lexical"
 
 
 def embedder(settings: Settings) -> semantic.Embedder | None:
@@ -46,9 +57,30 @@ def embedder(settings: Settings) -> semantic.Embedder | None:
 
 
 def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None) -> Searcher:
+    """The searcher with its thresholds calibrated on the knowledge base (stored; redone when the KB changed
+    materially, checked whenever it changes)."""
     model = model or embedder(settings)
     reranker = semantic.SemanticReranker(store, model) if model else None
-    return Searcher(store, thresholds(settings, model), default_lang=settings.lang, reranker=reranker)
+    base = semantic.THRESHOLDS if model else Thresholds()
+
+    def calibrated(searcher: Searcher) -> Thresholds:
+        if settings.answer_threshold and settings.suggest_threshold:
+            return configured(settings, base)
+        return thresholds(settings, model, calibration.ensure(searcher, mode(model), base))
+
+    searcher = Searcher(store, thresholds(settings, model), default_lang=settings.lang, reranker=reranker,
+                        calibrate=calibrated)
+    searcher.recalibrate()
+    return searcher
+
+
+def calibrate(settings: Settings, store: SqliteStore) -> calibration.Calibration:
+    """Calibrate the thresholds of the ranking in use on the knowledge base now (``vraagbaak calibrate``)."""
+    model = embedder(settings)
+    reranker = semantic.SemanticReranker(store, model) if model else None
+    base = semantic.THRESHOLDS if model else Thresholds()
+    searcher = Searcher(store, base, default_lang=settings.lang, reranker=reranker)
+    return calibration.calibrate(searcher, mode(model), base)
 
 
 def embed(settings: Settings, store: SqliteStore) -> int:

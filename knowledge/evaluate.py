@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from knowledge import semantic
+from knowledge import calibration, semantic
 from knowledge.importers import read_articles
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
@@ -86,9 +86,12 @@ def _share(part: int, whole: int) -> float:
 
 def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         embedder: semantic.Embedder | None = None,
-        progress: Callable[[int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
+        progress: Callable[[int], None] | None = None,
+        configure: Callable[[Thresholds], Thresholds] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
     """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``
-    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed)."""
+    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed). Without
+    ``thresholds`` the searcher calibrates them on ``kb`` as the bot does (``configure`` then applies the
+    configured ones), so the figures are those of a default install."""
     articles = read_articles(kb)
     queries = read_queries(queries_path)
     with tempfile.TemporaryDirectory() as folder:
@@ -98,7 +101,11 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         if embedder is not None:
             semantic.ensure_vectors(store, embedder)
             reranker = semantic.SemanticReranker(store, embedder)
-        searcher = Searcher(store, thresholds or (semantic.THRESHOLDS if embedder else None), reranker=reranker)
+        base = semantic.THRESHOLDS if embedder else Thresholds()
+        searcher = Searcher(store, thresholds or base, reranker=reranker)
+        if thresholds is None:
+            found = calibration.calibrate(searcher, "semantic" if embedder else "lexical", base).thresholds(base)
+            searcher.thresholds = configure(found) if configure else found
         results = []
         started = time.perf_counter()
         for index, query in enumerate(queries):

@@ -16,6 +16,7 @@ MAX_WORDS = 64          # a question longer than this is searched on its first w
 COMMON_SHARE = 0.15     # terms in more than this share of articles do not select candidates ...
 POSTINGS_BUDGET = 500    # ... and the rarest terms select until their article counts add up to this
 BROAD_BUDGET = 20_000    # the same for the fallback over every term, when too few candidates were found
+PART_CREDIT = 0.5        # evidence credit of a compound matched only by its known end
 RANKING_TERMS = 4        # terms the budget left out of selecting that still count in bm25 (the rarest ones)
 
 
@@ -32,6 +33,8 @@ class Query:
     broad_cost: int = 0
     sorted_words: str = ""                                  # the question's words, folded, sorted
     sorted_stems: str = ""                                  # its stems, sorted
+    # per distinct question word: (its idf weight, the forms it may take in the index, whether any is known)
+    groups: tuple[tuple[float, frozenset[str], bool], ...] = ()
 
 
 class Vocabulary:
@@ -83,6 +86,11 @@ class Vocabulary:
             found = cache[term] = math.log((docs + 1) / (min(self.df.get(term, 0), docs) + 0.5))
         return found
 
+    def top_idf(self, lang: str | None = None) -> float:
+        """The idf of a word in no article of ``lang``: the scale of one telling word (``search.confidence``)."""
+        docs = (self.docs_by_lang.get(lang, 0) if lang else 0) or self.docs
+        return math.log((docs + 1) / 0.5)
+
     def rarest(self, forms: list[str], budget: int, common: float) -> list[str]:
         """The rarest of ``forms`` whose article counts add up to ``budget`` (at least one), leaving out
         forms in more than ``common`` articles unless nothing else is left: they bound what bm25 scans.
@@ -125,7 +133,8 @@ class Vocabulary:
             left, right = word[:i], text.stem(word[i:], "nl")
             if right not in self.df:
                 continue
-            for head in {left, left[:-1] if left.endswith("s") else left, left[:-2] if left.endswith("en") else left}:
+            for head in {left, left[:-1] if left.endswith("s") else left, left[:-2] if left.endswith("en") else left,
+                         text.stem(left, "nl")}:
                 if len(head) >= 3 and head in self.df:
                     score = min(self.df[head], self.df[right])
                     if score > best[0]:
@@ -160,12 +169,18 @@ class QueryBuilder:
         alts.discard(term)
         return term, alts
 
+    def part_only(self, word: str, term: str, alts: set[str]) -> bool:
+        """Whether ``word`` is known only through a part of it (an unknown compound's known end)."""
+        df = self.vocabulary.df
+        return term not in df and bool(alts) and set(self.vocabulary.split(word)) >= {a for a in alts if a in df}
+
     def build(self, question: str, lang: str, said: str | None = None) -> Query:
         vocab = self.vocabulary
         vocab.refresh()
         synonyms = self.store.synonyms_cached(vocab.generation)
         terms: list[str] = []
         weights: dict[str, float] = {}
+        groups: dict[str, tuple[float, frozenset[str], bool]] = {}
         for word in text.words(question)[:MAX_WORDS]:
             term, alts = self.forms(word, lang, synonyms)
             terms.append(term)
@@ -173,13 +188,16 @@ class QueryBuilder:
             weight = max((vocab.idf(f, said) for f in known), default=vocab.idf(term, said))
             for form in known or [term]:
                 weights[form] = max(weights.get(form, 0.0), weight)
+            # a compound known only by its end ('vuurwerkvergunning' by 'vergunning') lacks its telling part
+            evidence = weight * PART_CREDIT if known and self.part_only(word, term, alts) else weight
+            groups.setdefault(term, (evidence, frozenset(known or [term]), bool(known)))
         forms = list(weights)
         selective = vocab.rarest(forms, POSTINGS_BUDGET, COMMON_SHARE * vocab.docs)
         broad = vocab.rarest(forms, BROAD_BUDGET, vocab.docs)
         return Query(raw=question, lang=lang, said=said, terms=tuple(terms), weights=weights,
                      match=_ranked(selective, vocab.also_ranking(forms, selective, COMMON_SHARE * vocab.docs)),
                      broad=_any(broad), sorted_words=analysis.sort_words(text.words(question)[:MAX_WORDS]),
-                     sorted_stems=analysis.sort_words(terms),
+                     sorted_stems=analysis.sort_words(terms), groups=tuple(groups.values()),
                      match_cost=sum(vocab.df.get(f, 0) for f in selective),
                      broad_cost=sum(vocab.df.get(f, 0) for f in broad))
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.parser import main
+from tests.conftest import LOOP_THRESHOLDS
 
 QUESTION = "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond in de achtertuin?"
 
@@ -26,6 +27,8 @@ def run(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: py
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "console.db"
     monkeypatch.setenv("VRAAGBAAK_DB", str(path))
+    for name, value in LOOP_THRESHOLDS.items():
+        monkeypatch.setenv(f"VRAAGBAAK_{name.upper()}", value)
     return path
 
 
