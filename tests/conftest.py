@@ -11,9 +11,9 @@ from knowledge.store import SqliteStore
 from tests.fakes import FakeChat
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-# The loop tests pin the thresholds, so they test the loop and not the demo KB's calibration
-# (test_search.py and test_calibration.py test that).
-LOOP_THRESHOLDS = {"answer_threshold": "0.75", "suggest_threshold": "0.57"}
+# The loop tests pin the thresholds and the lexical ranking, so they test the loop and not the demo KB's
+# calibration or the model (test_search.py, test_calibration.py and test_semantic.py test those).
+LOOP_SETTINGS = {"answer_threshold": "0.75", "suggest_threshold": "0.57", "semantic": "off"}
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def chat() -> FakeChat:
 
 @pytest.fixture
 def desk(demo_store: SqliteStore, chat: FakeChat) -> Desk:
-    settings = Settings(db_path=demo_store.path, escalation_channel="kcc-experts", **LOOP_THRESHOLDS)
+    settings = Settings(db_path=demo_store.path, escalation_channel="kcc-experts", **LOOP_SETTINGS)
     d = bootstrap.build_desk(settings, chat, store=demo_store)
     d.owners = frozenset({"owner1"})
     return d

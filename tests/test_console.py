@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.parser import main
-from tests.conftest import LOOP_THRESHOLDS
+from tests.conftest import LOOP_SETTINGS
 
 QUESTION = "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond in de achtertuin?"
 
@@ -27,7 +27,7 @@ def run(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: py
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "console.db"
     monkeypatch.setenv("VRAAGBAAK_DB", str(path))
-    for name, value in LOOP_THRESHOLDS.items():
+    for name, value in LOOP_SETTINGS.items():
         monkeypatch.setenv(f"VRAAGBAAK_{name.upper()}", value)
     return path
 

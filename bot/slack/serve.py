@@ -66,7 +66,7 @@ def start(
     if not socket_mode and not settings.slack_signing_secret:
         raise UserError("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it.")
     client = web_client(settings)
-    desk = build_desk(settings, SlackChat(client), store=open_store(settings))
+    desk = build_desk(settings, SlackChat(client), store=open_store(settings), serving=True)
     app = build_app(settings, desk, client=client)
     flusher = start_flusher(desk, flush_every)
     if socket_mode:

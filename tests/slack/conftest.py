@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from tests.conftest import LOOP_THRESHOLDS
+from tests.conftest import LOOP_SETTINGS
 from tests.slack.fake_slack import FakeSlack
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -57,7 +57,7 @@ def settings(fake: FakeSlack, tmp_path: Path, demo_db: Path) -> Settings:
         slack_api_url=fake.url,
         slack_owners=OWNER,
         escalation_channel="kcc-experts",
-        **LOOP_THRESHOLDS,
+        **LOOP_SETTINGS,
     )
 
 
