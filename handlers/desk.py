@@ -117,6 +117,8 @@ class Desk(Curation):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
         question = question[:MAX_QUESTION]
         result = self.searcher.search(question)
+        if result.decision == "no_question":  # 'hallo', 'dank je': ask for the question, search nothing
+            return Message(text=t("no_question", lang), lines=(Line("text", t("no_question", lang)),))
         masked = mask_text(question)
         if asks_for_people(question) and result.people:
             q = self._record(asker, place, masked, lang, "answer", result, status="answered")

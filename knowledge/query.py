@@ -169,6 +169,21 @@ class QueryBuilder:
         alts.discard(term)
         return term, alts
 
+    def joined(self, words: list[str], lang: str) -> dict[int, set[str]]:
+        """Two neighbouring words the index knows as one: 'grof vuil' is 'grofvuil', 'ID kaart' 'idkaart'.
+        The joined stem becomes a form of both words (position -> forms)."""
+        found: dict[int, set[str]] = {}
+        df = self.vocabulary.df
+        for i in range(len(words) - 1):
+            left, right = words[i], words[i + 1]
+            if len(left) < 2 or len(right) < 3 or left.isdigit() or right.isdigit():
+                continue
+            stem = text.stem(left + right, lang)
+            if stem in df:
+                found.setdefault(i, set()).add(stem)
+                found.setdefault(i + 1, set()).add(stem)
+        return found
+
     def part_only(self, word: str, term: str, alts: set[str]) -> bool:
         """Whether ``word`` is known only through a part of it (an unknown compound's known end)."""
         df = self.vocabulary.df
@@ -181,8 +196,11 @@ class QueryBuilder:
         terms: list[str] = []
         weights: dict[str, float] = {}
         groups: dict[str, tuple[float, frozenset[str], bool]] = {}
-        for word in text.words(question)[:MAX_WORDS]:
+        words = text.words(question)[:MAX_WORDS]
+        joined = self.joined(words, lang)
+        for i, word in enumerate(words):
             term, alts = self.forms(word, lang, synonyms)
+            alts |= joined.get(i, set())
             terms.append(term)
             known = [f for f in (term, *sorted(alts)) if f in vocab.df]
             weight = max((vocab.idf(f, said) for f in known), default=vocab.idf(term, said))
@@ -196,7 +214,7 @@ class QueryBuilder:
         broad = vocab.rarest(forms, BROAD_BUDGET, vocab.docs)
         return Query(raw=question, lang=lang, said=said, terms=tuple(terms), weights=weights,
                      match=_ranked(selective, vocab.also_ranking(forms, selective, COMMON_SHARE * vocab.docs)),
-                     broad=_any(broad), sorted_words=analysis.sort_words(text.words(question)[:MAX_WORDS]),
+                     broad=_any(broad), sorted_words=analysis.sort_words(words),
                      sorted_stems=analysis.sort_words(terms), groups=tuple(groups.values()),
                      match_cost=sum(vocab.df.get(f, 0) for f in selective),
                      broad_cost=sum(vocab.df.get(f, 0) for f in broad))

@@ -30,6 +30,7 @@ BM25_COST = 2_500  # bm25 orders the candidates when their terms are in at most 
 # candidate; then the first one gains LEAD times its lead over the runner-up (README: "Search quality").
 W_EVIDENCE, W_WORDS, W_BM25 = 0.50, 0.45, 0.05
 LEAD = 1.0
+NO_QUESTION = "no_question"  # the decision for a message without content: ask for the question, show nothing
 OTHER_LANGUAGE = 0.9  # an article in another language than the question plainly is in ranks a little lower
 
 
@@ -80,6 +81,9 @@ class Searcher:
             self.thresholds = self.calibrate(self)
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
+        if not text.has_content(query):  # 'hallo', 'dank je': nothing to search for
+            said = text.guess_lang(query)
+            return SearchResult(query=query, decision=NO_QUESTION, lang=said or self.default_lang)
         self.recalibrate()
         q = self.query(query)
         hits = self.hits(q, limit=limit)

@@ -206,3 +206,24 @@ def test_the_first_hit_gains_its_lead_over_the_runner_up(store: SqliteStore) -> 
     assert search.lead([Hit(a, 0.6), Hit(b, 0.5)]) == [Hit(a, 0.7), Hit(b, 0.5)]
     assert search.lead([Hit(a, 0.6)]) == [Hit(a, 1.0)]
     assert search.lead([]) == []
+
+
+@pytest.mark.parametrize("message", ["hallo", "Hoi!", "dank je", "Bedankt!", "thanks", "hello there", "goedemorgen"])
+def test_a_greeting_is_no_question(searcher: Searcher, message: str) -> None:
+    found = searcher.search(message)
+    assert found.decision == search.NO_QUESTION and not found.hits and not found.people
+
+
+def test_two_words_the_index_knows_as_one_find_the_compound(store: SqliteStore) -> None:
+    store.upsert_articles([Article("grof", "Grofvuil laten ophalen", "Maak een afspraak.", lang="nl"),
+                           Article("afval", "Afvalkalender", "Wanneer het afval wordt opgehaald.", lang="nl"),
+                           Article("bank", "Oude bank weggooien", "Naar de milieustraat.", lang="nl")])
+    q = Searcher(store).query("kan grof vuil opgehaald worden")
+    assert any("grofvuil" in forms for _, forms, _ in q.groups)
+    assert Searcher(store).search("kan grof vuil opgehaald worden").best.article.id == "grof"
+
+
+def test_an_unknown_compound_splits_into_its_known_parts(searcher: Searcher) -> None:
+    found = searcher.search("parkeervergunningaanvraag")  # 'parkeervergunning' + 'aanvraag'
+    assert found.best.article.title == "Parkeervergunning voor bewoners"
+    assert found.best.score > found.hits[1].score + 0.2
