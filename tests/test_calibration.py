@@ -61,7 +61,7 @@ def test_a_tiny_knowledge_base_keeps_the_built_in_thresholds(store: SqliteStore)
 
 def test_choose_takes_the_lowest_threshold_with_few_false_answers() -> None:
     answerable = [(0.9, True)] * 60 + [(0.7, True)] * 20 + [(0.7, False)] * 20
-    unanswerable = [0.3] * 90 + [0.75] * 10
+    unanswerable = [0.3] * 95 + [0.75] * 5
     found = calibration.choose(answerable, unanswerable, 100, Thresholds())
     assert found.answer == 0.75 and found.correct == 0.6  # at 0.7 a fifth of the answers would be wrong
     assert found.suggest == 0.3
