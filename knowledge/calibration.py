@@ -59,6 +59,12 @@ class Calibration:
                     f"article left out (no article has a second phrasing to leave out); {self.answer:.2f} is the "
                     f"lowest score at most {MAX_UNANSWERABLE:.0%} of them reach, and {ESCALATE_SHARE:.0%} of them "
                     f"score below {self.suggest:.2f} and go to an expert at once.")
+        if self.answer >= 1.0:
+            return (f"never answer at once, suggest from {self.suggest:.2f}: asked the knowledge base "
+                    f"({self.articles} articles) {self.answerable} of its own phrasings with that phrasing left "
+                    f"out and {self.unanswerable} with their whole article left out; at no score did the "
+                    f"expected false answers stay within {TARGET_FALSE:.0%} (near-duplicate articles?), so the "
+                    f"bot suggests and lets the agent choose.")
         return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: asked the knowledge base "
                 f"({self.articles} articles) {self.answerable} of its own phrasings with that phrasing left out "
                 f"and {self.unanswerable} with their whole article left out; assuming "

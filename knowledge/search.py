@@ -178,7 +178,7 @@ def lead(hits: list[Hit]) -> list[Hit]:
 def confidence(q: Query, phrasings: tuple[Phrasing, ...], bm25_share: float, top_idf: float) -> float:
     """0..1: how well an article answers ``q``. Mostly the evidence: the idf of the question's words that the
     article's phrasings (title, questions, keywords) contain, added up and saturated as
-    ``matched / (matched + top_idf)``, where ``top_idf`` is the idf of a word in one article; so a rare word
+    ``matched / (matched + top_idf)``, where ``top_idf`` is the idf of a word in no article; so a rare word
     weighs far more than the template words many phrasings share, and a question whose telling word is absent
     gets no credit for it. Then the token-sort similarity of the words with the best phrasing (a paraphrase of
     a phrasing as a whole), and a little of the bm25 share. (Phrasings and the question's words are stored

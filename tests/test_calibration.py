@@ -74,3 +74,9 @@ def test_calibrate_prints_what_it_chose_and_why(demo_store: SqliteStore, monkeyp
     assert main(["calibrate"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("answer from") and "false answers expected" in out
+
+
+def test_when_no_threshold_keeps_false_answers_low_the_bot_only_suggests() -> None:
+    answerable = [(0.9, True), (0.9, False)] * 50  # near-duplicate articles: half of the best scores are wrong
+    found = calibration.choose(answerable, [0.2] * 100, 100, Thresholds())
+    assert found.answer == 1.0 and found.explain().startswith("never answer at once")
