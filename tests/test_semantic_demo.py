@@ -33,6 +33,8 @@ def test_the_default_install_reranks_semantically_with_its_own_calibration(searc
 
 @pytest.mark.parametrize(("question", "expected"), [
     ("I lost my passport", "nl-paspoort-kwijt"),
+    ("How do I register my address?", "en-brp-registration"),
+    ("AOW", "nl-aow-svb"),
 ])
 def test_demo_questions_find_their_article(searcher: Searcher, question: str, expected: str) -> None:
     ids = {a.id for a in searcher.store.articles()}
