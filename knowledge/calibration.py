@@ -5,7 +5,8 @@ score otherwise than many articles with a title each). So the KB questions itsel
 
 - each sampled phrasing (a title or an alternate question) is asked with that phrasing left out of its
   article: an answerable question, answered right when its article comes first;
-- the same phrasing is asked with its whole article left out: a question the KB has no answer to.
+- the same phrasing is asked with its whole article left out: a question the KB has no answer to;
+- what the loop taught: questions agents marked helpful (or not) are asked again, answerable ones.
 
 The answer threshold is the lowest score at which the expected share of false answers stays within
 TARGET_FALSE, assuming UNANSWERABLE_SHARE of the questions have no article; the suggest threshold is the
@@ -19,13 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge import text
 from knowledge.analysis import sort_words
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 
+LEARNED = 300             # the latest questions with feedback that join the answerable ones
 SAMPLE = 300               # phrasings asked (the first by a stable hash): seconds, also on a 100k KB
 UNANSWERABLE_SHARE = 0.2   # assumed share of questions the KB has no article for
 TARGET_FALSE = 0.08        # expected false answers at the chosen threshold (the goal is <= 0.15: a margin)
@@ -45,6 +47,7 @@ class Calibration:
     unanswerable: int     # simulated questions without an article
     correct: float        # expected share of answerable questions answered right at ``answer``
     false_answers: float  # expected share of answers that are wrong at ``answer``
+    learned: int = 0      # of the answerable ones: questions agents marked helpful or not helpful (the loop)
 
     def thresholds(self, base: Thresholds) -> Thresholds:
         return Thresholds(answer=self.answer, margin=base.margin, suggest=min(self.suggest, self.answer))
@@ -66,8 +69,9 @@ class Calibration:
                     f"expected false answers stay within {TARGET_FALSE:.0%} (near-duplicate articles?), so the "
                     f"bot suggests and lets the agent choose.")
         return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: asked the knowledge base "
-                f"({self.articles} articles) {self.answerable} of its own phrasings with that phrasing left out "
-                f"and {self.unanswerable} with their whole article left out; assuming "
+                f"({self.articles} articles) {self.answerable - self.learned} of its own phrasings with that "
+                f"phrasing left out, {self.learned} questions agents gave feedback on, and "
+                f"{self.unanswerable} phrasings with their whole article left out; assuming "
                 f"{UNANSWERABLE_SHARE:.0%} of questions have no article, {self.answer:.2f} is the lowest score "
                 f"with at most {TARGET_FALSE:.0%} false answers expected (here {self.false_answers:.0%}, "
                 f"{self.correct:.0%} of answerable questions answered right) and at most "
@@ -104,6 +108,25 @@ def simulate(searcher: Searcher) -> tuple[list[tuple[float, bool]], list[float]]
     return answerable, unanswerable
 
 
+def learned(searcher: Searcher) -> list[tuple[float, bool]]:
+    """What the loop teaches: the questions agents marked helpful (their article is right) or not helpful
+    (that article is wrong), asked again now, as answerable questions with whether the first article is right.
+    A not-helpful one counts only when that article still comes first (which one is right is not known)."""
+    rows = searcher.store.rows(
+        "SELECT q.text, a.detail FROM audit AS a JOIN questions AS q ON q.id = CAST(a.subject AS INTEGER)"
+        " WHERE a.action = 'feedback' ORDER BY a.id DESC LIMIT ?", [LEARNED])
+    found: list[tuple[float, bool]] = []
+    for row in rows:
+        detail = json.loads(row["detail"] or "{}")
+        article, helpful = detail.get("article"), bool(detail.get("helpful"))
+        if not article or not text.has_content(row["text"]):
+            continue
+        hits = searcher.hits(searcher.query(row["text"]))
+        if hits and (helpful or hits[0].article.id == article):
+            found.append((hits[0].score, helpful and hits[0].article.id == article))
+    return found
+
+
 def choose(answerable: list[tuple[float, bool]], unanswerable: list[float], articles: int,
            base: Thresholds) -> Calibration:
     """The thresholds for the simulated scores (see the module's docstring)."""
@@ -138,7 +161,9 @@ def calibrate(searcher: Searcher, mode: str, base: Thresholds | None = None) -> 
     if articles < MIN_ARTICLES:
         found = Calibration(base.answer, base.suggest, articles, 0, 0, 0.0, 0.0)
     else:
-        found = choose(*simulate(searcher), articles, base)
+        answerable, unanswerable = simulate(searcher)
+        taught = learned(searcher)
+        found = replace(choose(answerable + taught, unanswerable, articles, base), learned=len(taught))
     save(searcher.store, mode, found)
     return found
 
@@ -158,13 +183,14 @@ def stored(store: SqliteStore, mode: str) -> Calibration | None:
         return int(keys.get(f"calibration_{mode}_{name}", 0))
 
     return Calibration(get("answer") / SCALE, get("suggest") / SCALE, articles, get("answerable"),
-                       get("unanswerable"), get("correct") / SCALE, get("false") / SCALE)
+                       get("unanswerable"), get("correct") / SCALE, get("false") / SCALE, get("learned"))
 
 
 def save(store: SqliteStore, mode: str, found: Calibration) -> None:
     values = {"answer": round(found.answer * SCALE), "suggest": round(found.suggest * SCALE),
               "articles": found.articles, "answerable": found.answerable, "unanswerable": found.unanswerable,
-              "correct": round(found.correct * SCALE), "false": round(found.false_answers * SCALE)}
+              "correct": round(found.correct * SCALE), "false": round(found.false_answers * SCALE),
+              "learned": found.learned}
     with store.transaction() as db:
         db.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                             [[f"calibration_{mode}_{k}", v] for k, v in values.items()])

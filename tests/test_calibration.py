@@ -8,8 +8,10 @@ import pytest
 from bot import bootstrap
 from bot.config import Settings
 from bot.parser import main
+from handlers.desk import Desk
+from handlers.replies import Action
 from knowledge import calibration
-from knowledge.model import Article
+from knowledge.model import Article, Place, User
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 
@@ -80,3 +82,16 @@ def test_when_no_threshold_keeps_false_answers_low_the_bot_only_suggests() -> No
     answerable = [(0.9, True), (0.9, False)] * 50  # near-duplicate articles: half of the best scores are wrong
     found = calibration.choose(answerable, [0.2] * 100, 100, Thresholds())
     assert found.answer == 1.0 and found.explain().startswith("never answer at once")
+
+
+def test_what_agents_marked_helpful_or_not_joins_the_calibration(desk: Desk) -> None:
+    agent = User("agent1", "Anna")
+    first = desk.ask(agent, "hoe vraag ik een nieuw paspoort aan?", Place("D1"))
+    second = desk.ask(agent, "wat kost een paspoort voor een kind", Place("D1"))
+    ids = [int(b.value) for m in (first, second) for b in m.buttons if b.action == Action.HELPFUL]
+    assert len(ids) == 2
+    desk.feedback(ids[0], True, agent)
+    desk.feedback(ids[1], True, agent)
+    found = calibration.calibrate(Searcher(desk.store), "lexical")
+    assert found.learned == 2 and "2 questions agents gave feedback on" in found.explain()
+    assert calibration.stored(desk.store, "lexical").learned == 2
