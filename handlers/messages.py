@@ -8,8 +8,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Ask your question in plain words, for example: how do I apply for a parking permit?",
     },
     "no_question": {
-        "nl": "Hallo! Wat is je vraag? Typ hem in gewone woorden, bijvoorbeeld: wanneer wordt het grofvuil opgehaald?",
-        "en": "Hello! What is your question? Type it in plain words, for example: when is bulky waste collected?",
+        "nl": "Hallo! Wat is je vraag? Typ hem in gewone woorden, bijvoorbeeld: hoe vraag ik een parkeervergunning"
+              " aan?",
+        "en": "Hello! What is your question? Type it in plain words, for example: how do I apply for a parking permit?",
     },
     "answer_intro": {"nl": "Dit antwoord past het best:", "en": "This answer fits best:"},
     "suggest_intro": {
