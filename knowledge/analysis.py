@@ -12,6 +12,8 @@ def lang_of(article: Article) -> str:
     return article.lang if article.lang in text.STOPWORDS else "nl"
 
 
+VERSION = 2  # bumped when what ``analyse`` stores changes: a store re-analyses its articles on opening
+
 Phrasing = tuple[str, str]  # (its words, folded; its stems), each sorted and space-joined
 
 
@@ -19,9 +21,10 @@ def analyse(article: Article) -> tuple[dict[str, str], tuple[Phrasing, ...]]:
     """Everything search needs of an article, each text tokenised and stemmed once:
 
     - per indexed field (title, questions, keywords, body) its stems, space-joined, in the article's language;
-    - its phrasings: the title, each alternate question, and the keywords together, each as sorted words and
-      sorted stems (what a question is compared with; sorted so rapidfuzz's plain ratio is the token-sort
-      ratio without sorting per question)."""
+    - its phrasings: the title, each alternate question, and each keyword (a curated short phrasing: 'BRP'
+      alone is then a perfect match for the article keyed 'brp'), each as sorted words and sorted stems (what a
+      question is compared with; sorted so rapidfuzz's plain ratio is the token-sort ratio without sorting per
+      question)."""
     lang = lang_of(article)
     title = text.words(article.title)
     questions = [text.words(q) for q in article.questions]
@@ -33,8 +36,8 @@ def analyse(article: Article) -> tuple[dict[str, str], tuple[Phrasing, ...]]:
         "keywords": " ".join(analysed[-1][1]),
         "body": " ".join(text.terms(article.body, lang)),
     }
-    sources = analysed if article.keywords else analysed[:-1]
-    return fields, tuple((sort_words(ws), sort_words(st)) for ws, st in sources)
+    sources = analysed[:-1] + [(ws, text.stems(ws, lang)) for ws in (text.words(k) for k in article.keywords) if ws]
+    return fields, tuple(dict.fromkeys((sort_words(ws), sort_words(st)) for ws, st in sources))
 
 
 def sort_words(words: list[str]) -> str:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from knowledge import semantic
+from knowledge import calibration, semantic
 from knowledge.importers import ImportProblem, Problem, read_articles, read_text
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
@@ -89,10 +89,14 @@ def _share(part: int, whole: int) -> float:
 
 def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         embedder: semantic.Embedder | None = None,
-        progress: Callable[[int, int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
+        progress: Callable[[int, int], None] | None = None,
+        configure: Callable[[Thresholds], Thresholds] | None = None,
+        embed_progress: Callable[[int, int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
     """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``
-    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed). ``progress(done,
-    total)`` after each query."""
+    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed). Without
+    ``thresholds`` the searcher calibrates them on ``kb`` as the bot does (``configure`` then applies the
+    configured ones), so the figures are those of a default install. ``progress(done, total)`` after each
+    query."""
     articles = read_articles(kb)
     queries = read_queries(queries_path)
     with tempfile.TemporaryDirectory() as folder:
@@ -100,9 +104,13 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         store.upsert_articles(articles)
         reranker = None
         if embedder is not None:
-            semantic.ensure_vectors(store, embedder)
+            semantic.ensure_vectors(store, embedder, progress=embed_progress)
             reranker = semantic.SemanticReranker(store, embedder)
-        searcher = Searcher(store, thresholds or (semantic.THRESHOLDS if embedder else None), reranker=reranker)
+        base = semantic.THRESHOLDS if embedder else Thresholds()
+        searcher = Searcher(store, thresholds or base, reranker=reranker)
+        if thresholds is None:
+            chosen = calibration.calibrate(searcher, "semantic" if embedder else "lexical", base).thresholds(base)
+            searcher.thresholds = configure(chosen) if configure else chosen
         results = []
         started = time.perf_counter()
         for index, query in enumerate(queries):

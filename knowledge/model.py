@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-Decision = Literal["answer", "suggest", "escalate"]
+Decision = Literal["answer", "suggest", "escalate", "no_question"]
 ArticleStatus = Literal["provisional", "validated", "archived", "held"]
 # "held": an expert's answer to a question that carried personal data, kept out of search until an owner has
 # seen whether it is general; "archived" is out of search for good.

@@ -16,6 +16,7 @@ MAX_WORDS = 64          # a question longer than this is searched on its first w
 COMMON_SHARE = 0.15     # terms in more than this share of articles do not select candidates ...
 POSTINGS_BUDGET = 500    # ... and the rarest terms select until their article counts add up to this
 BROAD_BUDGET = 20_000    # the same for the fallback over every term, when too few candidates were found
+PART_CREDIT = 0.5        # evidence credit of a compound matched only by its known end
 RANKING_TERMS = 4        # terms the budget left out of selecting that still count in bm25 (the rarest ones)
 
 
@@ -32,6 +33,8 @@ class Query:
     broad_cost: int = 0
     sorted_words: str = ""                                  # the question's words, folded, sorted
     sorted_stems: str = ""                                  # its stems, sorted
+    # per distinct question word: (its idf weight, the forms it may take in the index, whether any is known)
+    groups: tuple[tuple[float, frozenset[str], bool], ...] = ()
 
 
 class Vocabulary:
@@ -40,7 +43,7 @@ class Vocabulary:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
         self._lock = threading.Lock()
-        self._generation: object = None
+        self._generation: int | None = None
         self.df: dict[str, int] = {}
         self.docs = 0
         self.docs_by_lang: dict[str, int] = {}
@@ -67,7 +70,7 @@ class Vocabulary:
             self._generation = generation
 
     @property
-    def generation(self) -> object:
+    def generation(self) -> int | None:
         return self._generation
 
     def idf(self, term: str, lang: str | None = None) -> float:
@@ -84,6 +87,11 @@ class Vocabulary:
             if term in self.df:  # only the index's terms: a question's unknown words must not grow the cache
                 cache[term] = found
         return found
+
+    def top_idf(self, lang: str | None = None) -> float:
+        """The idf of a word in no article of ``lang``: the scale of one telling word (``search.confidence``)."""
+        docs = (self.docs_by_lang.get(lang, 0) if lang else 0) or self.docs
+        return math.log((docs + 1) / 0.5)
 
     def rarest(self, forms: list[str], budget: int, common: float) -> list[str]:
         """The rarest of ``forms`` whose article counts add up to ``budget`` (at least one), leaving out
@@ -127,7 +135,8 @@ class Vocabulary:
             left, right = word[:i], text.stem(word[i:], "nl")
             if right not in self.df:
                 continue
-            for head in {left, left[:-1] if left.endswith("s") else left, left[:-2] if left.endswith("en") else left}:
+            for head in {left, left[:-1] if left.endswith("s") else left, left[:-2] if left.endswith("en") else left,
+                         text.stem(left, "nl")}:
                 if len(head) >= 3 and head in self.df:
                     score = min(self.df[head], self.df[right])
                     if score > best[0]:
@@ -162,26 +171,53 @@ class QueryBuilder:
         alts.discard(term)
         return term, alts
 
+    def joined(self, words: list[str], lang: str) -> dict[int, set[str]]:
+        """Two neighbouring words the index knows as one: 'grof vuil' is 'grofvuil', 'ID kaart' 'idkaart'.
+        The joined stem becomes a form of both words (position -> forms)."""
+        found: dict[int, set[str]] = {}
+        df = self.vocabulary.df
+        for i in range(len(words) - 1):
+            left, right = words[i], words[i + 1]
+            if len(left) < 2 or len(right) < 3 or left.isdigit() or right.isdigit():
+                continue
+            stem = text.stem(left + right, lang)
+            if stem in df:
+                found.setdefault(i, set()).add(stem)
+                found.setdefault(i + 1, set()).add(stem)
+        return found
+
+    def part_only(self, word: str, term: str, alts: set[str]) -> bool:
+        """Whether ``word`` is known only through a part of it (an unknown compound's known end)."""
+        df = self.vocabulary.df
+        return term not in df and bool(alts) and set(self.vocabulary.split(word)) >= {a for a in alts if a in df}
+
     def build(self, question: str, lang: str, said: str | None = None) -> Query:
         vocab = self.vocabulary
         vocab.refresh()
         synonyms = self.store.synonyms_cached(vocab.generation)
         terms: list[str] = []
         weights: dict[str, float] = {}
-        for word in text.words(question)[:MAX_WORDS]:
+        groups: dict[str, tuple[float, frozenset[str], bool]] = {}
+        words = text.words(question)[:MAX_WORDS]
+        joined = self.joined(words, lang)
+        for i, word in enumerate(words):
             term, alts = self.forms(word, lang, synonyms)
+            alts |= joined.get(i, set())
             terms.append(term)
             known = [f for f in (term, *sorted(alts)) if f in vocab.df]
             weight = max((vocab.idf(f, said) for f in known), default=vocab.idf(term, said))
             for form in known or [term]:
                 weights[form] = max(weights.get(form, 0.0), weight)
+            # a compound known only by its end ('vuurwerkvergunning' by 'vergunning') lacks its telling part
+            evidence = weight * PART_CREDIT if known and self.part_only(word, term, alts) else weight
+            groups.setdefault(term, (evidence, frozenset(known or [term]), bool(known)))
         forms = list(weights)
         selective = vocab.rarest(forms, POSTINGS_BUDGET, COMMON_SHARE * vocab.docs)
         broad = vocab.rarest(forms, BROAD_BUDGET, vocab.docs)
         return Query(raw=question, lang=lang, said=said, terms=tuple(terms), weights=weights,
                      match=_ranked(selective, vocab.also_ranking(forms, selective, COMMON_SHARE * vocab.docs)),
-                     broad=_any(broad), sorted_words=analysis.sort_words(text.words(question)[:MAX_WORDS]),
-                     sorted_stems=analysis.sort_words(terms),
+                     broad=_any(broad), sorted_words=analysis.sort_words(words),
+                     sorted_stems=analysis.sort_words(terms), groups=tuple(groups.values()),
                      match_cost=sum(vocab.df.get(f, 0) for f in selective),
                      broad_cost=sum(vocab.df.get(f, 0) for f in broad))
 

@@ -67,6 +67,7 @@ class SqliteStore(LoopRecords, InboxRecords):
         self._depth, self._owner = 0, 0
         self._after_commit: list[Callable[[], None]] = []
         self.version = migrate(self.db)
+        self._reanalyse()
         self._synonyms: tuple[int, dict[str, tuple[str, ...]]] = (-1, {})
         self._people_vocab: tuple[int, tuple[dict[str, int], int]] = (-1, ({}, 0))
 
@@ -186,6 +187,18 @@ class SqliteStore(LoopRecords, InboxRecords):
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def _reanalyse(self) -> None:
+        """Analyse every article again when ``analysis.VERSION`` changed since it was stored (a file made by an
+        older release; once, on opening)."""
+        with self.lock:
+            found = self.db.execute("SELECT value FROM meta WHERE key = 'analysis_version'").fetchone()
+        if found and found[0] == analysis.VERSION:
+            return
+        if self.count("articles"):
+            self.upsert_articles(self.articles())
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('analysis_version', ?)", [analysis.VERSION])
 
     # --- articles -------------------------------------------------------------------------
     def upsert_articles(self, articles: Iterable[Article]) -> int:

@@ -45,6 +45,19 @@ STOPWORDS = {
     ),
 }
 
+# Greetings, thanks and small talk: a message of nothing but these (and function words) asks nothing.
+COURTESY = set(
+    """hallo hoi hey hee hi hello hiya goedemorgen goedemiddag goedenavond goedendag morgen middag avond dag doei
+    dank danke bedankt thanks thank thx tnx merci you cheers fijn top prima super mooi oke okay ok oki groet
+    groeten vriendelijke regards good morning afternoon evening bye goodbye ciao test testen testing""".split()
+)
+
+
+def has_content(text: str) -> bool:
+    """Whether ``text`` holds a word that is not a function word or a greeting ('hallo', 'dank je' do not)."""
+    return any(w not in COURTESY and w not in STOPWORDS["nl"] and w not in STOPWORDS["en"] for w in words(text))
+
+
 _STEMMERS: dict[str, snowballstemmer.Stemmer] = {}
 
 

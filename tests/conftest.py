@@ -19,6 +19,9 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+# The loop tests pin the thresholds and the lexical ranking, so they test the loop and not the demo KB's
+# calibration or the model (test_search.py, test_calibration.py and test_semantic.py test those).
+LOOP_SETTINGS = {"answer_threshold": "0.75", "suggest_threshold": "0.57", "semantic": "off"}
 
 
 @pytest.fixture
@@ -41,7 +44,7 @@ def chat() -> FakeChat:
 
 @pytest.fixture
 def desk(demo_store: SqliteStore, chat: FakeChat) -> Desk:
-    settings = Settings(db_path=demo_store.path, escalation_channel="kcc-experts")
+    settings = Settings(db_path=demo_store.path, escalation_channel="kcc-experts", **LOOP_SETTINGS)
     d = bootstrap.build_desk(settings, chat, store=demo_store)
     d.owners = frozenset({"owner1"})
     return d

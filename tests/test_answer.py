@@ -35,8 +35,8 @@ def test_the_part_that_answers_has_the_figure_asked_for(desk: Desk, question: st
 
 
 def test_a_cut_is_marked_and_the_whole_article_is_one_step_away(desk: Desk) -> None:
-    reply = desk.ask(AGENT, "hoeveel kost een paspoort", Place("D1"))
-    shown = next(line.text for line in reply.lines if line.kind == "text" and "€" in line.text)
+    reply = desk.ask(AGENT, "hoe vraag ik een paspoort aan?", Place("D1"))
+    shown = next(line.text for line in reply.lines if line.kind == "text" and "paspoort" in line.text.lower())
     assert shown.endswith("…") or shown.startswith("…")
     [read] = [b for b in reply.buttons if b.action == Action.READ]
     whole = desk.read(read.value, AGENT)

@@ -128,6 +128,6 @@ def test_any_text_gives_a_search_result_in_bounded_time(searcher: Searcher, ques
     started = time.perf_counter()
     found = searcher.search(question)
     assert time.perf_counter() - started < SECONDS
-    assert isinstance(found, SearchResult) and found.decision in ("answer", "suggest", "escalate")
+    assert isinstance(found, SearchResult) and found.decision in ("answer", "suggest", "escalate", "no_question")
     assert len(found.query) <= MAX_QUERY
     assert all(c.bytes <= c.max_bytes for c in text._STEMS.values())

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.parser import main
+from tests.conftest import LOOP_SETTINGS
 
 QUESTION = "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond in de achtertuin?"
 
@@ -26,6 +27,8 @@ def run(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: py
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "console.db"
     monkeypatch.setenv("VRAAGBAAK_DB", str(path))
+    for name, value in LOOP_SETTINGS.items():
+        monkeypatch.setenv(f"VRAAGBAAK_{name.upper()}", value)
     return path
 
 
@@ -210,7 +213,8 @@ def test_synonyms_without_what_they_need_show_their_own_usage(
 
 def test_review_list_shows_the_command_line_s_commands_and_merge_warns_when_unrelated(
         db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    run(["demo", "--as", "anna"], "Mag je een hond loslaten in het park zonder riem?\n", monkeypatch, capsys)
+    run(["demo", "--as", "anna"], "Mag je een hond loslaten in het park zonder riem?\n/expert 1\n", monkeypatch,
+        capsys)
     run(["chat", "--as", "piet"], "/antwoord 1 Nee, alleen in een losloopgebied.\n/markeer 2\n", monkeypatch, capsys)
     out = run(["review", "list"], "", monkeypatch, capsys)
     assert "vraagbaak review approve 1" in out and "vraagbaak review merge 1 --into" in out and "/goedkeuren" not in out

@@ -46,6 +46,9 @@ def world(desk: Desk, chat: FakeChat) -> Desk:
     if desk.store.escalation_for_question(alone) is None:  # the KB suggested something: she asks an expert
         desk.escalate(alone, ANNA)
     desk.ask(BRAM, BRAMS, Place("D2"))
+    brams = desk.store.rows("SELECT id FROM questions WHERE text = ?", [BRAMS])[0]["id"]
+    if desk.store.escalation_for_question(brams) is None:  # the same for bram
+        desk.escalate(brams, BRAM)
     _reply_and_mark(desk, chat, BRAMS, ANNA, "Ja, verenigingen betalen het halve tarief.", "1")
     return desk
 

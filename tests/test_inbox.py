@@ -17,6 +17,7 @@ from handlers.events import Asked, Clicked, Marked
 from handlers.replies import Action, Message
 from knowledge.model import Place, User
 from knowledge.store import SqliteStore
+from tests.conftest import LOOP_SETTINGS
 from tests.fakes import FakeChat
 
 AGENT, AGENT2, EXPERT = User("agent1", "Anna"), User("agent2", "Bram"), User("expert1", "Piet")
@@ -24,7 +25,7 @@ UNKNOWN = "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond in
 
 
 def desk_on(path: str, chat: FakeChat | None = None) -> Desk:
-    settings = Settings(db_path=path, escalation_channel="kcc-experts")
+    settings = Settings(db_path=path, escalation_channel="kcc-experts", **LOOP_SETTINGS)
     return bootstrap.build_desk(settings, chat or FakeChat(), store=SqliteStore(path))
 
 

@@ -17,6 +17,7 @@ def configure(lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("VRAAGBAAK_DB", str(tmp_path / "console.db"))
     monkeypatch.setenv("VRAAGBAAK_ENV_FILE", str(tmp_path / "none.env"))
     monkeypatch.setenv("VRAAGBAAK_LANG", lang)
+    monkeypatch.setenv("VRAAGBAAK_SEMANTIC", "off")  # the wording is tested here, not the embedding
 
 
 def chat(lang: str, stdin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -20,7 +20,7 @@ def kb(tmp_path: Path, n: int = 400) -> Path:
 
 def env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "VRAAGBAAK_DB": str(tmp_path / "p.db"), "VRAAGBAAK_ENV_FILE": "/nonexistent",
-            "VRAAGBAAK_LANG": "nl", "COLUMNS": "100"}
+            "VRAAGBAAK_LANG": "nl", "COLUMNS": "100", "VRAAGBAAK_SEMANTIC": "off"}  # the import alone
 
 
 def test_import_shows_a_bar_on_a_terminal(tmp_path: Path) -> None:

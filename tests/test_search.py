@@ -6,8 +6,9 @@ import pytest
 
 from bot import bootstrap
 from bot.config import Settings
-from knowledge.model import Article, Person
-from knowledge.search import Searcher
+from knowledge import calibration, search
+from knowledge.model import Article, Hit, Person
+from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 
 
@@ -50,10 +51,11 @@ def test_synonyms_owners_add_are_used(store: SqliteStore) -> None:
         Article("a2", "Afval scheiden", "Plastic apart.", lang="nl"),
     ])
     searcher = Searcher(store)
-    assert searcher.search("paspoort").decision == "escalate"
+    before = searcher.search("paspoort")
+    assert before.decision == "escalate"
     store.add_synonyms("paspoort", ["reisdocument"])
     found = searcher.search("paspoort")
-    assert found.best.article.id == "a1" and found.decision != "escalate"
+    assert found.best.article.id == "a1" and found.best.score > before.best.score + 0.05
 
 
 def test_articles_reimported_are_found_with_their_new_text(store: SqliteStore) -> None:
@@ -75,8 +77,8 @@ def test_people_search_ranks_by_expertise(searcher: Searcher, question: str, dep
     found = searcher.search(question)
     assert found.people, question
     top = found.people[0].person
-    if department:
-        assert department in top.department
+    if department:  # the best article's owner comes first; the expert by expertise is right behind
+        assert any(department in p.person.department for p in found.people[:2])
     else:
         assert any("huurtoeslag" in e or "rent" in e for e in top.expertise) or "Inkomen" in top.department
 
@@ -175,5 +177,76 @@ def test_word_rarity_is_counted_among_the_articles_in_the_questions_language(sto
     vocabulary.refresh()
     assert vocabulary.idf("the") > 2.0 > 0.5 > vocabulary.idf("the", "en")
     assert vocabulary.idf("calendar", "en") > 0.5
-    assert searcher.search("what is the menu of the canteen").best.score < 0.5  # 0.57 on rarity over all articles
+    assert searcher.search("what is the menu of the canteen").decision == "escalate"
     assert searcher.search("waste calendar").decision == "answer"
+
+
+def _template_kb(store: SqliteStore, topics: list[str]) -> Searcher:
+    store.upsert_articles([Article(t, f"Show {t}", "", questions=(f"show my {t}", f"list my {t} please",
+                                                                   f"what {t} do I have", f"open my {t}"), lang="en")
+                           for t in topics])
+    return Searcher(store, calibrate=lambda s: calibration.calibrate(s, "lexical").thresholds(Thresholds()))
+
+
+def test_the_content_word_carries_the_confidence_not_the_template(store: SqliteStore) -> None:
+    """'show my alarms' shares everything but its one telling word with 'show my reminders': without an
+    article about alarms it must not be answered with the reminders."""
+    topics = ["reminders", "playlists", "contacts", "notes", "events", "photos", "messages"]
+    searcher = _template_kb(store, topics)
+    assert searcher.search("show my reminders").decision == "answer"
+    assert searcher.search("show my alarms").decision == "escalate"
+    store.upsert_articles([Article("alarms", "Show alarms", "", questions=("show my alarms", "list my alarms please"),
+                                   lang="en")])
+    found = searcher.search("show my alarms")
+    assert found.best.article.id == "alarms" and found.decision == "answer"
+
+
+def test_the_first_hit_gains_its_lead_over_the_runner_up(store: SqliteStore) -> None:
+    a, b = Article("a", "A"), Article("b", "B")
+    assert search.lead([Hit(a, 0.6), Hit(b, 0.5)]) == [Hit(a, 0.7), Hit(b, 0.5)]
+    assert search.lead([Hit(a, 0.6)]) == [Hit(a, 1.0)]
+    assert search.lead([]) == []
+
+
+@pytest.mark.parametrize("message", ["hallo", "Hoi!", "dank je", "Bedankt!", "thanks", "hello there", "goedemorgen"])
+def test_a_greeting_is_no_question(searcher: Searcher, message: str) -> None:
+    found = searcher.search(message)
+    assert found.decision == search.NO_QUESTION and not found.hits and not found.people
+
+
+def test_two_words_the_index_knows_as_one_find_the_compound(store: SqliteStore) -> None:
+    store.upsert_articles([Article("grof", "Grofvuil laten ophalen", "Maak een afspraak.", lang="nl"),
+                           Article("afval", "Afvalkalender", "Wanneer het afval wordt opgehaald.", lang="nl"),
+                           Article("bank", "Oude bank weggooien", "Naar de milieustraat.", lang="nl")])
+    q = Searcher(store).query("kan grof vuil opgehaald worden")
+    assert any("grofvuil" in forms for _, forms, _ in q.groups)
+    assert Searcher(store).search("kan grof vuil opgehaald worden").best.article.id == "grof"
+
+
+def test_an_unknown_compound_splits_into_its_known_parts(searcher: Searcher) -> None:
+    found = searcher.search("parkeervergunningaanvraag")  # 'parkeervergunning' + 'aanvraag'
+    assert found.best.article.title == "Parkeervergunning voor bewoners"
+    [(_, forms, known)] = searcher.query("parkeervergunningaanvraag").groups
+    assert known and len(forms) == 2 and "aanvraag" in forms
+
+
+@pytest.mark.parametrize(("acronym", "title"), [("AOW", "AOW en pensioenvragen"), ("BRP", "BRP")])
+def test_an_acronym_alone_finds_its_article(searcher: Searcher, acronym: str, title: str) -> None:
+    found = searcher.search(acronym)
+    assert title in found.best.article.title and found.decision != "escalate"
+
+
+def test_each_keyword_is_a_phrasing_of_its_own(store: SqliteStore) -> None:
+    store.upsert_articles([Article("a1", "Uittreksel aanvragen", "Bij de balie.", keywords=("brp", "uittreksel gba"))])
+    phrasings = store.matching(None, 1)[0][3]
+    assert ("brp", "brp") in phrasings and ("gba uittreksel", "gba uittrek") in phrasings
+
+
+def test_a_store_made_by_an_older_analysis_is_analysed_again_on_opening(store: SqliteStore) -> None:
+    store.upsert_articles([Article("a1", "Uittreksel aanvragen", "Bij de balie.", keywords=("brp",))])
+    with store.transaction() as db:  # as an older release left it
+        db.execute("UPDATE articles SET phrasings = '[]'")
+        db.execute("UPDATE meta SET value = 1 WHERE key = 'analysis_version'")
+    again = SqliteStore(store.path)
+    assert ("brp", "brp") in again.matching(None, 1)[0][3]
+    again.close()

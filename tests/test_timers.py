@@ -16,6 +16,7 @@ from handlers.replies import Action
 from handlers.timers import Schedule
 from knowledge.model import ChannelSettings, Place, User
 from knowledge.store import SqliteStore
+from tests.conftest import LOOP_SETTINGS
 from tests.fakes import FakeChat
 
 AGENT, AGENT2, EXPERT, OWNER = User("agent1", "Anna"), User("agent2", "Bram"), User("expert1", "Piet"), User("kim")
@@ -39,7 +40,7 @@ def clock() -> Clock:
 
 
 def desk_with(path: str, chat: FakeChat, clock: Clock, **schedule: object) -> Desk:
-    desk = bootstrap.build_desk(Settings(db_path=path, escalation_channel="kcc-experts"), chat,
+    desk = bootstrap.build_desk(Settings(db_path=path, escalation_channel="kcc-experts", **LOOP_SETTINGS), chat,
                                 store=SqliteStore(path))
     desk.clock = clock
     desk.schedule = Schedule(**schedule)  # type: ignore[arg-type]

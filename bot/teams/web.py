@@ -155,5 +155,5 @@ def serve(settings: Settings, *, port: int = 3978, host: str = "0.0.0.0") -> Non
 
     check_settings(settings)
     chat = TeamsChat(settings)
-    desk = build_desk(settings, chat, store=open_store(settings))
+    desk = build_desk(settings, chat, store=open_store(settings), serving=True)
     web.run_app(build_web_app(settings, desk, chat=chat), host=host, port=port, keepalive_timeout=READ_TIMEOUT)

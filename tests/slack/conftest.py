@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from tests.conftest import LOOP_SETTINGS
 from tests.slack.fake_slack import FakeSlack
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -57,6 +58,7 @@ def settings(fake: FakeSlack, tmp_path: Path, demo_db: Path) -> Settings:
         slack_owners=OWNER,
         escalation_channel="kcc-experts",
         digest="off",  # the weekly digest has its own tests, with a clock of their own
+        **LOOP_SETTINGS,
     )
 
 

@@ -15,6 +15,7 @@ from bot.bootstrap import build_desk, load_demo, open_store
 from bot.config import Settings
 from bot.teams import TeamsChat, build_web_app
 from knowledge.model import Person
+from tests.conftest import LOOP_SETTINGS
 from tests.teams.fakes import APP_ID, TENANT, FakeMicrosoft, bot_token
 
 ACTIVITIES = Path(__file__).with_name("activities")
@@ -79,6 +80,8 @@ def make_settings(ms: FakeMicrosoft, tmp_path: Path, **extra: str) -> Settings:
         "teams_owners": OWNER,
         "digest": "off",  # the weekly digest has its own tests, with a clock of their own
         "graph_api_url": ms.base,
+        **LOOP_SETTINGS,
+        "suggest_threshold": "0.45",  # the bees question gets suggestions here
         **extra,
     }
     return Settings(**values)

@@ -1,0 +1,208 @@
+"""Self-calibration: the answer and suggest thresholds follow from the knowledge base itself.
+
+A fixed threshold means different things on different knowledge bases (a few articles with many phrasings
+score otherwise than many articles with a title each). So the KB questions itself, leave-one-out:
+
+- each sampled phrasing (a title or an alternate question) is asked with that phrasing left out of its
+  article: an answerable question, answered right when its article comes first;
+- the same phrasing is asked with its whole article left out: a question the KB has no answer to;
+- what the loop taught: questions agents marked helpful (or not) are asked again, answerable ones.
+
+The answer threshold is the lowest score at which the expected share of false answers stays within
+TARGET_FALSE, assuming UNANSWERABLE_SHARE of the questions have no article; the suggest threshold is the
+score ESCALATE_SHARE of the unanswerable questions stay below (they go to an expert at once, without
+articles that do not fit). The result is stored
+in the ``meta`` table per ranking mode and recomputed when the number of articles changed by more than
+RECALIBRATE_SHARE. A configured threshold still wins (bot/bootstrap.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+
+from knowledge import text
+from knowledge.analysis import sort_words
+from knowledge.search import Searcher, Thresholds
+from knowledge.store import SqliteStore
+
+LEARNED = 300             # the latest questions with feedback that join the answerable ones
+SAMPLE = 300               # phrasings asked (the first by a stable hash): seconds, also on a 100k KB
+UNANSWERABLE_SHARE = 0.2   # assumed share of questions the KB has no article for
+TARGET_FALSE = 0.08        # expected false answers at the chosen threshold (the goal is <= 0.15: a margin)
+MAX_UNANSWERABLE = 0.08    # ... and at most this share of unanswerable questions answered
+RECALIBRATE_SHARE = 0.10   # recalibrate when the article count changed by more than this share
+MIN_ARTICLES = 5           # below this there is nothing to learn from: the built-in thresholds hold
+ESCALATE_SHARE = 0.75      # the suggest threshold: this share of the unanswerable questions escalate at once
+SCALE = 10_000             # meta holds integers: thresholds in ten-thousandths
+
+
+@dataclass(frozen=True)
+class Calibration:
+    answer: float
+    suggest: float
+    articles: int         # indexed articles when calibrated
+    answerable: int       # simulated answerable questions
+    unanswerable: int     # simulated questions without an article
+    correct: float        # expected share of answerable questions answered right at ``answer``
+    false_answers: float  # expected share of answers that are wrong at ``answer``
+    learned: int = 0      # of the answerable ones: questions agents marked helpful or not helpful (the loop)
+
+    def thresholds(self, base: Thresholds) -> Thresholds:
+        return Thresholds(answer=self.answer, margin=base.margin, suggest=min(self.suggest, self.answer))
+
+    def explain(self) -> str:
+        if not self.unanswerable:
+            return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: the built-in thresholds "
+                    f"(a knowledge base of {self.articles} articles is too small to learn from).")
+        if not self.answerable:
+            return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: asked the knowledge base "
+                    f"({self.articles} articles) {self.unanswerable} of its own phrasings with their whole "
+                    f"article left out (no article has a second phrasing to leave out); {self.answer:.2f} is the "
+                    f"lowest score at most {MAX_UNANSWERABLE:.0%} of them reach, and {ESCALATE_SHARE:.0%} of them "
+                    f"score below {self.suggest:.2f} and go to an expert at once.")
+        if self.answer >= 1.0:
+            return (f"never answer at once, suggest from {self.suggest:.2f}: asked the knowledge base "
+                    f"({self.articles} articles) {self.answerable} of its own phrasings with that phrasing left "
+                    f"out and {self.unanswerable} with their whole article left out; at no score did the "
+                    f"expected false answers stay within {TARGET_FALSE:.0%} (near-duplicate articles?), so the "
+                    f"bot suggests and lets the agent choose.")
+        return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: asked the knowledge base "
+                f"({self.articles} articles) {self.answerable - self.learned} of its own phrasings with that "
+                f"phrasing left out, {self.learned} questions agents gave feedback on, and "
+                f"{self.unanswerable} phrasings with their whole article left out; assuming "
+                f"{UNANSWERABLE_SHARE:.0%} of questions have no article, {self.answer:.2f} is the lowest score "
+                f"with at most {TARGET_FALSE:.0%} false answers expected (here {self.false_answers:.0%}, "
+                f"{self.correct:.0%} of answerable questions answered right) and at most "
+                f"{MAX_UNANSWERABLE:.0%} of unanswerable ones answered; {ESCALATE_SHARE:.0%} of the unanswerable "
+                f"ones score below {self.suggest:.2f} and go to an expert at once.")
+
+
+def _samples(store: SqliteStore) -> list[tuple[str, str, int]]:
+    """(article id, phrasing, phrasings of that article) for the first SAMPLE phrasings by a stable hash."""
+    found = []
+    for row in store.rows("SELECT id, title, questions FROM articles WHERE status != 'archived'"):
+        phrasings = list(dict.fromkeys(p for p in [row["title"], *json.loads(row["questions"] or "[]")]
+                                       if p.strip()))
+        for p in phrasings:
+            key = hashlib.sha1(f"{row['id']}\x1f{p}".encode()).hexdigest()
+            found.append((key, row["id"], p, len(phrasings)))
+    found.sort()
+    return [(aid, p, n) for _, aid, p, n in found[:SAMPLE]]
+
+
+def simulate(searcher: Searcher) -> tuple[list[tuple[float, bool]], list[float]]:
+    """Scores of the simulated answerable questions (with whether the first article was right) and of the
+    unanswerable ones."""
+    answerable: list[tuple[float, bool]] = []
+    unanswerable: list[float] = []
+    for aid, phrasing, count in _samples(searcher.store):
+        q = searcher.query(phrasing)
+        hits = searcher.hits(q, leave_out=(aid, None))
+        unanswerable.append(hits[0].score if hits else 0.0)
+        if count > 1:
+            hits = searcher.hits(q, leave_out=(aid, sort_words(text.words(phrasing))))
+            if hits:
+                answerable.append((hits[0].score, hits[0].article.id == aid))
+    return answerable, unanswerable
+
+
+def learned(searcher: Searcher) -> list[tuple[float, bool]]:
+    """What the loop teaches: the questions agents marked helpful (their article is right) or not helpful
+    (that article is wrong), asked again now, as answerable questions with whether the first article is right.
+    A not-helpful one counts only when that article still comes first (which one is right is not known)."""
+    rows = searcher.store.rows(
+        "SELECT q.text, a.detail FROM audit AS a JOIN questions AS q ON q.id = CAST(a.subject AS INTEGER)"
+        " WHERE a.action = 'feedback' ORDER BY a.id DESC LIMIT ?", [LEARNED])
+    found: list[tuple[float, bool]] = []
+    for row in rows:
+        detail = json.loads(row["detail"] or "{}")
+        article, helpful = detail.get("article"), bool(detail.get("helpful"))
+        if not article or not text.has_content(row["text"]):
+            continue
+        hits = searcher.hits(searcher.query(row["text"]))
+        if hits and (helpful or hits[0].article.id == article):
+            found.append((hits[0].score, helpful and hits[0].article.id == article))
+    return found
+
+
+def choose(answerable: list[tuple[float, bool]], unanswerable: list[float], articles: int,
+           base: Thresholds) -> Calibration:
+    """The thresholds for the simulated scores (see the module's docstring)."""
+    if not unanswerable:
+        return Calibration(base.answer, base.suggest, articles, len(answerable), 0, 0.0, 0.0)
+    pi = UNANSWERABLE_SHARE
+    n_u = len(unanswerable)
+    n_a = max(len(answerable), 1)
+    chosen = None
+    for t in sorted({round(s, 4) for s in unanswerable} | {round(s, 4) for s, _ in answerable} | {1.0}):
+        above_u = sum(1 for s in unanswerable if s >= t) / n_u
+        if above_u > MAX_UNANSWERABLE:
+            continue
+        right = sum(1 for s, ok in answerable if s >= t and ok) / n_a
+        wrong = sum(1 for s, ok in answerable if s >= t and not ok) / n_a
+        answered = pi * above_u + (1 - pi) * (right + wrong)
+        false = (pi * above_u + (1 - pi) * wrong) / answered if answered else 0.0
+        if not answerable or false <= TARGET_FALSE:
+            chosen = (t, right, false)
+            break
+    answer, right, false = chosen or (1.0, 0.0, 0.0)
+    ordered = sorted(unanswerable)
+    suggest = min(ordered[int(len(ordered) * ESCALATE_SHARE)], answer)
+    return Calibration(round(answer, 4), round(suggest, 4), articles, len(answerable), n_u, round(right, 4),
+                       round(false, 4))
+
+
+def calibrate(searcher: Searcher, mode: str, base: Thresholds | None = None) -> Calibration:
+    """Calibrate ``searcher`` on its own knowledge base and store the result for ``mode``."""
+    base = base or searcher.thresholds
+    articles = _articles(searcher.store)
+    if articles < MIN_ARTICLES:
+        found = Calibration(base.answer, base.suggest, articles, 0, 0, 0.0, 0.0)
+    else:
+        answerable, unanswerable = simulate(searcher)
+        taught = learned(searcher)
+        found = replace(choose(answerable + taught, unanswerable, articles, base), learned=len(taught))
+    save(searcher.store, mode, found)
+    return found
+
+
+def stored(store: SqliteStore, mode: str, articles_now: int | None = None) -> Calibration | None:
+    """The stored calibration for ``mode``, or None when there is none or the KB changed materially since
+    (``articles_now``: the indexed articles, when the caller knows; counting them takes 0.2 s at 100,000)."""
+    keys = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM meta WHERE key LIKE ?",
+                                                        [f"calibration_{mode}_%"])}
+    if f"calibration_{mode}_answer" not in keys:
+        return None
+    articles = int(keys.get(f"calibration_{mode}_articles", 0))
+    now = _articles(store) if articles_now is None else articles_now
+    if abs(now - articles) > max(1.0, RECALIBRATE_SHARE * articles):
+        return None
+
+    def get(name: str) -> int:
+        return int(keys.get(f"calibration_{mode}_{name}", 0))
+
+    return Calibration(get("answer") / SCALE, get("suggest") / SCALE, articles, get("answerable"),
+                       get("unanswerable"), get("correct") / SCALE, get("false") / SCALE, get("learned"))
+
+
+def save(store: SqliteStore, mode: str, found: Calibration) -> None:
+    values = {"answer": round(found.answer * SCALE), "suggest": round(found.suggest * SCALE),
+              "articles": found.articles, "answerable": found.answerable, "unanswerable": found.unanswerable,
+              "correct": round(found.correct * SCALE), "false": round(found.false_answers * SCALE),
+              "learned": found.learned}
+    with store.transaction() as db:
+        db.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                            [[f"calibration_{mode}_{k}", v] for k, v in values.items()])
+
+
+def ensure(searcher: Searcher, mode: str, base: Thresholds) -> Calibration:
+    """The stored calibration for ``mode`` when it is current, else a new one."""
+    vocabulary = searcher.queries.vocabulary
+    vocabulary.refresh()  # counts the indexed articles anyway when the KB changed
+    return stored(searcher.store, mode, vocabulary.docs) or calibrate(searcher, mode, base)
+
+
+def _articles(store: SqliteStore) -> int:
+    return int(store.rows("SELECT count(*) AS n FROM articles WHERE status != 'archived'")[0]["n"])

@@ -1,0 +1,97 @@
+"""Self-calibration: the thresholds follow from the knowledge base itself, are stored, and give way to
+configured ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import bootstrap
+from bot.config import Settings
+from bot.parser import main
+from handlers.desk import Desk
+from handlers.replies import Action
+from knowledge import calibration
+from knowledge.model import Article, Place, User
+from knowledge.search import Searcher, Thresholds
+from knowledge.store import SqliteStore
+
+
+def test_the_demo_knowledge_base_calibrates_itself_and_keeps_the_result(demo_store: SqliteStore) -> None:
+    searcher = bootstrap.build_searcher(Settings(db_path=demo_store.path), demo_store)
+    found = calibration.stored(demo_store, "lexical")
+    assert found is not None and found.articles == demo_store.count("articles")
+    assert found.answerable > 100 and found.unanswerable > 100 and found.false_answers <= calibration.TARGET_FALSE
+    assert 0.0 < found.suggest <= found.answer <= 1.0
+    assert searcher.thresholds.answer == found.answer and searcher.thresholds.suggest == found.suggest
+    assert "answer from" in found.explain() and f"{found.answerable} of its own phrasings" in found.explain()
+
+
+def test_a_configured_threshold_wins(demo_store: SqliteStore) -> None:
+    searcher = bootstrap.build_searcher(Settings(db_path=demo_store.path, answer_threshold="0.91"), demo_store)
+    found = calibration.stored(demo_store, "lexical")
+    assert searcher.thresholds.answer == 0.91 and searcher.thresholds.suggest == min(found.suggest, found.answer)
+
+
+def test_a_material_change_of_the_knowledge_base_recalibrates(demo_store: SqliteStore) -> None:
+    searcher = bootstrap.build_searcher(Settings(db_path=demo_store.path), demo_store)
+    first = calibration.stored(demo_store, "lexical")
+    demo_store.upsert_articles([Article("extra-1", "Één artikel erbij", "Tekst.", lang="nl")])
+    assert calibration.stored(demo_store, "lexical") == first  # one article more is not material
+    demo_store.upsert_articles([Article(f"extra-{n}", f"Onderwerp {n} aanvragen", "Tekst.", lang="nl")
+                                for n in range(2, 40)])
+    assert calibration.stored(demo_store, "lexical") is None
+    searcher.search("paspoort kwijt")  # the searcher notices and calibrates again
+    again = calibration.stored(demo_store, "lexical")
+    assert again is not None and again.articles == demo_store.count("articles")
+
+
+def test_a_knowledge_base_without_second_phrasings_calibrates_on_unanswerable_questions(store: SqliteStore) -> None:
+    store.upsert_articles([Article(f"a{n}", f"Vraag over onderwerp {n} en {w}", "Antwoord.", lang="nl")
+                           for n, w in enumerate(["afval", "paspoort", "parkeren", "zorg", "belasting", "subsidie",
+                                                  "verhuizen", "trouwen", "hond", "boom"])])
+    found = calibration.calibrate(Searcher(store), "lexical")
+    assert found.answerable == 0 and found.unanswerable == 10
+    assert "no article has a second phrasing" in found.explain()
+
+
+def test_a_tiny_knowledge_base_keeps_the_built_in_thresholds(store: SqliteStore) -> None:
+    store.upsert_articles([Article("a1", "Hondenbelasting", "Per hond.", lang="nl")])
+    found = calibration.calibrate(Searcher(store), "lexical")
+    assert (found.answer, found.suggest) == (Thresholds().answer, Thresholds().suggest)
+    assert "too small" in found.explain()
+
+
+def test_choose_takes_the_lowest_threshold_with_few_false_answers() -> None:
+    answerable = [(0.9, True)] * 60 + [(0.7, True)] * 20 + [(0.7, False)] * 20
+    unanswerable = [0.3] * 95 + [0.75] * 5
+    found = calibration.choose(answerable, unanswerable, 100, Thresholds())
+    assert found.answer == 0.75 and found.correct == 0.6  # at 0.7 a fifth of the answers would be wrong
+    assert found.suggest == 0.3
+
+
+def test_calibrate_prints_what_it_chose_and_why(demo_store: SqliteStore, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("VRAAGBAAK_DB", demo_store.path)
+    monkeypatch.setenv("VRAAGBAAK_SEMANTIC", "")
+    assert main(["calibrate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("answer from") and "false answers expected" in out
+
+
+def test_when_no_threshold_keeps_false_answers_low_the_bot_only_suggests() -> None:
+    answerable = [(0.9, True), (0.9, False)] * 50  # near-duplicate articles: half of the best scores are wrong
+    found = calibration.choose(answerable, [0.2] * 100, 100, Thresholds())
+    assert found.answer == 1.0 and found.explain().startswith("never answer at once")
+
+
+def test_what_agents_marked_helpful_or_not_joins_the_calibration(desk: Desk) -> None:
+    agent = User("agent1", "Anna")
+    first = desk.ask(agent, "hoe vraag ik een nieuw paspoort aan?", Place("D1"))
+    second = desk.ask(agent, "wat kost een paspoort voor een kind", Place("D1"))
+    ids = [int(b.value) for m in (first, second) for b in m.buttons if b.action == Action.HELPFUL]
+    assert len(ids) == 2
+    desk.feedback(ids[0], True, agent)
+    desk.feedback(ids[1], True, agent)
+    found = calibration.calibrate(Searcher(desk.store), "lexical")
+    assert found.learned == 2 and "2 questions agents gave feedback on" in found.explain()
+    assert calibration.stored(desk.store, "lexical").learned == 2
