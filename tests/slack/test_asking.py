@@ -88,3 +88,21 @@ def test_feedback_from_someone_else_than_the_asker_is_refused(running: Running) 
     assert told["user"] == "U0OTHER" and f"Alleen wie vraag {qid} stelde" in told["text"]
     rows = running.store.rows("SELECT action FROM audit WHERE action = 'feedback'")
     assert rows == []
+
+
+def test_show_all_and_klant_wacht_buttons(running: Running) -> None:
+    running.slack.event(dm(PASPOORT))
+    card = eventually(lambda: running.fake.posted("D0AGENT"))[0]
+    [read] = buttons(card.args["blocks"])[Action.READ]
+    running.slack.interaction(click(Action.READ, read, user="U0AGENT", message_ts=card.result["ts"]))
+    whole = eventually(lambda: running.fake.posted("D0AGENT")[1:])[0].args
+    assert "vingerafdrukken" in json.dumps(whole["blocks"])  # the part the short answer left out
+    running.slack.event(dm("qwerty zxcv plof?"))  # escalated: the reply offers "Klant wacht"
+    told = eventually(lambda: [c for c in running.fake.posted("D0AGENT") if Action.URGENT in buttons(
+        c.args["blocks"])])[0]
+    [qid] = buttons(told.args["blocks"])[Action.URGENT]
+    running.slack.interaction(click(Action.URGENT, qid, user="U0AGENT", message_ts=told.result["ts"]))
+    flagged = eventually(lambda: [c for c in running.fake.posted("D0AGENT") if "klant wacht" in c.args["text"]])
+    assert "3 minuten" in flagged[0].args["text"]
+    update = eventually(lambda: running.fake.called("chat.update"))[-1]
+    assert "Klant wacht" in json.dumps(update["blocks"])
