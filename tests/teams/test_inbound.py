@@ -230,3 +230,15 @@ def test_the_message_action_is_answered_at_once_while_the_connector_is_throttled
         assert relays
 
     run(ms, tmp_path, signing_key, scenario)
+
+
+def test_show_all_opens_the_whole_article(ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> None:
+    async def scenario(bot: Bot) -> None:
+        assert (await bot.post(bot.act("personal_message", TEXT="hoe vraag ik een paspoort aan")))[0] == 200
+        [answer] = ms.connector_calls()
+        [read] = [d for d in submits(card_of(answer)) if d["action"] == Action.READ]
+        assert (await bot.post(bot.act("card_submit", ACTION=Action.READ, VALUE=read["value"])))[0] == 200
+        [_, whole] = ms.connector_calls()
+        assert "vingerafdrukken" in card_text(card_of(whole))  # the part the short answer left out
+
+    run(ms, tmp_path, signing_key, scenario)
