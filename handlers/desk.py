@@ -178,7 +178,6 @@ class Desk(Curation, Timers):
         lang = self.lang_of(asker, question)
         if not text.words(question):
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
-        question = question[:MAX_QUESTION]
         result = self.searcher.search(question)
         if result.decision == "no_question":  # 'hallo', 'dank je': ask for the question, search nothing
             return Message(text=t("no_question", lang), lines=(Line("text", t("no_question", lang)),))

@@ -23,6 +23,7 @@ from handlers.events import Asked, Clicked, Event, Marked, OpenedHome, ThreadRep
 from handlers.messages import apology
 from handlers.ports import DeliveryFailed
 from handlers.replies import Action, Line, Message
+from knowledge.model import Place
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Reply:
 
     kind: str
     message: Message
-    place: object = None  # a Place for send and tell
+    place: Place | None = None  # where, for send and tell
     recipient: str = ""
 
 
@@ -136,7 +137,7 @@ class Dispatcher:
 
     def _queue(self, reply: Reply, key: str) -> None:
         place = reply.place if reply.place is not None else self.desk.nowhere
-        self.desk.deliver(place, reply.message, key=key, kind=reply.kind, recipient=reply.recipient)  # type: ignore[arg-type]
+        self.desk.deliver(place, reply.message, key=key, kind=reply.kind, recipient=reply.recipient)
 
     # --- the use cases ----------------------------------------------------------------------
     def guarded(self, event: Event) -> Reply | None:
@@ -208,8 +209,7 @@ class Dispatcher:
         """A reply for the person who caused ``event``, where they are: the conversation of the click or mark,
         else their home view (a notice above it), or for a problem their direct messages."""
         if isinstance(event, Asked | ThreadReplied):
-            place = event.place if isinstance(event, ThreadReplied) else event.place
-            return Reply("send", message, place or self.desk.chat.direct(event.user.id))
+            return Reply("send", message, event.place or self.desk.chat.direct(event.user.id))
         where = event.place if isinstance(event, Marked) else event.where
         if where is None and problem:
             return Reply("tell", message, self.desk.nowhere, recipient=event.user.id)
