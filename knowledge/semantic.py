@@ -21,6 +21,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from knowledge.cache import ByteCache
 from knowledge.model import Article, Hit
 from knowledge.search import Thresholds
 from knowledge.store import SqliteStore
@@ -282,6 +283,11 @@ def semantic_scores(store: SqliteStore, embedder: Embedder, query: str, article_
 THRESHOLDS = Thresholds(answer=0.80, margin=0.0, suggest=0.55)
 
 
+# Query vectors kept for questions asked again (the same masked text: agents ask what their callers ask, and a
+# letter or an outage brings the same question by the hundred). An embedding costs ~18 ms of CPU, the lookup
+# nothing; a vector (384 floats) and its key take ~1.9 kB, so 8 MB keeps the last ~4,000 distinct questions.
+QUERY_CACHE_BYTES = 8 * 1024 * 1024
+
 READY_GAP = 0.05     # the rerank takes part when at most this share of the articles lacks a vector
 READY_RECHECK = 10.0  # seconds between checks while it does not
 
@@ -299,6 +305,7 @@ class SemanticReranker:
     def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.55, embed_limit: int = 3) -> None:
         self.store, self.embedder, self.weight = store, embedder, weight
         self.embed_limit = embed_limit
+        self._queries: ByteCache[array] = ByteCache(QUERY_CACHE_BYTES)
         self._ready: tuple[object, bool, float] = (None, False, 0.0)  # generation, ready, when checked
 
     def ready(self) -> bool:
@@ -318,6 +325,12 @@ class SemanticReranker:
         self._ready = (generation, ready, time.monotonic())
         return ready
 
+    def query_vector(self, query: str) -> array:
+        """``query``'s vector, from the cache when the same text was asked before (the same text gives the same
+        vector, so a cached answer is the answer the model would give)."""
+        cached = self._queries.get(query)
+        return cached if cached is not None else self._queries.put(query, query_vector(self.embedder, query))
+
     def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
         if not hits:
             return []
@@ -333,7 +346,7 @@ class SemanticReranker:
         if stale and self.embed_limit:
             _embed_and_store(self.store, self.embedder, stale[: self.embed_limit], centroid=True)
             stored = stored_vectors(self.store, model, ids)
-        vector = query_vector(self.embedder, query)
+        vector = self.query_vector(query)
         sims = {aid: _max_cosine(vector, blob, dim) for aid, (blob, dim, _) in stored.items()}
         w = self.weight
         mixed = sorted(

@@ -99,18 +99,18 @@ def detect_lang(text: str, default: str = "nl") -> str:
     return guess_lang(text) or default
 
 
-_STEMS: dict[str, ByteCache] = {}  # per stemmer language: word -> stem (stemming is the costly part)
+_STEMS: dict[str, ByteCache[str]] = {}  # per stemmer language: word -> stem (stemming is the costly part)
 
 
 def _stemmer_lang(lang: str) -> str:
     return "nl" if lang == "nl" else "en"
 
 
-def stem_cache(lang: str) -> ByteCache:
+def stem_cache(lang: str) -> ByteCache[str]:
     lang = _stemmer_lang(lang)
     cache = _STEMS.get(lang)
     if cache is None:
-        cache = _STEMS.setdefault(lang, ByteCache(STEM_CACHE_BYTES))
+        cache = _STEMS.setdefault(lang, ByteCache[str](STEM_CACHE_BYTES))
     return cache
 
 

