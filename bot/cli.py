@@ -158,7 +158,7 @@ def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
         report = export(bootstrap.open_store(settings), Path(args.folder))
     except FolderNotEmpty as error:
         raise UserError(t("cli_export_not_empty", settings.lang, path=error.folder)) from None
-    summary = ", ".join(f"{n} {kind}" for kind, n in report.counts.items())
+    summary = ", ".join(t(f"cli_export_{kind}", settings.lang, n=n) for kind, n in report.counts.items())
     print(t("cli_exported", settings.lang, path=report.folder, counts=summary))
     return 0
 
@@ -335,8 +335,12 @@ def cmd_config(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
     """``vraagbaak audit verify``: whether the audit log's hash chain holds (exit 1 when it does not)."""
-    verdict = bootstrap.open_store(settings).verify_audit()
-    print(verdict)
+    verdict, lang = bootstrap.open_store(settings).verify_audit(), settings.lang
+    if verdict.intact:
+        legacy = t("audit_legacy", lang, n=verdict.unchained) if verdict.unchained else ""
+        print(t("audit_intact", lang, entries=verdict.entries, legacy=legacy, head=verdict.head[:16]))
+    else:
+        print(t("audit_broken", lang, problem=t(f"audit_{verdict.reason}", lang, **dict(verdict.detail))))
     return 0 if verdict.intact else 1
 
 

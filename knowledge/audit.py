@@ -28,19 +28,41 @@ def entry_hash(prev: str, entry: Sequence[Any], key: bytes = b"") -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+# What can be wrong, in English for logs and tests; the CLI shows it from the catalogue (``audit_<reason>``).
+PROBLEMS = {
+    "missing": "entry {id} is missing (next is {next})",
+    "unhashed": "entry {id} has no hash after the chain began",
+    "unlinked": "entry {id} does not follow entry {prev}",
+    "changed": "entry {id} was changed after it was written",
+    "no_head": "the chain's head record is missing",
+    "head_count": "the head says {said} entries, the log has {count}",
+    "tail": "the last entry is not the one the head recorded",
+}
+
+
 @dataclass(frozen=True)
 class Verdict:
     intact: bool
     entries: int
     head: str = ""  # the last hash of the chain
-    problem: str = ""  # what is wrong, naming the entry
+    reason: str = ""  # what is wrong: a key of PROBLEMS
+    detail: tuple[tuple[str, int], ...] = ()  # the entries it names
     unchained: int = 0  # entries from before the chain, covered by the first chained entry's hash
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, naming the entry (English)."""
+        return PROBLEMS[self.reason].format(**dict(self.detail)) if self.reason else ""
 
     def __str__(self) -> str:
         if not self.intact:
             return f"Audit log NOT intact: {self.problem}"
         legacy = f" ({self.unchained} from before the chain)" if self.unchained else ""
         return f"Audit log intact: {self.entries} entries{legacy}, head {self.head[:16]}…"
+
+
+def broken(entries: int, reason: str, **detail: int) -> Verdict:
+    return Verdict(False, entries, reason=reason, detail=tuple(detail.items()))
 
 
 def running_hash(rows: Iterable[Sequence[Any]], key: bytes = b"") -> str:
@@ -57,27 +79,27 @@ def verify(rows: Iterable[dict[str, Any]], head: dict[str, Any] | None, key: byt
     for row in rows:
         entry = [row[f] for f in FIELDS]
         if row["id"] != expected_id:
-            return Verdict(False, count, problem=f"entry {expected_id} is missing (next is {row['id']})")
+            return broken(count, "missing", id=expected_id, next=row["id"])
         if not row["hash"]:
             if chained:
-                return Verdict(False, count, problem=f"entry {row['id']} has no hash after the chain began")
+                return broken(count, "unhashed", id=row["id"])
             unchained += 1
             prev = entry_hash(prev, entry, key)
         else:
             chained = True
             if row["prev"] != prev:
-                return Verdict(False, count, problem=f"entry {row['id']} does not follow entry {row['id'] - 1}")
+                return broken(count, "unlinked", id=row["id"], prev=row["id"] - 1)
             if not hmac.compare_digest(row["hash"], entry_hash(prev, entry, key)):
-                return Verdict(False, count, problem=f"entry {row['id']} was changed after it was written")
+                return broken(count, "changed", id=row["id"])
             prev = row["hash"]
         count += 1
         expected_id += 1
     if head is None:
         if chained:
-            return Verdict(False, count, problem="the chain's head record is missing")
+            return broken(count, "no_head")
         return Verdict(True, count, head=prev, unchained=unchained)
     if head["entries"] != count:
-        return Verdict(False, count, problem=f"the head says {head['entries']} entries, the log has {count}")
+        return broken(count, "head_count", said=head["entries"], count=count)
     if head["hash"] != prev:
-        return Verdict(False, count, problem="the last entry is not the one the head recorded")
+        return broken(count, "tail")
     return Verdict(True, count, head=prev, unchained=unchained)

@@ -149,6 +149,7 @@ def test_audit_verify_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     path = tmp_path / "cli.db"
     filled(path).close()
     monkeypatch.setenv("VRAAGBAAK_DB", str(path))
+    monkeypatch.setenv("VRAAGBAAK_LANG", "en")
     assert main(["audit", "verify"]) == 0
     assert "Audit log intact: 5 entries" in capsys.readouterr().out
     conn = raw(path)
@@ -156,3 +157,6 @@ def test_audit_verify_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     conn.close()
     assert main(["audit", "verify"]) == 1
     assert "entry 4 was changed" in capsys.readouterr().out
+    monkeypatch.setenv("VRAAGBAAK_LANG", "nl")  # the verdict follows the language, like every other line
+    assert main(["audit", "verify"]) == 1
+    assert capsys.readouterr().out.strip() == "Auditlog NIET intact: regel 4 is gewijzigd nadat hij geschreven was"

@@ -110,6 +110,17 @@ def test_export_refuses_a_folder_with_files(store: SqliteStore, tmp_path: Path, 
     assert "is niet leeg" in capsys.readouterr().err
 
 
+def test_the_export_summary_follows_the_language(source: SqliteStore, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("VRAAGBAAK_DB", source.path)
+    monkeypatch.setenv("VRAAGBAAK_LANG", "nl")
+    assert main(["export", str(tmp_path / "out")]) == 0
+    said = capsys.readouterr().out
+    assert f"Geëxporteerd naar {tmp_path / 'out'}: {source.count('articles')} artikelen" in said
+    assert "articles" not in said.replace(str(tmp_path), "") and "personen" in said
+
+
 def test_an_empty_database_exports_empty_files(tmp_path: Path) -> None:
     from knowledge.export import export
 
