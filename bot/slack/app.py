@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.slack import asking, home, messages, resolving
 from bot.slack.adapter import Adapter
-from bot.slack.client import web_client
+from bot.slack.client import LOOKUP_TIMEOUT_SECONDS, web_client
 from bot.slack.people import People
 from handlers.dispatch import Dispatcher
 
@@ -100,7 +100,10 @@ def build_app(settings: Settings, desk: Desk, *, client: WebClient | None = None
         process_before_response=True,
     )
     dispatcher = Dispatcher(desk)
-    adapter = Adapter(dispatcher=dispatcher, client=client, people=People(client))
+    # who asked: looked up before the acknowledgement, so never retried nor waited on for long (a storm of
+    # 429s must not hold Slack's 200; a failed lookup gives the id alone and is asked again later)
+    lookups = web_client(settings, retries=0, timeout=LOOKUP_TIMEOUT_SECONDS)
+    adapter = Adapter(dispatcher=dispatcher, client=client, people=People(lookups))
     routes = Routes(app)
     messages.register(routes, adapter)
     asking.register(routes, adapter)

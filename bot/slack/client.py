@@ -1,7 +1,10 @@
 """The Slack Web API client every part of the adapter uses: one base URL, retries for 429, 5xx and
-dropped connections (slack_sdk retries only connection errors by default)."""
+dropped connections (slack_sdk retries only connection errors by default), within a time budget."""
 
 from __future__ import annotations
+
+import time
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -9,24 +12,61 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.config import Settings
 
 TIMEOUT_SECONDS = 10
+LOOKUP_TIMEOUT_SECONDS = 2  # users.info while a request waits for its acknowledgement: never held long
 
 
-def web_client(settings: Settings, *, token: str | None = None, retries: int = 2) -> WebClient:
-    """A WebClient on ``settings.slack_api_url`` that honours ``Retry-After`` and retries 5xx."""
+class WithinBudget(RetryHandler):
+    """Another handler's retries, but none whose wait would end more than ``budget`` seconds after the call's
+    first refusal. A message is sent under a claim on its outbox row: retrying past the claim would let a
+    second sender take the row and post it twice. Past the budget the call fails and the outbox tries again
+    (after the claim), which is the one retry that cannot double."""
+
+    def __init__(self, inner: RetryHandler, budget: float) -> None:
+        super().__init__(max_retry_count=inner.max_retry_count, interval_calculator=inner.interval_calculator)
+        self.inner, self.budget = inner, budget
+
+    def _can_retry(self, *, state: Any, request: Any, response: Any = None, error: Any = None) -> bool:
+        if not self.inner.can_retry(state=state, request=request, response=response, error=error):
+            return False
+        if state.custom_values is None:
+            state.custom_values = {}
+        started = state.custom_values.setdefault("vraagbaak_started", time.monotonic())
+        return time.monotonic() - started + self._wait(state, response) <= self.budget
+
+    def _wait(self, state: Any, response: Any) -> float:
+        if response is not None and response.status_code == 429:
+            values = {k.lower(): v for k, v in response.headers.items()}.get("retry-after") or ["1"]
+            return float(values[0]) + 1.0  # slack_sdk adds up to a second
+        return float(self.interval_calculator.calculate_sleep_duration(state.current_attempt))
+
+    def prepare_for_next_attempt(self, *, state: Any, request: Any, response: Any = None, error: Any = None) -> None:
+        self.inner.prepare_for_next_attempt(state=state, request=request, response=response, error=error)
+
+
+def web_client(settings: Settings, *, token: str | None = None, retries: int = 2, budget: float | None = None,
+               timeout: int = TIMEOUT_SECONDS) -> WebClient:
+    """A WebClient on ``settings.slack_api_url`` that honours ``Retry-After`` and retries 5xx, for at most
+    ``budget`` seconds of waiting when given."""
     base_url = settings.slack_api_url
     if not base_url.endswith("/"):
         base_url += "/"
+    handlers: list[RetryHandler] = [
+        ConnectionErrorRetryHandler(max_retry_count=retries),
+        RateLimitErrorRetryHandler(max_retry_count=retries + 1),
+        ServerErrorRetryHandler(max_retry_count=retries),
+    ]
+    if not retries:
+        handlers = []
+    elif budget is not None:
+        handlers = [WithinBudget(h, budget) for h in handlers]
     return WebClient(
         token=token if token is not None else settings.slack_bot_token or None,
         base_url=base_url,
-        timeout=TIMEOUT_SECONDS,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=retries),
-            RateLimitErrorRetryHandler(max_retry_count=retries + 1),
-            ServerErrorRetryHandler(max_retry_count=retries),
-        ],
+        timeout=timeout,
+        retry_handlers=handlers,
     )

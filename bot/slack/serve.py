@@ -50,7 +50,9 @@ def start(
     if not socket_mode and not settings.slack_signing_secret:
         raise UserError(t("cli_slack_secret_missing", settings.lang))
     client = web_client(settings)
-    desk = build_desk(settings, SlackChat(client), store=open_store(settings), serving=True)
+    # sends run under a claim on their outbox row (the lease): their retries end well within it
+    sends = web_client(settings, budget=max(1.0, float(settings.lease_seconds or 60)) / 3)
+    desk = build_desk(settings, SlackChat(sends), store=open_store(settings), serving=True)
     app = build_app(settings, desk, client=client)
     stop_workers = dispatcher_of(app).start(workers=max(1, int(settings.workers or 2)),
                                             flush_every=flush_every)  # first what a stopped process left

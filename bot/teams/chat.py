@@ -45,11 +45,13 @@ class TeamsChat:
         attempts: int = 5,
         base_delay: float = 0.5,
         max_delay: float = 30.0,
+        budget: float | None = None,
     ) -> None:
         self.settings = settings
         self.http = http_client or requests.Session()
         token = AppToken(settings, BOT_FRAMEWORK_SCOPE, http_client=http_client)
-        self.connector = Connector(token, self.http, attempts=attempts, base_delay=base_delay, max_delay=max_delay)
+        self.connector = Connector(token, self.http, attempts=attempts, base_delay=base_delay, max_delay=max_delay,
+                                   budget=budget)
         self.service_url = settings.teams_service_url
         self.tenant_id = settings.microsoft_app_tenant_id
 

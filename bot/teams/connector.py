@@ -37,8 +37,12 @@ class Connector:
         base_delay: float = 0.5,
         max_delay: float = 30.0,
         timeout: float = 15.0,
+        budget: float | None = None,
     ) -> None:
         self.token = token
+        # seconds a call may go on retrying: a message is sent under a claim on its outbox row, and retrying past
+        # the claim would let another sender post it too; past the budget the outbox tries again
+        self.budget = budget
         self.http = http
         self.attempts = attempts
         self.base_delay = base_delay
@@ -80,11 +84,14 @@ class Connector:
         return self._call("POST", f"{service_url.rstrip('/')}/v3/conversations", body)
 
     def _call(self, method: str, url: str, body: dict[str, Any]) -> dict:
-        problem, wait = "", 0.0
+        problem, wait, started = "", 0.0, time.monotonic()
         for attempt in range(self.attempts):
             if attempt:
                 backoff = self.base_delay * 2 ** (attempt - 1) + random.uniform(0, self.base_delay)
-                time.sleep(min(max(backoff, wait), self.max_delay))
+                pause = min(max(backoff, wait), self.max_delay)
+                if self.budget is not None and time.monotonic() - started + pause + self.timeout > self.budget:
+                    break
+                time.sleep(pause)
             try:
                 headers = {"Authorization": f"Bearer {self.token.get()}"}
                 response = self.http.request(method, url, json=body, headers=headers, timeout=self.timeout)

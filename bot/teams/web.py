@@ -154,6 +154,7 @@ def serve(settings: Settings, *, port: int = 3978, host: str = "0.0.0.0") -> Non
     from bot.bootstrap import build_desk, open_store
 
     check_settings(settings)
-    chat = TeamsChat(settings)
+    # sends run under a claim on their outbox row (the lease): their retries end well within it
+    chat = TeamsChat(settings, budget=max(1.0, float(settings.lease_seconds or 60)) / 3)
     desk = build_desk(settings, chat, store=open_store(settings), serving=True)
     web.run_app(build_web_app(settings, desk, chat=chat), host=host, port=port, keepalive_timeout=READ_TIMEOUT)

@@ -44,8 +44,10 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     delays: dict[str, list[float]] = field(default_factory=dict)
+    storm_until: float = 0.0  # time.monotonic() until which every method but auth.test fails (429 / 500 in turn)
 
     def __post_init__(self) -> None:
+        self._storms = itertools.count()
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -74,6 +76,11 @@ class FakeSlack:
         with self._lock:
             queue = self.failures.setdefault(method, [])
             queue.extend(Failure(status, retry_after, error) for _ in range(times))
+
+    def storm(self, seconds: float, retry_after: int = 1) -> None:
+        """For ``seconds`` from now every call but auth.test is refused: 429 (Retry-After) and 500 in turn."""
+        self.storm_retry_after = retry_after
+        self.storm_until = time.monotonic() + seconds
 
     def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` are answered only after ``seconds``."""
@@ -118,6 +125,8 @@ class FakeSlack:
             self.calls.append(call)
             queue = self.failures.get(method) or []
             failure = queue.pop(0) if queue else None
+            if failure is None and method != "auth.test" and time.monotonic() < self.storm_until:
+                failure = Failure(429, self.storm_retry_after) if next(self._storms) % 2 else Failure(500)
             delays = self.delays.get(method) or []
             delay = delays.pop(0) if delays else 0.0
         if delay:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.config import Settings
@@ -46,6 +48,20 @@ def test_rate_limit_and_server_errors_are_retried(fake: FakeSlack, settings: Set
     fake.fail("chat.postMessage", 500)
     posted = chat.send(Place("C0EXPERTS"), MESSAGE)
     assert posted.message and len(fake.called("chat.postMessage")) == 3
+
+
+def test_retries_end_within_the_budget_so_a_claim_on_the_outbox_row_is_never_outlived(
+        fake: FakeSlack, settings: Settings) -> None:
+    chat = SlackChat(web_client(settings, budget=2.5))
+    fake.fail("chat.postMessage", 429, retry_after=1)  # waiting 1 s (+ up to 1) fits the budget
+    fake.fail("chat.postMessage", 429, retry_after=1)  # a second wait would not: the call fails instead
+    fake.fail("chat.postMessage", 429, retry_after=1)
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed):
+        chat.send(Place("C0EXPERTS"), MESSAGE)
+    assert len(fake.called("chat.postMessage")) == 2 and time.monotonic() - started < 2.5
+    posted = chat.send(Place("C0EXPERTS"), MESSAGE)  # the next try (the outbox's) waits again, within budget
+    assert posted.message and len(fake.called("chat.postMessage")) == 4
 
 
 def test_a_post_that_keeps_failing_raises_delivery_failed(fake: FakeSlack, settings: Settings) -> None:

@@ -77,6 +77,8 @@ class FakeMicrosoft:
         self.jwks_fetches = 0
         self.botframework_issuer = "https://api.botframework.com"  # what the OpenID metadata names
         self.fail_next: list[int] = []
+        self.storm_until = 0.0  # time.monotonic() until which every connector call fails (429 / 500 in turn)
+        self._storms = 0
         self.slow_next: list[float] = []  # seconds the next connector calls wait before they are answered
         self.graph_pages: list[list[dict[str, Any]]] = []
         self.graph_throttle: list[int] = []  # Retry-After seconds to answer before a page
@@ -138,6 +140,7 @@ class FakeMicrosoft:
         with self.lock:
             self.calls.append(call)
         status, body, headers = self._route(method, path, call)
+        call["status"] = status
         data = json.dumps(body).encode()
         request.send_response(status)
         request.send_header("Content-Type", "application/json")
@@ -187,6 +190,10 @@ class FakeMicrosoft:
     def _connector(self, method: str, path: str, call: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         with self.lock:
             status = self.fail_next.pop(0) if self.fail_next else 200
+            if status == 200 and time.monotonic() < self.storm_until:
+                self._storms += 1
+                stormed = 429 if self._storms % 2 else 500
+                return stormed, {"error": {"code": "Throttled"}}, ({"Retry-After": "1"} if stormed == 429 else {})
             delay = self.slow_next.pop(0) if self.slow_next else 0.0
         if delay:
             time.sleep(delay)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,17 @@ def test_connector_gives_up_with_delivery_failed(ms: FakeMicrosoft, tmp_path: Pa
     with pytest.raises(DeliveryFailed):  # not retried: a retry would not change the answer
         chat.send(Place(PERSONAL, extra=ms.service_url), Message("hallo"))
     assert len(ms.connector_calls()) == 4
+
+
+def test_retries_stop_within_the_budget_so_the_outbox_claim_is_never_outlived(ms: FakeMicrosoft,
+                                                                              tmp_path: Path) -> None:
+    # the first wait and a 15 s timeout fit the budget, no more
+    chat = chat_for(ms, tmp_path, base_delay=1.0, max_delay=30.0, budget=17.5)
+    ms.fail_next = [502] * 10
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed):
+        chat.send(Place(PERSONAL, extra=ms.service_url), Message("hallo"))
+    assert len(ms.connector_calls()) == 2 and time.monotonic() - started < 5
 
 
 def test_no_service_url_known_is_a_delivery_failure(ms: FakeMicrosoft, tmp_path: Path) -> None:
