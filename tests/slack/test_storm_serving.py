@@ -63,6 +63,8 @@ def test_a_long_storm_on_every_method_loses_and_doubles_nothing(fake: FakeSlack,
         assert sorted(c.args["user"] for c in notes()) == sorted(clicked)
         refused = [c for c in fake.calls if c.result == {} and c.method != "auth.test"]
         assert len(refused) > len(asked)  # it did storm: the first tries were refused
+        print(f"slack storm {STORM_SECONDS:g} s: {len(asked)} questions and {len(clicked)} clicks, {len(refused)}"
+              f" calls refused, slowest acknowledgement {max(acks) * 1000:.0f} ms; all delivered once")
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(10)
