@@ -21,7 +21,7 @@ from handlers.replies import Action
 from knowledge import evaluate, privacy, privacy_eval, retention, text
 from knowledge.export import FolderNotEmpty, export
 from knowledge.forget import Ambiguous, NobodyFound, forget
-from knowledge.importers import read_articles, read_people, read_routes, read_synonyms
+from knowledge.importers import read_articles, read_channel_settings, read_people, read_routes, read_synonyms
 from knowledge.model import Place, SearchResult, User
 from knowledge.routing import route
 
@@ -134,6 +134,11 @@ def cmd_import(args: argparse.Namespace, settings: config.Settings) -> int:
         for term, synonyms in found.items():
             store.add_synonyms(term, synonyms)
         print(t("cli_imported_synonyms", lang, n=len(found)))
+    elif args.what == "channels":
+        channels = read_channel_settings(Path(args.paths[0]))
+        for settings_of_channel in channels:
+            store.set_channel_settings(settings_of_channel)
+        print(t("cli_imported_channels", lang, n=len(channels)))
     elif args.source == "slack":
         from bot.slack import fetch_people as slack_people
 

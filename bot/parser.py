@@ -56,6 +56,9 @@ def parser() -> argparse.ArgumentParser:
     routes.add_argument("paths", nargs=1)
     synonyms = what.add_parser("synonyms", help="synonyms from .jsonl/.csv with term and synonyms (as export writes)")
     synonyms.add_argument("paths", nargs=1)
+    channels = what.add_parser("channels", help="expert channels' response targets and backups from .jsonl/.csv"
+                                                " (as export writes)")
+    channels.add_argument("paths", nargs=1)
     p.set_defaults(run=cli.cmd_import, source=None)
 
     p = sub.add_parser("export", help="write the knowledge base as Markdown and JSONL files the importers read back")

@@ -369,6 +369,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_imported_routes_one": {"nl": "{n} routeringsregel geïmporteerd", "en": "{n} routing rule imported"},
     "cli_imported_people": {"nl": "{n} personen geïmporteerd", "en": "{n} people imported"},
     "cli_imported_synonyms": {"nl": "Synoniemen van {n} termen geïmporteerd", "en": "Synonyms of {n} terms imported"},
+    "cli_imported_channels": {"nl": "Instellingen van {n} expertkanalen geïmporteerd",
+                              "en": "Settings of {n} expert channels imported"},
+    "cli_imported_channels_one": {"nl": "Instellingen van {n} expertkanaal geïmporteerd",
+                                  "en": "Settings of {n} expert channel imported"},
     "cli_retention_days": {
         "nl": "VRAAGBAAK_RETENTION_DAYS={value}: geef een aantal dagen, bijvoorbeeld 180 (0 = nooit opschonen).",
         "en": "VRAAGBAAK_RETENTION_DAYS={value}: give a number of days, for example 180 (0 = never purge).",
@@ -454,6 +458,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_export_routes_one": {"nl": "{n} routeringsregel", "en": "{n} routing rule"},
     "cli_export_synonyms": {"nl": "{n} synoniemen", "en": "{n} synonyms"},
     "cli_export_synonyms_one": {"nl": "{n} synoniem", "en": "{n} synonym"},
+    "cli_export_channels": {"nl": "{n} kanaalinstellingen", "en": "{n} channel settings"},
+    "cli_export_channels_one": {"nl": "{n} kanaalinstelling", "en": "{n} channel setting"},
     "cli_export_audit": {"nl": "{n} auditregels", "en": "{n} audit entries"},
     "cli_export_audit_one": {"nl": "{n} auditregel", "en": "{n} audit entry"},
     "audit_intact": {"nl": "Auditlog intact: {entries} regels{legacy}, laatste hash {head}…",
@@ -629,6 +635,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "imp_bad_handles": {
         "nl": "'handles' moet een object zijn van platform: id",
         "en": "'handles' must be an object of platform: id",
+    },
+    "imp_channels_row": {
+        "nl": "hier hoort een 'channel'; 'target_minutes' moet een getal boven 0 zijn (of leeg)",
+        "en": "needs a 'channel'; 'target_minutes' must be a number above 0 (or empty)",
     },
     "imp_synonyms_row": {
         "nl": "hier horen een 'term' en zijn 'synonyms' (of één 'synonym')",

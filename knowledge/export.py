@@ -9,6 +9,8 @@
   ``handles`` object for any platform): ``vraagbaak import people DIR/people.jsonl``;
 - ``routes.jsonl``: ``vraagbaak import routes DIR/routes.jsonl``;
 - ``synonyms.jsonl``: ``vraagbaak import synonyms DIR/synonyms.jsonl``;
+- ``channels.jsonl``: each expert channel's response target, backup experts and backup channel
+  (``vraagbaak channel``): ``vraagbaak import channels DIR/channels.jsonl``;
 - ``audit.jsonl``: the audit log as stored, with its hashes, for the archive (it is not imported: a new
   database starts its own chain; ``knowledge.audit.verify`` checks the exported rows).
 
@@ -50,7 +52,7 @@ class FolderNotEmpty(Exception):
 @dataclass(frozen=True)
 class ExportReport:
     folder: Path
-    counts: dict[str, int] = field(default_factory=dict)  # articles, people, routes, synonyms, audit
+    counts: dict[str, int] = field(default_factory=dict)  # articles, people, routes, synonyms, channels, audit
 
 
 @contextmanager
@@ -88,6 +90,10 @@ def export(store: Exportable, folder: Path) -> ExportReport:
             {"keyword": r["keyword"], "channel": r["channel"]}
             for r in read("SELECT keyword, channel FROM routes ORDER BY keyword")))
         counts["synonyms"] = _jsonl(folder / "synonyms.jsonl", _synonyms(read))
+        counts["channels"] = _jsonl(folder / "channels.jsonl", (
+            {"channel": r["channel"], "target_minutes": r["target_minutes"],
+             "backup_experts": json.loads(r["backup_experts"]), "backup_channel": r["backup_channel"]}
+            for r in read("SELECT * FROM channel_settings ORDER BY channel")))
         counts["audit"] = _jsonl(folder / "audit.jsonl", read("SELECT * FROM audit ORDER BY id"))
     return ExportReport(folder, counts)
 

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from knowledge.model import Article, ArticleStatus, Person
+from knowledge.model import Article, ArticleStatus, ChannelSettings, Person
 
 STATUSES = ("provisional", "validated", "archived", "held")
 LANGS = ("nl", "en")
@@ -54,6 +54,7 @@ REASONS: dict[str, str] = {
     "no_rows": "no rows after the header",
     "bad_handles": "'handles' must be an object of platform: id",
     "synonyms_row": "needs a 'term' and its 'synonyms' (or one 'synonym')",
+    "channels_row": "needs a 'channel'; 'target_minutes' must be a number above 0 (or empty)",
     "bad_query": "expected a JSON object with \"text\" and \"expected\" (an article id, or null)",
 }
 
@@ -403,3 +404,27 @@ def read_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
         known = found.setdefault(entry.id, [])
         known.extend(s for s in entry.synonyms if s not in known)
     return {term: tuple(synonyms) for term, synonyms in found.items()}
+
+
+def read_channel_settings(path: Path) -> list[ChannelSettings]:
+    """Expert channels' settings from CSV, JSON or JSONL (as export writes ``channels.jsonl``): ``channel``,
+    ``target_minutes`` (empty: the default), ``backup_experts`` (a list, or ``;``-separated) and
+    ``backup_channel``."""
+
+    @dataclass(frozen=True)
+    class Entry:
+        id: str  # the channel: one row per channel in a file
+        settings: ChannelSettings
+
+    def convert(data: dict[str, Any], typed: bool) -> Entry:
+        channel, target = _text(data, "channel"), data.get("target_minutes")
+        try:
+            minutes = None if target in (None, "") else float(target)
+        except (TypeError, ValueError):
+            raise Bad("channels_row") from None
+        if not channel or (minutes is not None and not minutes > 0) or isinstance(target, bool):
+            raise Bad("channels_row")
+        return Entry(channel, ChannelSettings(channel, minutes, _as_list(data.get("backup_experts"), "backup_experts",
+                                                                         typed), _text(data, "backup_channel")))
+
+    return [entry.settings for entry in _read(path, convert)]

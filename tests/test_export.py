@@ -11,7 +11,7 @@ import pytest
 from bot import bootstrap
 from bot.parser import main
 from knowledge import audit
-from knowledge.model import Article, Person
+from knowledge.model import Article, ChannelSettings, Person
 from knowledge.store import SqliteStore
 
 TRICKY = [
@@ -37,6 +37,8 @@ def source(demo_store: SqliteStore) -> SqliteStore:
     demo_store.upsert_people(PEOPLE)
     demo_store.set_routes([("afval", "kcc-afval")])
     demo_store.add_synonyms("ID", ["identiteitskaart", "id-kaart"])
+    demo_store.set_channel_settings(ChannelSettings("kcc-afval", 10.0, ("p1", "p2"), "kcc-experts"))
+    demo_store.set_channel_settings(ChannelSettings("kcc-vergunningen"))
     demo_store.audit("tester", "export_test", "kolon", note="[BSN]")
     return demo_store
 
@@ -46,6 +48,8 @@ def _same(old: SqliteStore, new: SqliteStore) -> None:
     assert new.people() == old.people()  # with every platform handle
     assert new.routes() == old.routes()
     assert new.synonyms() == old.synonyms()
+    for channel in ("kcc-afval", "kcc-vergunningen", "kcc-nergens"):
+        assert new.channel_settings(channel) == old.channel_settings(channel)
 
 
 @pytest.mark.parametrize("articles", ["articles", "articles.jsonl"])
@@ -64,6 +68,7 @@ def test_export_then_import_into_a_new_database_gives_the_same_store(
     assert main(["import", "people", str(out / "people.jsonl")]) == 0
     assert main(["import", "routes", str(out / "routes.jsonl")]) == 0
     assert main(["import", "synonyms", str(out / "synonyms.jsonl")]) == 0
+    assert main(["import", "channels", str(out / "channels.jsonl")]) == 0
     new = SqliteStore(str(new_db))
     _same(source, new)
     assert [a.id for a in new.articles(status="held")] == ["kolon"]  # held stays out of search after the trip
@@ -121,11 +126,22 @@ def test_the_export_summary_follows_the_language(source: SqliteStore, tmp_path: 
     assert "articles" not in said.replace(str(tmp_path), "") and "personen" in said
 
 
+def test_a_bad_channel_row_names_its_line(tmp_path: Path) -> None:
+    from knowledge.importers import ImportProblem, read_channel_settings
+
+    path = tmp_path / "channels.jsonl"
+    path.write_text('{"channel": "kcc-afval", "target_minutes": 10}\n{"channel": "kcc-x", "target_minutes": "soon"}\n'
+                    '{"target_minutes": 5}\n{"channel": "kcc-y", "target_minutes": -1}\n', encoding="utf-8")
+    with pytest.raises(ImportProblem) as caught:
+        read_channel_settings(path)
+    assert [p.split(": ")[0] for p in caught.value.problems] == [f"{path}:{n}" for n in (2, 3, 4)]
+
+
 def test_an_empty_database_exports_empty_files(tmp_path: Path) -> None:
     from knowledge.export import export
 
     report = export(SqliteStore(":memory:"), tmp_path / "out")
-    assert report.counts == {"articles": 0, "people": 0, "routes": 0, "synonyms": 0, "audit": 0}
+    assert report.counts == {"articles": 0, "people": 0, "routes": 0, "synonyms": 0, "channels": 0, "audit": 0}
     assert (tmp_path / "out" / "people.jsonl").read_text() == ""
 
 
