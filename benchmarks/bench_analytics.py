@@ -4,7 +4,8 @@ of 100,000 questions in 90 days (a third escalated, with answers, feedback and c
     python -m benchmarks.bench_analytics [--questions 100000] [--db PATH]  (an existing --db is reused)
 
 The history is written with plain SQL (fast), shaped like what the Desk stores; the reads are the real ones.
-Prints the time of a 30-day and a 90-day analytics call (all channels and one), and of gaps over 30 days.
+Prints the time of a 30-day and a 90-day analytics call (all channels and one), of gaps over 30 days, and of
+the experts' list and one person's answers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from bot import bootstrap
 from knowledge.analytics import analytics
+from knowledge.experts import answers_of, experts
 from knowledge.gaps import gaps
 from knowledge.store import SqliteStore
 
@@ -30,6 +32,7 @@ WORDS = ("vuurwerk tuin kippen houden bankje park standplaats markt rijbewijs bu
 def fill(store: SqliteStore, n: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     articles = [r["id"] for r in store.rows("SELECT id FROM articles")]
+    people = [(r["id"], r["name"]) for r in store.rows("SELECT id, name FROM people ORDER BY id")]
     end = datetime.now(UTC).replace(microsecond=0)
     questions, escalations, waiters, answers, audit = [], [], [], [], []
     for qid in range(1, n + 1):
@@ -54,7 +57,8 @@ def fill(store: SqliteStore, n: int, seed: int = 7) -> None:
                                 at.isoformat(), done.isoformat() if answered else "", None))
             waiters.append((eid, qid))
             first = at + timedelta(minutes=rng.expovariate(1 / 20))
-            answers.append((eid, "expert1", "Piet", "Zo werkt het: " + text, CHANNELS[0], first.isoformat(),
+            author = rng.choice(people)
+            answers.append((eid, author[0], author[1], "Zo werkt het: " + text, CHANNELS[0], first.isoformat(),
                             int(answered)))
         questions.append((qid, "agent1", "Anna", "fake", "D1", text, "nl", decision,
                           rng.choice(articles) if decision == "answer" else None,
@@ -102,6 +106,8 @@ def main() -> None:
     timed("analytics, 90 days, one channel", lambda: analytics(store, today - timedelta(days=89), today,
                                                                   channel=CHANNELS[1]))
     timed("gaps, 30 days (2,000 most recent)", lambda: gaps(store, today - timedelta(days=29), today))
+    timed("experts (every reply matched to the directory)", lambda: experts(store))
+    timed("answers of one person", lambda: answers_of(store, "p-01"))
 
 
 if __name__ == "__main__":
