@@ -49,8 +49,10 @@ PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 # Words every question at a customer-contact desk may have, which tell nothing about its subject.
 DESK_WORDS = frozenset(
     """klant klanten inwoner inwoners bewoner bewoners burger burgers iemand mevrouw meneer vraagt vraag vragen
-    wil willen weet weten moet moeten mogelijk kan kunnen duurt lang voordat hoort heen zit staat graag
-    customer customers resident residents citizen someone asks asking question possible want wants know""".split())
+    wil willen weet weten moet moeten mogelijk kan kunnen duurt lang voordat hoort heen zit staat graag gemeente
+    gemeentelijk gemeentelijke zoals plaats
+    customer customers resident residents citizen someone asks asking question possible want wants know
+    municipality municipal like""".split())
 
 
 class Readable(Protocol):
