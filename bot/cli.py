@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot import bootstrap, config, progress
+from bot import bootstrap, config, demo, progress
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
@@ -55,6 +55,8 @@ def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
     if bootstrap.embedder(settings):
         with progress.counter(t("cli_progress_embed", settings.lang)) as shown:
             counts["vectors"] = bootstrap.embed(settings, store, shown)
+    if not args.no_history:  # six weeks of questions, escalations and answers, played through the Desk
+        counts["history"] = demo.play_history(settings, store)
     summary = ", ".join(t(f"cli_count_{k}", settings.lang, n=v) for k, v in counts.items())
     print(t("cli_demo_loaded", settings.lang, path=settings.db_path, counts=summary))
     if args.no_chat:

@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="fill the database with demo data, then open the console chat")
     p.add_argument("--as", dest="name", default="agent", help="your name in the chat")
     p.add_argument("--no-chat", action="store_true", help="only load the demo data")
+    p.add_argument("--no-history", action="store_true",
+                   help="without the six weeks of demo questions, escalations and answers")
     p.set_defaults(run=cli.cmd_demo)
 
     p = sub.add_parser("chat", help="the console chat (reads lines from standard input)")

@@ -502,6 +502,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_count_synonyms_one": {"nl": "{n} synoniemregel", "en": "{n} synonym row"},
     "cli_count_vectors": {"nl": "{n} vectoren", "en": "{n} vectors"},
     "cli_count_vectors_one": {"nl": "{n} vector", "en": "{n} vector"},
+    "cli_count_history": {"nl": "{n} vragen uit zes weken geschiedenis", "en": "{n} questions of six weeks' history"},
+    "cli_count_history_one": {"nl": "{n} vraag uit zes weken geschiedenis", "en": "{n} question of six weeks' history"},
     "cli_people_source": {
         "nl": "Geef een CSV- of JSON-bestand, of --from slack|graph.",
         "en": "Give a CSV or JSON file, or --from slack|graph.",

@@ -35,7 +35,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_whole_loop_in_the_console(db: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     # The agent asks; nothing fits, so the question goes to the expert channel at once.
-    out = run(["demo", "--as", "anna"], QUESTION + "\n", monkeypatch, capsys)
+    out = run(["demo", "--no-history", "--as", "anna"], QUESTION + "\n", monkeypatch, capsys)
     assert "Demo geladen" in out and "Ik heb je vraag aan de experts gesteld" in out
     root = re.search(r"\[#([\w-]+) · bericht (\d+)\]", out)
     assert root, out
@@ -76,7 +76,7 @@ def test_ask_prints_decision_articles_and_people_as_json(db: Path, monkeypatch: 
 
 def test_ask_is_a_dry_run_showing_decision_scores_and_people(db: Path, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    run(["demo", "--no-chat", "--no-history"], "", monkeypatch, capsys)
     text = run(["ask", "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond?"], "", monkeypatch,
                capsys)
     assert "Besluit: " in text and re.search(r"^  0\.\d{3}  nl-", text, re.M) and "Mensen (score, naam):" in text
@@ -91,7 +91,7 @@ def test_ask_is_a_dry_run_showing_decision_scores_and_people(db: Path, monkeypat
 
 def test_ask_escalate_puts_the_question_to_the_experts(db: Path, monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    run(["demo", "--no-chat", "--no-history"], "", monkeypatch, capsys)
     out = run(["ask", "--escalate", "--as", "anna", "hoe vraag ik een paspoort aan"], "", monkeypatch, capsys)
     assert "Vraag van anna" in out and "Ik heb je vraag aan de experts gesteld in kcc-burgerzaken" in out
     out = run(["chat", "--as", "piet", "--role", "expert"], "/inbox\n", monkeypatch, capsys)
@@ -109,7 +109,7 @@ def test_unknown_command_and_errors_keep_the_console_running(db: Path, monkeypat
 
 def test_synonyms_and_review_commands(db: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    run(["demo", "--no-chat", "--no-history"], "", monkeypatch, capsys)
     assert "grofvuil: bankstel" in run(["synonyms", "add", "grofvuil", "bankstel"], "", monkeypatch, capsys)
     assert "grofvuil:" in run(["synonyms", "list"], "", monkeypatch, capsys)
     assert "Niets te beoordelen" in run(["review", "list"], "", monkeypatch, capsys)
@@ -141,7 +141,7 @@ def test_platform_commands_without_credentials_say_what_is_missing_and_contact_n
 
 def test_commands_say_what_is_wrong(db: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    run(["demo", "--no-chat", "--no-history"], "", monkeypatch, capsys)
     out = run(["chat", "--as", "piet", "--role", "expert"],
               "/thread 99\n/antwoord 99 x\n/markeer 7\n/nuttig\n/nuttig 99\n/antwoord\n/goedkeuren\n/als\n"
               "/markeer-laatste 99\n",
@@ -166,7 +166,7 @@ def test_feedback_belongs_to_the_asker(db: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_an_edit_without_text_asks_for_it_and_approves_nothing(db: Path, monkeypatch: pytest.MonkeyPatch,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
-    run(["demo", "--as", "anna"], QUESTION + "\n", monkeypatch, capsys)
+    run(["demo", "--no-history", "--as", "anna"], QUESTION + "\n", monkeypatch, capsys)
     run(["chat", "--as", "piet"], "/antwoord 1 Nee, dat mag niet.\n/markeer 2\n", monkeypatch, capsys)
     out = run(["chat", "--as", "kim", "--role", "owner"], "/bewerk 1 Vuurwerk in de tuin\n/beoordelen\n",
               monkeypatch, capsys)
@@ -213,8 +213,8 @@ def test_synonyms_without_what_they_need_show_their_own_usage(
 
 def test_review_list_shows_the_command_line_s_commands_and_merge_warns_when_unrelated(
         db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    run(["demo", "--as", "anna"], "Mag je een hond loslaten in het park zonder riem?\n/expert 1\n", monkeypatch,
-        capsys)
+    run(["demo", "--no-history", "--as", "anna"], "Mag je een hond loslaten in het park zonder riem?\n/expert 1\n",
+        monkeypatch, capsys)
     run(["chat", "--as", "piet"], "/antwoord 1 Nee, alleen in een losloopgebied.\n/markeer 2\n", monkeypatch, capsys)
     out = run(["review", "list"], "", monkeypatch, capsys)
     assert "vraagbaak review approve 1" in out and "vraagbaak review merge 1 --into" in out and "/goedkeuren" not in out
@@ -225,3 +225,14 @@ def test_review_list_shows_the_command_line_s_commands_and_merge_warns_when_unre
     assert "Niet samengevoegd" in out
     out = run(["review", "merge", "1", "--into", "nl-paspoort-aanvragen", "--force"], "", monkeypatch, capsys)
     assert "Samengevoegd met" in out
+
+
+def test_demo_plays_six_weeks_of_history_once(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    played = re.search(r"(\d+) vragen uit zes weken geschiedenis", out)
+    assert played and int(played.group(1)) > 150, out
+    again = run(["demo", "--no-chat"], "", monkeypatch, capsys)
+    assert "0 vragen uit zes weken geschiedenis" in again  # a second run adds no second history
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/beoordelen\n", monkeypatch, capsys)
+    assert "/goedkeuren" in out  # the experts' marked answers wait for review
