@@ -190,7 +190,17 @@ _V9 = """
         INSERT INTO meta (key, value) VALUES ('digest_week', 0);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# The owners' web console: one-time sign-in links (only a hash of the token is kept; used once, expiring) and
+# the console's own settings, e.g. the session secret generated once so that every process agrees on it.
+_V10 = """
+        CREATE TABLE web_logins (
+            token_hash TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL, used_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE web_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
