@@ -16,8 +16,8 @@ from knowledge import weblogin
 from knowledge.store import SqliteStore
 from tests.web.conftest import csrf, csrf_of, sign_in
 
-GUARDED_GET = ["/", "/reviews"]
-GUARDED_POST = ["/reviews/1/approve", "/reviews/1/edit", "/reviews/1/merge", "/reviews/1/reject"]
+GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1"]
+GUARDED_POST = ["/reviews/1/approve", "/reviews/1/edit", "/reviews/1/merge", "/reviews/1/reject", "/gaps/write"]
 OPEN = {"/login", "/logout", "/lang", "/static/<path:filename>"}
 
 
@@ -38,7 +38,8 @@ def test_pages_without_sign_in_go_to_the_sign_in_page(client: FlaskClient, path:
 @pytest.mark.parametrize("path", GUARDED_POST)
 def test_actions_without_sign_in_change_nothing(client: FlaskClient, demo_store: SqliteStore, path: str) -> None:
     before = len(demo_store.audit_log())
-    got = client.post(path, data={"csrf_token": csrf(client), "note": "x", "body": "x", "into_other": "x"})
+    got = client.post(path, data={"csrf_token": csrf(client), "note": "x", "body": "x", "into_other": "x",
+                                  "title": "x"})
     assert got.status_code == 302 and got.headers["Location"].startswith("/login")
     assert len(demo_store.audit_log()) == before
 
