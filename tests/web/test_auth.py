@@ -3,6 +3,7 @@ security headers, the sign-in rate limit."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -148,3 +149,13 @@ def test_the_language_switch_is_kept_in_the_session(signed_in: FlaskClient) -> N
 
 def test_the_secret_is_generated_once_and_shared(demo_store: SqliteStore) -> None:
     assert weblogin.secret(demo_store) == weblogin.secret(demo_store) != ""
+
+
+def test_a_session_older_than_eight_hours_is_over(app: Flask, signed_in: FlaskClient,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import itsdangerous.timed
+
+    assert signed_in.get("/").status_code == 200
+    later = time.time() + 8 * 3600 + 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    assert signed_in.get("/").status_code == 302
