@@ -84,6 +84,11 @@ SETTINGS: dict[str, Setting] = {
     "teams_service_url": Setting("TEAMS_SERVICE_URL", "", "connector serviceUrl; default: the one activities carry"),
     "teams_owners": Setting("VRAAGBAAK_TEAMS_OWNERS", "", "comma-separated Entra object ids of knowledge owners"),
     "graph_api_url": Setting("GRAPH_API_URL", "https://graph.microsoft.com", "Microsoft Graph base URL"),
+    "slack_client_id": Setting("SLACK_CLIENT_ID", "", "Slack app client id: with SLACK_CLIENT_SECRET the web "
+                               "console offers Sign in with Slack (OpenID Connect)"),
+    "slack_client_secret": Setting("SLACK_CLIENT_SECRET", "", "Slack app client secret (Sign in with Slack)"),
+    "slack_openid_url": Setting("SLACK_OPENID_URL", "https://slack.com", "Sign in with Slack: where the browser "
+                                "signs in (/openid/connect/authorize), the ID tokens' issuer and its keys"),
     "web_owners": Setting("VRAAGBAAK_OWNERS", "", "comma-separated knowledge owners of the web console: names as "
                           "people use them in the console, or e-mail addresses from the directory (the Slack and "
                           "Teams owner lists count too)"),
@@ -126,6 +131,9 @@ class Settings:
     teams_service_url: str = ""
     teams_owners: str = ""
     graph_api_url: str = SETTINGS["graph_api_url"].default
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_openid_url: str = SETTINGS["slack_openid_url"].default
     web_owners: str = ""
     web_url: str = SETTINGS["web_url"].default
     web_secret: str = ""

@@ -7,15 +7,18 @@ against the directory on every call, so someone taken off a list (or out of the 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from knowledge.model import Person
 from knowledge.store import SqliteStore
 
 TOKEN_MINUTES = 15
+FLOW_MINUTES = 10  # a single sign-on must come back within this
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Owner:
 def _owner(person: Person | None, written: str, *more: str) -> Owner:
     if person is None:
         return Owner(written, written, frozenset(a.lower() for a in (written, *more) if a))
-    aliases = (written, person.id, person.name, person.email, *more)
+    aliases = (written, person.id, person.name, person.email, *(h for _, h in person.handles), *more)
     return Owner(person.id, person.name or person.id, frozenset(a.lower() for a in aliases if a))
 
 
@@ -94,6 +97,25 @@ def redeem(store: SqliteStore, token: str, now: datetime | None = None) -> str |
         db.execute("UPDATE web_logins SET used_at = ? WHERE token_hash = ?", [moment, _hash(token)])
         db.execute("DELETE FROM web_logins WHERE expires_at < ?", [_stamp(datetime.now(UTC) - timedelta(days=1))])
     return str(found[0])
+
+
+def save_flow(store: SqliteStore, state: str, provider: str, flow: dict[str, Any]) -> None:
+    """Keep a single sign-on under way (its state, nonce and PKCE verifier) until the browser comes back."""
+    moment = datetime.now(UTC)
+    with store.transaction() as db:
+        db.execute("DELETE FROM web_flows WHERE created_at < ?", [_stamp(moment - timedelta(minutes=FLOW_MINUTES))])
+        db.execute("INSERT INTO web_flows (state, provider, flow, created_at) VALUES (?,?,?,?)",
+                   [state, provider, json.dumps(flow), _stamp(moment)])
+
+
+def take_flow(store: SqliteStore, state: str, provider: str) -> dict[str, Any] | None:
+    """The sign-on under way with ``state`` at ``provider``, once, within FLOW_MINUTES; None otherwise."""
+    since = _stamp(datetime.now(UTC) - timedelta(minutes=FLOW_MINUTES))
+    with store.transaction() as db:
+        found = db.execute("SELECT flow FROM web_flows WHERE state = ? AND provider = ? AND created_at >= ?",
+                           [state, provider, since]).fetchone()
+        db.execute("DELETE FROM web_flows WHERE state = ?", [state])
+    return dict(json.loads(found[0])) if found else None
 
 
 def secret(store: SqliteStore) -> str:

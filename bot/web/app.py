@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import requests
 from flask import Flask, render_template
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
@@ -14,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from bot import bootstrap
 from bot.config import LANGS, Settings
-from bot.web import console, security
+from bot.web import console, security, sso
 from bot.web.chat import WebChat
 from handlers.desk import Desk
 from knowledge import weblogin
@@ -27,9 +28,10 @@ MAX_FORM_BYTES = 2 * 1024 * 1024
 
 
 def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: Desk | None = None,
-               settings_source: Callable[[], Settings] | None = None) -> Flask:
+               settings_source: Callable[[], Settings] | None = None,
+               sso_http: requests.Session | None = None) -> Flask:
     """The console on ``settings``' database; ``settings_source`` gives the settings current at each request
-    (who is an owner; default: ``settings`` as given)."""
+    (who is an owner; default: ``settings`` as given); ``sso_http``: the HTTP session single sign-on uses."""
     store = store or (desk.store if desk is not None else bootstrap.open_store(settings))  # type: ignore[assignment]
     assert store is not None
     desk = desk or bootstrap.build_desk(settings, WebChat(), store=store)
@@ -45,6 +47,7 @@ def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: De
     )
     app.extensions["vraagbaak"] = console.Console(settings_source or (lambda: settings), store, desk)
     app.extensions["vraagbaak_signin_limit"] = security.RateLimit(10, 60.0)
+    app.extensions["vraagbaak_sso"] = sso.providers(settings, sso_http)
     app.before_request(security.check_csrf)
     app.after_request(security.add_headers)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
@@ -72,7 +75,7 @@ def csrf_field() -> Markup:
 
 def error_page(error: HTTPException) -> tuple[str, int] | Response:
     code = error.code or 500
-    known = code in (400, 403, 404, 405, 413, 429)
+    known = code in (400, 403, 404, 405, 413, 429, 502)
     return render_template("error.html", code=code, key=f"web_error_{code}" if known else "web_error_other"), code
 
 

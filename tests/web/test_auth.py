@@ -19,7 +19,7 @@ from tests.web.conftest import csrf, csrf_of, sign_in
 
 GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1"]
 GUARDED_POST = ["/reviews/1/approve", "/reviews/1/edit", "/reviews/1/merge", "/reviews/1/reject", "/gaps/write"]
-OPEN = {"/login", "/logout", "/lang", "/static/<path:filename>"}
+OPEN = {"/login", "/logout", "/lang", "/static/<path:filename>", "/login/<name>", "/login/<name>/callback"}
 
 
 def test_every_route_is_guarded_or_known_to_be_open(app: Flask) -> None:
