@@ -72,7 +72,7 @@ def login_post() -> str | Response | tuple[str, int]:
 
 
 def _callback_url(name: str) -> str:
-    return f"{console.console().settings().web_url.rstrip('/')}/login/{name}/callback"
+    return f"{console.settings().web_url.rstrip('/')}/login/{name}/callback"
 
 
 @bp.route("/login/<name>")

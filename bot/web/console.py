@@ -34,6 +34,13 @@ def console() -> Console:
     return cast(Console, current_app.extensions["vraagbaak"])
 
 
+def settings() -> Settings:
+    """The settings as they are at this request (read once per request)."""
+    if "settings" not in g:
+        g.settings = console().settings()
+    return cast(Settings, g.settings)
+
+
 def desk() -> Desk:
     return console().desk
 
@@ -54,13 +61,13 @@ def owners_of(settings: Settings, the_store: SqliteStore) -> list[weblogin.Owner
 
 def owners() -> list[weblogin.Owner]:
     """The owners now (the settings as they are at this request)."""
-    return owners_of(console().settings(), store())
+    return owners_of(settings(), store())
 
 
 def lang() -> str:
     """The owner's language: their choice (kept in the session), else VRAAGBAAK_LANG."""
     chosen = session.get("lang")
-    return chosen if chosen in LANGS else console().settings().lang
+    return chosen if chosen in LANGS else settings().lang
 
 
 def text(key: str, **values: object) -> str:
