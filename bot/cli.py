@@ -310,7 +310,7 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.platform == "web":
         from bot.web import serve as serve_web
 
-        serve_web(settings, host=args.host, port=args.port or 8080, settings_source=config.load)
+        serve_web(settings, host=args.host, port=args.port or 8080, settings_source=config.reload)
     elif args.platform == "slack":
         from bot.slack import serve as serve_slack
 

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, load_dotenv
 
 from handlers.errors import UserError
 from handlers.messages import t
@@ -167,6 +167,18 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         setting = SETTINGS[f.name]
         values[f.name] = environ.get(setting.env, setting.default).strip() or setting.default
     return check(Settings(**values))
+
+
+_ENVIRONMENT_AT_START = dict(os.environ)  # before any .env was read into it
+
+
+def reload() -> Settings:
+    """The settings as they are now: the process environment as it was at start, over the ``.env`` file as it
+    is now (the environment wins, as in ``load``). A long-running process that must follow edits (the web
+    console's owner lists) reads them with this."""
+    path = os.environ.get("VRAAGBAAK_ENV_FILE", ".env")
+    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None} if os.path.exists(path) else {}
+    return load({**from_file, **_ENVIRONMENT_AT_START})
 
 
 def check(settings: Settings) -> Settings:

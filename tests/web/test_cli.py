@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.parser import main
@@ -28,3 +30,15 @@ def test_anyone_else_is_refused_with_one_line(capsys: pytest.CaptureFixture[str]
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Piet" in err and "VRAAGBAAK_OWNERS" in err
     assert demo_store.rows("SELECT count(*) AS n FROM web_logins") == [{"n": 0}]
+
+
+def test_the_console_follows_edits_of_the_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import config
+
+    env_file = tmp_path / "vraagbaak.env"
+    env_file.write_text("VRAAGBAAK_OWNERS=Kim,Joyce\n", encoding="utf-8")
+    monkeypatch.setenv("VRAAGBAAK_ENV_FILE", str(env_file))
+    monkeypatch.setattr(config, "_ENVIRONMENT_AT_START", {"VRAAGBAAK_LANG": "en"})
+    assert config.reload().web_owners == "Kim,Joyce" and config.reload().lang == "en"
+    env_file.write_text("VRAAGBAAK_OWNERS=Joyce\nVRAAGBAAK_LANG=nl\n", encoding="utf-8")
+    assert config.reload().web_owners == "Joyce" and config.reload().lang == "en"  # the environment wins
