@@ -3,18 +3,72 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
-from werkzeug.wrappers import Response
+from urllib.parse import urlencode
 
-from bot.web import console
+from flask import Blueprint, Response, flash, redirect, render_template, request
+from markupsafe import Markup
+from werkzeug.wrappers import Response as Redirect
+
+from bot.web import charts, console
 from bot.web.console import owner_required
+from bot.web.period import Period, period
 from bot.web.review import split_commas, split_lines
 from handlers.errors import UserError
+from knowledge import reports
+from knowledge.analytics import Table, table_csv
+from knowledge.gaps import Gap, gaps
 from knowledge.privacy import has_placeholder
 
 bp = Blueprint("gaps", __name__)
 PHRASINGS = 20  # questions of a gap offered as the new article's phrasings
 TITLE = 160
+CHARTED = 10  # the biggest gaps in the chart
+
+
+def clusters(chosen: Period) -> list[Gap]:
+    """The gaps of the period, biggest first; with a channel, those with a question escalated to it."""
+    found = list(gaps(console.store(), chosen.start, chosen.end).clusters)
+    if chosen.channel is None:
+        return found
+    store = console.store()
+    channel_of = {e: esc.channel for g in found for e in g.escalations if (esc := store.escalation(e))}
+    return [g for g in found if any(channel_of.get(e) == chosen.channel for e in g.escalations)]
+
+
+def write_link(gap: Gap) -> str:
+    """The "write an article" form for ``gap``: its questions and its best expert answer."""
+    query = [("q", str(q.id)) for q in gap.questions[:PHRASINGS]]
+    if gap.answer is not None:
+        query.append(("answer", str(gap.answer.answer_id)))
+    return f"/gaps/write?{urlencode(query)}"
+
+
+def table(found: list[Gap]) -> Table:
+    rows = tuple((g.title, g.size, len(g.escalations), g.answer.text if g.answer else "") for g in found)
+    return Table("gaps", ("gap", "questions", "escalations", "answer"), rows)
+
+
+@bp.route("/gaps")
+@owner_required
+def page() -> str:
+    chosen = period()
+    found = clusters(chosen)
+    top = found[:CHARTED]
+    svg = charts.hbar_chart([g.title for g in top], [float(g.size) for g in top],
+                            title=console.text("web_chart_gaps"), empty=console.text("web_chart_empty"))
+    channels = [(c, console.desk().channel_name(c, console.lang())) for c in reports.escalation_channels(
+        console.store())]
+    return render_template("gaps.html", period=chosen, gaps=found, chart=Markup(svg), table=table(top),
+                           channels=channels, write_link=write_link)
+
+
+@bp.route("/gaps.csv")
+@owner_required
+def csv() -> Response:
+    chosen = period()
+    filename = f"vraagbaak-gaps-{chosen.start.isoformat()}-{chosen.end.isoformat()}.csv"
+    return Response(table_csv(table(clusters(chosen))), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -45,7 +99,7 @@ def write() -> str:
 
 @bp.route("/gaps/write", methods=["POST"])
 @owner_required
-def write_post() -> Response | tuple[str, int]:
+def write_post() -> Redirect | tuple[str, int]:
     form = request.form
     try:
         article = console.desk().create_article(

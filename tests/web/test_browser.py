@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -48,12 +49,16 @@ def vraagbaak(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def seed_reviews(settings: Settings) -> list[int]:
-    """Answers waiting for review, made as the chat makes them: a question no article answers goes to the
-    expert channel, an expert replies in the thread and marks the reply."""
+def seed_activity(settings: Settings) -> list[int]:
+    """Activity made as the chat makes it: questions answered directly (one found helpful, one not, which
+    escalates it), and answers waiting for review (a question no article answers goes to the expert channel,
+    an expert replies in the thread and marks the reply; the experts took half an hour)."""
     store = bootstrap.open_store(settings)
     desk = bootstrap.build_desk(settings, ConsoleChat(store, out=lambda _: None), store=store)
-    expert = User("piet", "Piet de Vries")
+    anna, expert = User("anna", "Anna"), User("piet", "Piet de Vries")
+    for question, helpful in (("hoe vraag ik een nieuw paspoort aan?", True), ("rijbewijs verlengen", False)):
+        desk.ask(anna, question, Place(dm("anna")))
+        desk.feedback(int(store.rows("SELECT max(id) AS id FROM questions")[0]["id"]), helpful, anna)
     for n, (question, answer) in enumerate(QUESTIONS):
         desk.ask(User("anna", "Anna"), question, Place(dm("anna")))
         esc = next(e for e, text in store.open_escalations() if text == question)
@@ -61,6 +66,10 @@ def seed_reviews(settings: Settings) -> list[int]:
         reply = Place(esc.place.channel, esc.place.message, f"browser-reply-{n}")
         assert desk.thread_reply(reply, expert, answer)
         desk.mark_answer(reply, expert)
+    with store.transaction() as db:
+        for row in db.execute("SELECT id, created_at FROM escalations").fetchall():
+            earlier = datetime.fromisoformat(row[1]) - timedelta(minutes=30)
+            db.execute("UPDATE escalations SET created_at = ? WHERE id = ?", [earlier.isoformat(), row[0]])
     ids = [r.id for r in store.pending_reviews()]
     store.close()
     return ids  # the demo's own pending answers (if any) first, then these
@@ -73,7 +82,7 @@ def console(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], list[int]]]:
            "VRAAGBAAK_OWNERS": "Kim", "VRAAGBAAK_WEB_URL": f"http://127.0.0.1:{port}", "VRAAGBAAK_DIGEST": "off",
            "VRAAGBAAK_LANG": "nl", "VRAAGBAAK_ENV_FILE": str(tmp_path / "none.env")}
     vraagbaak(env, "demo", "--no-chat")
-    pending = seed_reviews(Settings(db_path=env["VRAAGBAAK_DB"], semantic="off", digest="off"))
+    pending = seed_activity(Settings(db_path=env["VRAAGBAAK_DB"], semantic="off", digest="off"))
     server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "web", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -142,6 +151,32 @@ def test_sign_in_review_and_pages_in_a_real_browser(console: tuple[str, dict[str
         expect(page.locator(".notice.ok")).to_contain_text("Springkussen op een evenement")
         expect(page.locator(f"#review-{edit_id}")).to_have_count(0)
         page.screenshot(path=str(shots / "05-review-done.png"), full_page=True)
+
+        page.goto(f"{base}/gaps")
+        expect(page.locator("#chart-gaps svg")).to_have_count(1)
+        assert page.locator("#chart-gaps svg .bar").count() >= 1
+        page.screenshot(path=str(shots / "06-gaps.png"), full_page=True)
+        page.locator("article.gap a.write").first.click()
+        expect(page.locator("#new-article textarea[name=body]")).not_to_have_value("")
+        page.locator("#new-article input[name=title]").fill("Vuurwerk en springkussens")
+        page.screenshot(path=str(shots / "07-gap-write.png"), full_page=True)
+        page.locator("#new-article button[name=save]").click()
+        expect(page.locator(".notice.ok")).to_contain_text("Vuurwerk en springkussens")
+
+        page.goto(f"{base}/analytics")
+        sections = page.locator("section.chart").all()
+        assert len(sections) == 6
+        for section in sections:
+            expect(section.locator("svg")).to_have_count(1)
+            assert section.locator("svg .bar, svg .point").count() >= 1, section.get_attribute("id")
+            expect(section.locator("a.csv")).to_have_count(1)
+        page.screenshot(path=str(shots / "08-analytics.png"), full_page=True)
+
+        page.locator("button[value=en]").click()  # the language switch
+        expect(page.locator("h1")).to_have_text("Analytics")
+        stranger = browser.new_page()
+        stranger.goto(f"{base}/analytics")
+        assert stranger.url.startswith(f"{base}/login?next=")
         browser.close()
 
     store = SqliteStore(env["VRAAGBAAK_DB"])
