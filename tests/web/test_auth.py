@@ -17,7 +17,8 @@ from knowledge import weblogin
 from knowledge.store import SqliteStore
 from tests.web.conftest import csrf, csrf_of, sign_in
 
-GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1"]
+GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1", "/gaps", "/gaps.csv", "/analytics",
+               "/analytics/per_day.csv"]
 GUARDED_POST = ["/reviews/1/approve", "/reviews/1/edit", "/reviews/1/merge", "/reviews/1/reject", "/gaps/write"]
 OPEN = {"/login", "/logout", "/lang", "/static/<path:filename>", "/login/<name>", "/login/<name>/callback"}
 
