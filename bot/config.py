@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, load_dotenv
 
 from handlers.errors import UserError
 from handlers.messages import t
@@ -84,6 +84,18 @@ SETTINGS: dict[str, Setting] = {
     "teams_service_url": Setting("TEAMS_SERVICE_URL", "", "connector serviceUrl; default: the one activities carry"),
     "teams_owners": Setting("VRAAGBAAK_TEAMS_OWNERS", "", "comma-separated Entra object ids of knowledge owners"),
     "graph_api_url": Setting("GRAPH_API_URL", "https://graph.microsoft.com", "Microsoft Graph base URL"),
+    "slack_client_id": Setting("SLACK_CLIENT_ID", "", "Slack app client id: with SLACK_CLIENT_SECRET the web "
+                               "console offers Sign in with Slack (OpenID Connect)"),
+    "slack_client_secret": Setting("SLACK_CLIENT_SECRET", "", "Slack app client secret (Sign in with Slack)"),
+    "slack_openid_url": Setting("SLACK_OPENID_URL", "https://slack.com", "Sign in with Slack: where the browser "
+                                "signs in (/openid/connect/authorize), the ID tokens' issuer and its keys"),
+    "web_owners": Setting("VRAAGBAAK_OWNERS", "", "comma-separated knowledge owners of the web console: names as "
+                          "people use them in the console, or e-mail addresses from the directory (the Slack and "
+                          "Teams owner lists count too)"),
+    "web_url": Setting("VRAAGBAAK_WEB_URL", "http://127.0.0.1:8080", "address of the web console as owners open "
+                       "it: web-login's links start with it; https makes the session cookie Secure"),
+    "web_secret": Setting("VRAAGBAAK_WEB_SECRET", "", "secret that signs the web console's session cookies; "
+                          "empty: one is generated once and kept in the database"),
 }
 
 
@@ -119,6 +131,12 @@ class Settings:
     teams_service_url: str = ""
     teams_owners: str = ""
     graph_api_url: str = SETTINGS["graph_api_url"].default
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_openid_url: str = SETTINGS["slack_openid_url"].default
+    web_owners: str = ""
+    web_url: str = SETTINGS["web_url"].default
+    web_secret: str = ""
 
     def channel_ids(self) -> dict[str, str]:
         """``VRAAGBAAK_CHANNELS`` as a mapping from routing name to platform channel id."""
@@ -133,7 +151,8 @@ class Settings:
         return days
 
     def owners(self, platform: str) -> frozenset[str]:
-        raw = {"slack": self.slack_owners, "teams": self.teams_owners}.get(platform, "")
+        """The owner list of ``platform`` ("slack", "teams", or "web": VRAAGBAAK_OWNERS as written)."""
+        raw = {"slack": self.slack_owners, "teams": self.teams_owners, "web": self.web_owners}.get(platform, "")
         return frozenset(x.strip() for x in raw.split(",") if x.strip())
 
 
@@ -148,6 +167,18 @@ def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Se
         setting = SETTINGS[f.name]
         values[f.name] = environ.get(setting.env, setting.default).strip() or setting.default
     return check(Settings(**values))
+
+
+_ENVIRONMENT_AT_START = dict(os.environ)  # before any .env was read into it
+
+
+def reload() -> Settings:
+    """The settings as they are now: the process environment as it was at start, over the ``.env`` file as it
+    is now (the environment wins, as in ``load``). A long-running process that must follow edits (the web
+    console's owner lists) reads them with this."""
+    path = os.environ.get("VRAAGBAAK_ENV_FILE", ".env")
+    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None} if os.path.exists(path) else {}
+    return load({**from_file, **_ENVIRONMENT_AT_START})
 
 
 def check(settings: Settings) -> Settings:

@@ -49,3 +49,8 @@ def not_helpful_articles(store: Readable, more_than: int) -> list[tuple[Article,
         " GROUP BY article HAVING n > ? ORDER BY n DESC, article", [more_than])
     counts = {r["article"]: r["n"] for r in rows}
     return [(a, counts[a.id]) for a in store.articles(list(counts)) if a.status != "archived"]
+
+
+def escalation_channels(store: Readable) -> list[str]:
+    """Every expert channel questions were escalated to, as stored (for the console's channel filter)."""
+    return [r["channel"] for r in store.rows("SELECT DISTINCT channel FROM escalations ORDER BY channel")]

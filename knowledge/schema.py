@@ -190,7 +190,21 @@ _V9 = """
         INSERT INTO meta (key, value) VALUES ('digest_week', 0);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# The owners' web console: one-time sign-in links (only a hash of the token is kept; used once, expiring),
+# single sign-on flows under way (state, nonce, PKCE verifier: kept here, not in the browser; used once) and
+# the console's own settings, e.g. the session secret generated once so that every process agrees on it.
+_V10 = """
+        CREATE TABLE web_logins (
+            token_hash TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL, used_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE web_flows (
+            state TEXT PRIMARY KEY, provider TEXT NOT NULL, flow TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE web_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
