@@ -190,7 +190,18 @@ _V9 = """
         INSERT INTO meta (key, value) VALUES ('digest_week', 0);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# Placeholder: replaced by the web console's migration (sign-in tokens, branch `web`) on merge.
+_V10 = "SELECT 1;"
+
+# Two owners editing one article: every change to an article moves its version on, and a save names the
+# version it was made from (a conditional update), so the second of two saves is refused instead of lost.
+# An article's history is read from the audit log by subject.
+_V11 = """
+        ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX audit_subject ON audit(subject, id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
