@@ -307,7 +307,11 @@ def cmd_mask(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
-    if args.platform == "slack":
+    if args.platform == "web":
+        from bot.web import serve as serve_web
+
+        serve_web(settings, host=args.host, port=args.port or 8080, settings_source=config.load)
+    elif args.platform == "slack":
         from bot.slack import serve as serve_slack
 
         serve_slack(settings, http=args.http, port=args.port or 3000)
@@ -315,6 +319,22 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
         from bot.teams import serve as serve_teams
 
         serve_teams(settings, port=args.port or 3978)
+    return 0
+
+
+def cmd_web_login(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak web-login NAME``: a one-time sign-in link to the web console, for a knowledge owner only."""
+    from bot.web.console import owners_of
+    from knowledge import weblogin
+
+    store, name = bootstrap.open_store(settings), " ".join(args.name)
+    owner = weblogin.find(owners_of(settings, store), name)
+    if owner is None:
+        raise UserError(t("cli_web_not_owner", settings.lang, name=name))
+    token = weblogin.issue(store, owner.id)
+    store.audit("cli", "web_login_link", owner.id)
+    print(f"{settings.web_url.rstrip('/')}/login?token={token}")
+    print(t("cli_web_login_valid", settings.lang, name=owner.name, minutes=weblogin.TOKEN_MINUTES), file=sys.stderr)
     return 0
 
 

@@ -84,6 +84,13 @@ SETTINGS: dict[str, Setting] = {
     "teams_service_url": Setting("TEAMS_SERVICE_URL", "", "connector serviceUrl; default: the one activities carry"),
     "teams_owners": Setting("VRAAGBAAK_TEAMS_OWNERS", "", "comma-separated Entra object ids of knowledge owners"),
     "graph_api_url": Setting("GRAPH_API_URL", "https://graph.microsoft.com", "Microsoft Graph base URL"),
+    "web_owners": Setting("VRAAGBAAK_OWNERS", "", "comma-separated knowledge owners of the web console: names as "
+                          "people use them in the console, or e-mail addresses from the directory (the Slack and "
+                          "Teams owner lists count too)"),
+    "web_url": Setting("VRAAGBAAK_WEB_URL", "http://127.0.0.1:8080", "address of the web console as owners open "
+                       "it: web-login's links start with it; https makes the session cookie Secure"),
+    "web_secret": Setting("VRAAGBAAK_WEB_SECRET", "", "secret that signs the web console's session cookies; "
+                          "empty: one is generated once and kept in the database"),
 }
 
 
@@ -119,6 +126,9 @@ class Settings:
     teams_service_url: str = ""
     teams_owners: str = ""
     graph_api_url: str = SETTINGS["graph_api_url"].default
+    web_owners: str = ""
+    web_url: str = SETTINGS["web_url"].default
+    web_secret: str = ""
 
     def channel_ids(self) -> dict[str, str]:
         """``VRAAGBAAK_CHANNELS`` as a mapping from routing name to platform channel id."""
@@ -133,7 +143,8 @@ class Settings:
         return days
 
     def owners(self, platform: str) -> frozenset[str]:
-        raw = {"slack": self.slack_owners, "teams": self.teams_owners}.get(platform, "")
+        """The owner list of ``platform`` ("slack", "teams", or "web": VRAAGBAAK_OWNERS as written)."""
+        raw = {"slack": self.slack_owners, "teams": self.teams_owners, "web": self.web_owners}.get(platform, "")
         return frozenset(x.strip() for x in raw.split(",") if x.strip())
 
 

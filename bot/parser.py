@@ -113,11 +113,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--misses", action="store_true", help="with --eval: show each row that differs")
     p.set_defaults(run=cli.cmd_mask)
 
-    p = sub.add_parser("serve", help="run the bot on Slack or Teams")
-    p.add_argument("platform", choices=["slack", "teams"])
+    p = sub.add_parser("serve", help="run the bot on Slack or Teams, or the owners' web console (web)")
+    p.add_argument("platform", choices=["slack", "teams", "web"])
     p.add_argument("--http", action="store_true", help="Slack: HTTP mode on /slack/events instead of Socket Mode")
-    p.add_argument("--port", type=int)
+    p.add_argument("--port", type=int, help="default: 3000 (Slack), 3978 (Teams), 8080 (web)")
+    p.add_argument("--host", default="127.0.0.1", help="web: the address to listen on (default 127.0.0.1)")
     p.set_defaults(run=cli.cmd_serve)
+
+    p = sub.add_parser("web-login", help="print a one-time sign-in link to the web console for a knowledge owner")
+    p.add_argument("name", nargs="+", metavar="NAME", help="the owner's name, e-mail address or directory id")
+    p.set_defaults(run=cli.cmd_web_login)
 
     p = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
     p.add_argument("--out", default="vraagbaak-teams.zip")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,6 +21,25 @@ if TYPE_CHECKING:
 
 REVIEW_AFTER_DAYS = 365
 STALE_SHOWN = 5  # overdue articles listed on an owner's home
+SIMILAR_SHOWN = 3  # closest existing articles shown beside an answer under review
+
+
+@dataclass(frozen=True)
+class ReviewCase:
+    """One pending answer with what an owner needs to judge it: the question it came from, the thread it was
+    marked in (its channel and the experts' replies, masked as stored) and the closest existing articles."""
+
+    item: ReviewItem
+    article: Article
+    question: Question | None
+    channel: str
+    replies: tuple[Answer, ...]
+    marked: int | None  # the id of the reply marked as the answer
+    similar: tuple[Article, ...]
+
+
+def _lines(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
 class Curation:
@@ -97,15 +119,26 @@ class Curation:
         self._decide(item, "approved", by)
         return Message(text=t("approved", lang, title=article.title))
 
-    def edit(self, review_id: int, by: User, title: str, body: str) -> Message:
-        """Save the owner's title and text and approve. The text is required: an edit without it would
-        approve the expert's answer unseen, so it is asked for instead."""
+    def edit(self, review_id: int, by: User, title: str, body: str, *, keywords: Sequence[str] | None = None,
+             questions: Sequence[str] | None = None, owner: str | None = None,
+             review_date: str | None = None) -> Message:
+        """Save the owner's title and text (and, from a form, keywords, phrasings, owner and review date; None
+        keeps what is there) and approve. The text is required: an edit without it would approve the expert's
+        answer unseen, so it is asked for instead."""
         item, article, lang = self._pending(review_id, by)
         if not body.strip():
             raise UserError(t("edit_needs_body", lang, id=item.id))
-        edited = replace(self._validated(article, by), title=title.strip() or article.title, body=body.strip())
+        validated = self._validated(article, by)
+        edited = replace(validated, title=title.strip() or article.title, body=body.strip(),
+                         keywords=_lines(keywords) if keywords is not None else article.keywords,
+                         questions=_lines(questions) if questions is not None else article.questions,
+                         owner=(owner or "").strip() or validated.owner,
+                         review_date=self._review_date(review_date, lang) or validated.review_date)
         self.store.upsert_articles([edited])
         self._decide(item, "approved", by, note="edited")
+        changed = [f for f in ("title", "body", "keywords", "questions", "owner", "review_date")
+                   if getattr(edited, f) != getattr(article, f)]
+        self.store.audit(by.id, "edit_article", edited.id, review=item.id, fields=changed)
         said = t("edited", lang, title=edited.title)
         changed = [t("edited_title_was", lang, title=article.title)] if edited.title != article.title else []
         if edited.body != article.body:
@@ -128,6 +161,53 @@ class Curation:
                   Line("text", t("edit_body_becomes", lang, body=body.strip())),
                   Line("warning", t("edit_confirm", lang, how=confirm))]
         return Message(text="\n".join(line.text for line in lines), lines=tuple(lines))
+
+    @staticmethod
+    def _review_date(value: str | None, lang: str) -> str:
+        """``value`` as an ISO date ("" when empty); UserError when it is no date."""
+        if not value or not value.strip():
+            return ""
+        try:
+            return date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise UserError(t("bad_review_date", lang, value=value.strip())) from None
+
+    def create_article(self, by: User, title: str, body: str, *, questions: Sequence[str] = (),
+                       keywords: Sequence[str] = (), owner: str = "", review_date: str = "",
+                       lang: str | None = None) -> Article:
+        """A new validated article written by an owner (e.g. from a knowledge gap), with its phrasings, owner
+        and review date (default: a year from today); audited."""
+        said = self._owner(by)
+        if not title.strip() or not body.strip():
+            raise UserError(t("create_needs_title_body", said))
+        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:40].strip("-") or "artikel"
+        article = self._validated(Article(
+            id=f"kb-{slug}-{secrets.token_hex(3)}", title=title.strip(), body=body.strip(),
+            keywords=_lines(keywords), questions=_lines(questions), owner=owner.strip(),
+            lang=lang or said, source=by.name or by.id), by)
+        article = replace(article, review_date=self._review_date(review_date, said) or article.review_date)
+        self.store.upsert_articles([article])
+        self.store.audit(by.id, "create_article", article.id, title=article.title)
+        return article
+
+    def review_cases(self, by: User, limit: int = 50) -> list[ReviewCase]:
+        """The pending answers (oldest first, at most ``limit``), each with its question, thread and the
+        closest existing articles."""
+        self._owner(by)
+        cases = []
+        for item in self.store.pending_reviews()[:limit]:
+            article = self.store.article(item.article_id)
+            if article is None:
+                continue
+            esc = self.store.escalation(item.escalation_id) if item.escalation_id is not None else None
+            question = self.store.question(esc.question_id) if esc else None
+            cases.append(ReviewCase(
+                item=item, article=article, question=question,
+                channel=self.channel_name(esc.channel, by.lang) if esc else "",
+                replies=tuple(self.store.answers(esc.id)) if esc else (),
+                marked=esc.answer_id if esc else None,
+                similar=tuple(self._like(article)[:SIMILAR_SHOWN])))
+        return cases
 
     def _validated(self, article: Article, by: User) -> Article:
         review = (date.today() + timedelta(days=REVIEW_AFTER_DAYS)).isoformat()

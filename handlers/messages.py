@@ -7,6 +7,8 @@ tests/test_messages.py checks that both languages have the same keys and the sam
 
 from __future__ import annotations
 
+from handlers.messages_web import WEB_TEXTS
+
 TEXTS: dict[str, dict[str, str]] = {
     "usage": {
         "nl": "Stel je vraag in gewone woorden, bijvoorbeeld: hoe vraag ik een parkeervergunning aan?",
@@ -713,6 +715,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_progress_eval": {"nl": "vragen", "en": "questions"},
     "cli_no_file": {"nl": "{path}: bestand of map bestaat niet", "en": "{path}: no such file or folder"},
 }
+
+TEXTS.update(WEB_TEXTS)  # the web console's texts live in their own module, checked with these
 
 
 def t(key: str, lang: str | None, **values: object) -> str:

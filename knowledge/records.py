@@ -208,6 +208,11 @@ class LoopRecords:
                           [escalation_id])
         return _answer(found[0]) if found else None
 
+    def answers(self: _Base, escalation_id: int) -> list[Answer]:
+        """Every reply stored in an escalation's thread (masked), oldest first."""
+        return [_answer(r) for r in self.rows("SELECT * FROM answers WHERE escalation_id = ? ORDER BY id",
+                                              [escalation_id])]
+
     # --- reviews --------------------------------------------------------------------------
     def add_review(self: _Base, article_id: str, escalation_id: int | None, flag: str = "") -> ReviewItem:
         with self.transaction() as db:

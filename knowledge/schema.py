@@ -190,8 +190,15 @@ _V9 = """
         INSERT INTO meta (key, value) VALUES ('digest_week', 0);
 """
 
-# Placeholder: replaced by the web console's migration (sign-in tokens, branch `web`) on merge.
-_V10 = "SELECT 1;"
+# The owners' web console: one-time sign-in links (only a hash of the token is kept; used once, expiring) and
+# the console's own settings, e.g. the session secret generated once so that every process agrees on it.
+_V10 = """
+        CREATE TABLE web_logins (
+            token_hash TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL, used_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE web_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
 
 # Two owners editing one article: every change to an article moves its version on, and a save names the
 # version it was made from (a conditional update), so the second of two saves is refused instead of lost.

@@ -1,0 +1,87 @@
+"""The owners' web console as a Flask app (server-rendered, Jinja2 with autoescape), served by waitress."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, render_template
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from bot import bootstrap
+from bot.config import LANGS, Settings
+from bot.web import console, security
+from bot.web.chat import WebChat
+from handlers.desk import Desk
+from knowledge import weblogin
+from knowledge.store import SqliteStore
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+SESSION_HOURS = 8
+MAX_FORM_BYTES = 2 * 1024 * 1024
+
+
+def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: Desk | None = None,
+               settings_source: Callable[[], Settings] | None = None) -> Flask:
+    """The console on ``settings``' database; ``settings_source`` gives the settings current at each request
+    (who is an owner; default: ``settings`` as given)."""
+    store = store or (desk.store if desk is not None else bootstrap.open_store(settings))  # type: ignore[assignment]
+    assert store is not None
+    desk = desk or bootstrap.build_desk(settings, WebChat(), store=store)
+    app = Flask("bot.web", template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
+    app.config.update(
+        SECRET_KEY=settings.web_secret or weblogin.secret(store),
+        SESSION_COOKIE_NAME="vraagbaak_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.web_url.lower().startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
+    )
+    app.extensions["vraagbaak"] = console.Console(settings_source or (lambda: settings), store, desk)
+    app.extensions["vraagbaak_signin_limit"] = security.RateLimit(10, 60.0)
+    app.before_request(security.check_csrf)
+    app.after_request(security.add_headers)
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(_=console.text, csrf_field=csrf_field, current_owner=console.owner,
+                                 current_lang=console.lang, langs=LANGS)
+    app.register_error_handler(HTTPException, error_page)
+    _register(app)
+    return app
+
+
+def _register(app: Flask) -> None:
+    """Every page's blueprint. A new page: a Blueprint in its own module, registered here."""
+    from bot.web import auth, pages, review
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(review.bp)
+
+
+def csrf_field() -> Markup:
+    """The hidden CSRF field every form carries (``{{ csrf_field() }}``)."""
+    return Markup(f'<input type="hidden" name="{security.CSRF_FIELD}" value="{escape(security.csrf_token())}">')
+
+
+def error_page(error: HTTPException) -> tuple[str, int] | Response:
+    code = error.code or 500
+    known = code in (400, 403, 404, 405, 413, 429)
+    return render_template("error.html", code=code, key=f"web_error_{code}" if known else "web_error_other"), code
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080,
+          settings_source: Callable[[], Settings] | None = None) -> None:
+    """Serve the console with waitress: a few threads, a bounded number of connections, and a timeout so a
+    slow or half-sent request cannot hold the server."""
+    import waitress
+
+    app = create_app(settings, settings_source=settings_source)
+    log.info("web console on http://%s:%d", host, port)
+    waitress.serve(app, host=host, port=port, threads=8, connection_limit=100, channel_timeout=30,
+                   cleanup_interval=10, max_request_body_size=MAX_FORM_BYTES, ident="vraagbaak")

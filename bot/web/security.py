@@ -1,0 +1,79 @@
+"""The console's protections: security headers, CSRF tokens, the sign-in rate limit, safe redirects."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+
+from flask import Response, abort, request, session
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+       "form-action 'self'; base-uri 'none'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+CSRF_FIELD = "csrf_token"
+
+
+def add_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers[name] = value
+    if request.path != "/static/console.css" and not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (made on first use); every form carries it in ``csrf_token``."""
+    token = session.get("csrf")
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return token
+
+
+def check_csrf() -> None:
+    """Refuse (403) a POST whose form does not carry this session's CSRF token."""
+    if request.method != "POST":
+        return
+    sent = request.form.get(CSRF_FIELD, "")
+    known = session.get("csrf", "")
+    if not (isinstance(known, str) and known and sent and hmac.compare_digest(sent, known)):
+        abort(403)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """``target`` when it is a path on this site, else ``default``: no scheme, no host, no ``//`` or backslash."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or ":" in target.split("?", 1)[0] or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
+    return target
+
+
+class RateLimit:
+    """At most ``limit`` attempts per ``seconds`` per client address (in this process)."""
+
+    def __init__(self, limit: int = 10, seconds: float = 60.0) -> None:
+        self.limit, self.seconds = limit, seconds
+        self.seen: dict[str, deque[float]] = {}
+        self.lock = threading.Lock()
+
+    def allow(self, who: str) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            if len(self.seen) > 10000:  # many addresses: forget the quiet ones
+                self.seen = {k: v for k, v in self.seen.items() if v and v[-1] > now - self.seconds}
+            times = self.seen.setdefault(who, deque())
+            while times and times[0] <= now - self.seconds:
+                times.popleft()
+            if len(times) >= self.limit:
+                return False
+            times.append(now)
+            return True
