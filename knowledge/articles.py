@@ -167,10 +167,17 @@ class HistoryEntry:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+# Actions whose subject is not an article (a question or escalation id, which an imported article's id could
+# equal), or that change nothing ("read": someone opened it in chat): not part of an article's history.
+NOT_HISTORY = ("ask", "chose", "feedback", "join_escalation", "escalate", "expert_reply", "mark_answer",
+               "delivery_failed", "escalation_recovered", "read")
+
+
 def article_history(store: _Rows, article_id: str, limit: int = 200) -> list[HistoryEntry]:
-    """The audit log's entries about ``article_id``, newest first."""
-    rows = store.rows("SELECT id, at, actor, action, detail FROM audit WHERE subject = ? ORDER BY id DESC LIMIT ?",
-                      [article_id, limit])
+    """The audit log's entries about ``article_id`` (what changed it, and who), newest first."""
+    marks = ", ".join("?" * len(NOT_HISTORY))
+    rows = store.rows(f"SELECT id, at, actor, action, detail FROM audit WHERE subject = ? AND action NOT IN ({marks})"
+                      " ORDER BY id DESC LIMIT ?", [article_id, *NOT_HISTORY, limit])
     return [HistoryEntry(r["id"], r["at"], r["actor"], r["action"], _detail(r["detail"])) for r in rows]
 
 

@@ -62,6 +62,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(review.bp)
+    from bot.web import articles  # the Articles page (branch webart)
+    app.register_blueprint(articles.bp)
 
 
 def csrf_field() -> Markup:
