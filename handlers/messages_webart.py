@@ -59,4 +59,36 @@ WEBART_TEXTS: dict[str, dict[str, str]] = {
     "web_history_review_merged": {"nl": "samengevoegd", "en": "merged"},
     "web_history_edit_article": {"nl": "bewerkt bij beoordeling", "en": "edited in review"},
     "web_history_create_article": {"nl": "aangemaakt", "en": "created"},
+    # --- people ---
+    "web_people_title": {"nl": "Mensen ({count})", "en": "People ({count})"},
+    "web_people_about": {
+        "nl": "Het smoelenboek met ieders expertise, en wie er echt antwoorden: reacties in expertvragen en "
+              "gemarkeerde antwoorden.",
+        "en": "The directory with everyone's expertise, and who really answers: replies in expert threads and "
+              "marked answers.",
+    },
+    "web_people_search": {"nl": "Zoek op naam, afdeling of expertise", "en": "Search by name, department or expertise"},
+    "web_people_none": {"nl": "Niemand gevonden.", "en": "Nobody found."},
+    "web_people_name": {"nl": "Naam", "en": "Name"},
+    "web_people_expertise": {"nl": "Expertise", "en": "Expertise"},
+    "web_people_replies": {"nl": "Reacties", "en": "Replies"},
+    "web_people_marked": {"nl": "Gemarkeerd", "en": "Marked"},
+    "web_people_marked_one": {"nl": "gemarkeerd als antwoord", "en": "marked as the answer"},
+    "web_people_channels": {"nl": "Kanalen", "en": "Channels"},
+    "web_people_channel": {"nl": "Kanaal", "en": "Channel"},
+    "web_people_last": {"nl": "Laatste antwoord", "en": "Last answer"},
+    "web_people_counts": {
+        "nl": "{replies} reacties in expertvragen, {marked} gemarkeerd als antwoord.",
+        "en": "{replies} replies in expert threads, {marked} marked as the answer.",
+    },
+    "web_people_expertise_edit": {
+        "nl": "Expertise (onderwerpen, met komma's)",
+        "en": "Expertise (topics, comma-separated)",
+    },
+    "web_people_expertise_saved": {"nl": "Expertise opgeslagen voor {name}.", "en": "Expertise saved for {name}."},
+    "web_people_answers": {"nl": "Antwoorden ({count})", "en": "Answers ({count})"},
+    "web_people_question": {"nl": "Vraag", "en": "Question"},
+    "web_people_answer": {"nl": "Antwoord", "en": "Answer"},
+    "web_people_removed": {"nl": "(verwijderd na de bewaartermijn)", "en": "(removed after the retention period)"},
+    "web_people_no_answers": {"nl": "Nog geen antwoorden in expertvragen.", "en": "No answers in expert threads yet."},
 }

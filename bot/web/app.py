@@ -62,8 +62,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(review.bp)
-    from bot.web import articles  # the Articles page (branch webart)
+    from bot.web import articles, people  # the Articles and People pages (branch webart)
     app.register_blueprint(articles.bp)
+    app.register_blueprint(people.bp)
 
 
 def csrf_field() -> Markup:
