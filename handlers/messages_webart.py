@@ -13,6 +13,7 @@ WEBART_TEXTS: dict[str, dict[str, str]] = {
     "web_articles_due": {"nl": "Toe aan herziening", "en": "Due for review"},
     "web_articles_find": {"nl": "Zoek", "en": "Find"},
     "web_articles_none": {"nl": "Geen artikelen gevonden.", "en": "No articles found."},
+    "web_articles_overdue": {"nl": "te laat", "en": "overdue"},
     "web_articles_updated": {"nl": "Gewijzigd", "en": "Changed"},
     "web_page_previous": {"nl": "Vorige", "en": "Previous"},
     "web_page_next": {"nl": "Volgende", "en": "Next"},

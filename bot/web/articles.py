@@ -4,6 +4,7 @@ archive and restore. Every change goes through the Desk's use cases (handlers/ar
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -44,7 +45,7 @@ def index() -> str:
     found = find_articles(console.store(), wanted)
     query = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("articles.html", found=found, wanted=wanted, owners=article_owners(console.store()),
-                           statuses=STATUSES, langs_=LANGS, query=query)
+                           statuses=STATUSES, langs_=LANGS, query=query, today=date.today().isoformat())
 
 
 def typed_edit(form: MultiDict[str, str]) -> ArticleEdit:
@@ -79,6 +80,7 @@ def _page(article: Article, *, form: ArticleEdit | None = None, version: int | N
     return render_template(
         "article.html", article=article, body=markdown.render(article.body), form=shown,
         version=article.version if version is None else version, error=error,
+        overdue=article.status == "validated" and "" < article.review_date < date.today().isoformat(),
         preview=markdown.render(shown.body) if preview else None, confirmable=confirmable, changed=changed,
         history=history_rows(article.id), statuses=STATUSES, langs_=LANGS, **extra,
     ), status
