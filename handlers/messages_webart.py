@@ -29,6 +29,10 @@ WEBART_TEXTS: dict[str, dict[str, str]] = {
         "nl": "Jouw tekst tegenover het artikel zoals het nu is",
         "en": "Your text against the article as it is now",
     },
+    "web_article_diff_legend": {
+        "nl": "Groen: alleen in jouw tekst; doorgestreept: alleen in het artikel zoals het nu is.",
+        "en": "Green: only in your text; struck through: only in the article as it is now.",
+    },
     "web_article_edit": {"nl": "Bewerken", "en": "Edit"},
     "web_article_body_markdown": {"nl": "Tekst (Markdown)", "en": "Text (Markdown)"},
     "web_article_preview": {"nl": "Voorbeeld (nog niet opgeslagen)", "en": "Preview (not saved yet)"},
