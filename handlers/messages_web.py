@@ -124,6 +124,16 @@ WEB_TEXTS: dict[str, dict[str, str]] = {
     "web_field_questions": {"nl": "Vragen (één per regel)", "en": "Questions (one a line)"},
     "web_field_owner": {"nl": "Eigenaar", "en": "Owner"},
     "web_field_review_date": {"nl": "Herzien vóór", "en": "Review by"},
+    "web_cancel": {"nl": "Annuleren", "en": "Cancel"},
+    "web_gap_write_title": {"nl": "Nieuw artikel uit een kennisgat", "en": "New article from a knowledge gap"},
+    "web_gap_write_personal": {
+        "nl": "Let op: een van deze vragen ging over één persoon (er stonden persoonsgegevens in). Maak de tekst "
+              "algemeen voor je hem opslaat.",
+        "en": "Note: one of these questions was about one person (it carried personal data). Make the text general "
+              "before you save it.",
+    },
+    "web_gap_write_save": {"nl": "Artikel opslaan", "en": "Save the article"},
+    "web_gap_written": {"nl": "Artikel opgeslagen: {title} ({id})", "en": "Article saved: {title} ({id})"},
     # use-case texts the console brought (handlers/curate.py), for every adapter
     "bad_review_date": {
         "nl": "'{value}' is geen datum; schrijf de herziendatum als 2027-06-01",

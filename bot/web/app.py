@@ -57,11 +57,12 @@ def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: De
 
 def _register(app: Flask) -> None:
     """Every page's blueprint. A new page: a Blueprint in its own module, registered here."""
-    from bot.web import auth, pages, review
+    from bot.web import auth, gaps, pages, review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(gaps.bp)
     from bot.web import articles, people  # the Articles and People pages (branch webart)
     app.register_blueprint(articles.bp)
     app.register_blueprint(people.bp)

@@ -3,6 +3,7 @@ security headers, the sign-in rate limit."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -16,8 +17,8 @@ from knowledge import weblogin
 from knowledge.store import SqliteStore
 from tests.web.conftest import csrf, csrf_of, sign_in
 
-GUARDED_GET = ["/", "/reviews"]
-GUARDED_POST = ["/reviews/1/approve", "/reviews/1/edit", "/reviews/1/merge", "/reviews/1/reject"]
+GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1"]
+GUARDED_POST = ["/reviews/1/approve", "/reviews/1/edit", "/reviews/1/merge", "/reviews/1/reject", "/gaps/write"]
 OPEN = {"/login", "/logout", "/lang", "/static/<path:filename>"}
 
 
@@ -38,7 +39,8 @@ def test_pages_without_sign_in_go_to_the_sign_in_page(client: FlaskClient, path:
 @pytest.mark.parametrize("path", GUARDED_POST)
 def test_actions_without_sign_in_change_nothing(client: FlaskClient, demo_store: SqliteStore, path: str) -> None:
     before = len(demo_store.audit_log())
-    got = client.post(path, data={"csrf_token": csrf(client), "note": "x", "body": "x", "into_other": "x"})
+    got = client.post(path, data={"csrf_token": csrf(client), "note": "x", "body": "x", "into_other": "x",
+                                  "title": "x"})
     assert got.status_code == 302 and got.headers["Location"].startswith("/login")
     assert len(demo_store.audit_log()) == before
 
@@ -147,3 +149,13 @@ def test_the_language_switch_is_kept_in_the_session(signed_in: FlaskClient) -> N
 
 def test_the_secret_is_generated_once_and_shared(demo_store: SqliteStore) -> None:
     assert weblogin.secret(demo_store) == weblogin.secret(demo_store) != ""
+
+
+def test_a_session_older_than_eight_hours_is_over(app: Flask, signed_in: FlaskClient,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import itsdangerous.timed
+
+    assert signed_in.get("/").status_code == 200
+    later = time.time() + 8 * 3600 + 60
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    assert signed_in.get("/").status_code == 302
