@@ -243,3 +243,16 @@ def test_expertise_is_set_audited_and_found_by_people_search(owners: Desk) -> No
         owners.set_expertise("p-nobody", ANNA, ["x"])
     with pytest.raises(UserError):
         owners.set_expertise("p-09", ANNA, ["bel 06-12345678"])
+
+
+def test_a_form_opened_before_someone_was_forgotten_cannot_save_their_name_back(owners: Desk) -> None:
+    from knowledge.forget import forget
+
+    store = owners.store
+    opened = store.article(ARTICLE)
+    assert opened is not None and opened.owner == "Yvonne Kok"
+    forget(store, "Yvonne Kok")  # type: ignore[arg-type]
+    assert store.article(ARTICLE).owner == ""  # type: ignore[union-attr]
+    with pytest.raises(ChangedSince):
+        owners.save_article(ARTICLE, ANNA, opened.version, typed(opened, body="Edited before the forget."))
+    assert store.article(ARTICLE).owner == ""  # type: ignore[union-attr]
