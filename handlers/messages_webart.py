@@ -91,6 +91,11 @@ WEBART_TEXTS: dict[str, dict[str, str]] = {
         "en": "Expertise (topics, comma-separated)",
     },
     "web_people_expertise_saved": {"nl": "Expertise opgeslagen voor {name}.", "en": "Expertise saved for {name}."},
+    "web_people_unlisted": {"nl": "Niet in het smoelenboek", "en": "Not in the directory"},
+    "web_people_unlisted_about": {
+        "nl": "Reacties in expertvragen van mensen die het smoelenboek niet kent (op chat-id of naam).",
+        "en": "Replies in expert threads from people the directory does not know (by chat id or name).",
+    },
     "web_people_answers": {"nl": "Antwoorden ({count})", "en": "Answers ({count})"},
     "web_people_question": {"nl": "Vraag", "en": "Question"},
     "web_people_answer": {"nl": "Antwoord", "en": "Answer"},

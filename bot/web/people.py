@@ -1,6 +1,6 @@
 """The People pages: the directory with each person's expertise and who answered what (replies in expert
-threads, marked answers, channels, last answer); one person's answers, and their expertise edited through the
-Desk's use case (audited)."""
+threads, marked answers, channels, last answer; ``knowledge.experts``), and the authors of replies the directory
+does not know; one person's answers, and their expertise edited through the Desk's use case (audited)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from bot.web import console
 from bot.web.console import owner_required
 from handlers.articles import split_list
 from handlers.errors import UserError
-from knowledge.answered import answers_of, who_answered
-from knowledge.model import Person
+from knowledge.experts import Expert, answers_of, experts
 
 bp = Blueprint("people", __name__)
 
 
-def _matches(person: Person, words: list[str]) -> bool:
-    about = " ".join([person.name, person.title, person.department, *person.expertise]).casefold()
+def _matches(expert: Expert, words: list[str]) -> bool:
+    about = " ".join([expert.name, expert.title, expert.department, *expert.expertise]).casefold()
     return all(w in about for w in words)
 
 
@@ -27,17 +26,19 @@ def _matches(person: Person, words: list[str]) -> bool:
 def index() -> str:
     wanted = request.args.get("q", "").strip()[:200]
     words = wanted.casefold().split()
-    records = [r for r in who_answered(console.store()) if _matches(r.person, words)]
-    return render_template("people.html", records=records, wanted=wanted)
+    listed, unlisted = experts(console.store())
+    return render_template("people.html", records=[e for e in listed if _matches(e, words)],
+                           unlisted=unlisted if not words else (), wanted=wanted)
 
 
 def _page(person_id: str, *, error: str = "", typed: str | None = None, status: int = 200) -> tuple[str, int]:
-    record = next((r for r in who_answered(console.store()) if r.person.id == person_id), None)
-    if record is None:
+    record = next((e for e in experts(console.store())[0] if e.person_id == person_id), None)
+    found = console.store().people([person_id])
+    if record is None or not found:
         abort(404)
-    expertise = ", ".join(record.person.expertise) if typed is None else typed
-    return render_template("person.html", record=record, answers=answers_of(console.store(), person_id),
-                           expertise=expertise, error=error), status
+    expertise = ", ".join(record.expertise) if typed is None else typed
+    return render_template("person.html", record=record, person=found[0],
+                           answers=answers_of(console.store(), person_id), expertise=expertise, error=error), status
 
 
 @bp.route("/people/<person_id>")

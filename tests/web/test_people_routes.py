@@ -68,3 +68,11 @@ def test_expertise_is_edited_audited_and_refused_with_the_text_kept(signed_in: F
                                                              "expertise": "woz, bel 06-12345678"})
     assert refused.status_code == 422 and "woz, bel 06-12345678</textarea>" in refused.get_data(as_text=True)
     assert demo_store.people(["p-09"])[0].expertise == ("woz", "<i>bezwaar</i>", "hondenbelasting")
+
+
+def test_replies_from_someone_the_directory_does_not_know_are_listed_apart(signed_in: FlaskClient, desk: Desk,
+                                                                           chat: FakeChat) -> None:
+    pending_review(desk, chat, QUESTION, "Nee, alleen tussen 18:00 en 02:00.")  # by Piet (expert1): not listed
+    page = signed_in.get("/people").get_data(as_text=True)
+    unlisted = page[page.index('id="unlisted"'):]
+    assert "<td>Piet</td>" in unlisted and '<td class="num">1</td><td class="num">1</td>' in unlisted
