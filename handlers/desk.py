@@ -16,6 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from handlers import cards
+from handlers.articles import ArticleEditing
 from handlers.curate import Curation
 from handlers.errors import UserError
 from handlers.messages import t
@@ -41,7 +42,7 @@ URGENT = re.compile(r"\s*(?:klant wacht|customer waiting|klant aan de lijn)\s*[:
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-class Desk(Curation, Timers):
+class Desk(Curation, ArticleEditing, Timers):
     def __init__(self, *, store: Store, search: Search, chat: Chat, default_channel: str,
                  owners: frozenset[str] = frozenset(), default_lang: str = "nl",
                  channels: dict[str, str] | None = None, schedule: Schedule | None = None,

@@ -8,6 +8,7 @@ tests/test_messages.py checks that both languages have the same keys and the sam
 from __future__ import annotations
 
 from handlers.messages_web import WEB_TEXTS
+from handlers.messages_webart import WEBART_TEXTS
 
 TEXTS: dict[str, dict[str, str]] = {
     "usage": {
@@ -210,6 +211,57 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "I found no existing article to merge into; approve or edit it instead.",
     },
     "unknown_article": {"nl": "Artikel {id} bestaat niet.", "en": "Article {id} does not exist."},
+    # --- articles and people as owners keep them (handlers/articles.py) ---
+    "article_changed": {
+        "nl": "Niet opgeslagen: dit artikel is gewijzigd sinds je het opende (nu versie {version}, door {by} om "
+              "{at}). Je tekst staat hieronder nog; vergelijk hem met de nieuwe versie en sla opnieuw op.",
+        "en": "Not saved: this article changed since you opened it (now version {version}, by {by} at {at}). "
+              "Your text is still below; compare it with the new version and save again.",
+    },
+    "article_needs_title": {"nl": "Geef het artikel een titel; er is niets opgeslagen.",
+                            "en": "Give the article a title; nothing was saved."},
+    "article_title_long": {"nl": "De titel is langer dan {max} tekens; er is niets opgeslagen.",
+                           "en": "The title is longer than {max} characters; nothing was saved."},
+    "article_needs_body": {"nl": "De tekst van het artikel is leeg; er is niets opgeslagen.",
+                           "en": "The article's text is empty; nothing was saved."},
+    "article_bad_date": {
+        "nl": "Herzien vóór moet een datum zijn zoals 2027-06-01, niet '{value}'; er is niets opgeslagen.",
+        "en": "Review by must be a date like 2027-06-01, not '{value}'; nothing was saved.",
+    },
+    "article_bad_status": {"nl": "Status '{value}' is niet een van {choices}.",
+                           "en": "Status '{value}' is not one of {choices}."},
+    "article_bad_lang": {"nl": "Taal '{value}' is niet een van {choices}.",
+                         "en": "Language '{value}' is not one of {choices}."},
+    "article_personal": {
+        "nl": "Niet opgeslagen: je tekst bevat nieuwe persoonsgegevens ({kinds}). Haal ze weg, of bevestig dat het "
+              "openbare gegevens van de organisatie zijn (zoals het algemene telefoonnummer) en sla opnieuw op.",
+        "en": "Not saved: your text contains new personal data ({kinds}). Remove it, or confirm that these are the "
+              "organisation's public details (such as its general phone number) and save again.",
+    },
+    "article_personal_never": {
+        "nl": "Niet opgeslagen: je tekst bevat nieuwe persoonsgegevens ({kinds}). Een BSN hoort nooit in de "
+              "kennisbank; haal het weg.",
+        "en": "Not saved: your text contains new personal data ({kinds}). A BSN never belongs in the knowledge "
+              "base; remove it.",
+    },
+    "pii_bsn": {"nl": "BSN", "en": "BSN"},
+    "pii_iban": {"nl": "rekeningnummer", "en": "bank account number"},
+    "pii_phone": {"nl": "telefoonnummer", "en": "phone number"},
+    "pii_email": {"nl": "e-mailadres", "en": "e-mail address"},
+    "pii_address": {"nl": "adres", "en": "address"},
+    "article_already_archived": {"nl": "Al gearchiveerd: {title}", "en": "Already archived: {title}"},
+    "article_not_archived": {"nl": "Niet gearchiveerd, dus niets terug te zetten: {title}",
+                             "en": "Not archived, so nothing to restore: {title}"},
+    "unknown_person": {"nl": "Persoon {id} staat niet in het smoelenboek.",
+                       "en": "Person {id} is not in the directory."},
+    "expertise_too_long": {
+        "nl": "Te veel expertise: hoogstens {items} onderwerpen van elk hoogstens {chars} tekens.",
+        "en": "Too much expertise: at most {items} topics of at most {chars} characters each.",
+    },
+    "expertise_personal": {
+        "nl": "Niet opgeslagen: de expertise bevat persoonsgegevens. Noem alleen onderwerpen.",
+        "en": "Not saved: the expertise contains personal data. Name topics only.",
+    },
     "approved": {"nl": "Goedgekeurd: {title}", "en": "Approved: {title}"},
     "edited": {"nl": "Bewerkt en goedgekeurd: {title}", "en": "Edited and approved: {title}"},
     "edited_title_was": {"nl": "Titel was: {title}", "en": "Title was: {title}"},
@@ -705,6 +757,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 TEXTS.update(WEB_TEXTS)  # the web console's texts live in their own module, checked with these
+TEXTS.update(WEBART_TEXTS)  # and its Articles and People pages' texts
 
 
 def t(key: str, lang: str | None, **values: object) -> str:

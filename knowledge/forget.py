@@ -177,7 +177,9 @@ def _rename_in_articles(db: Any, names: list[str]) -> int:
         new_source = pattern.sub(COLLEAGUE, source)
         new_owner = "" if pattern.fullmatch(owner.strip()) else owner
         if (new_source, new_owner) != (source, owner):
-            db.execute("UPDATE articles SET source = ?, owner = ? WHERE id = ?", [new_source, new_owner, article_id])
+            # a new version: a form opened before cannot save the forgotten name back
+            db.execute("UPDATE articles SET source = ?, owner = ?, version = version + 1 WHERE id = ?",
+                       [new_source, new_owner, article_id])
             changed += 1
     return changed
 

@@ -26,6 +26,7 @@ class Article:
     review_date: str = ""
     source: str = ""
     updated_at: str = ""
+    version: int = 1  # moves on with every change (set by the store; a save names the version it edited)
 
 
 @dataclass(frozen=True)

@@ -301,3 +301,14 @@ def mask_text(text: str) -> str:
 def has_placeholder(text: str) -> bool:
     """Whether ``text`` went through masking with a hit (it holds one of the placeholders)."""
     return any(p in text for p in PLACEHOLDERS.values())
+
+
+def found_values(text: str) -> set[tuple[str, str]]:
+    """The personal data in ``text`` as (kind, value in its normalised form): what ``mask`` would replace,
+    for telling data that is new in an edited text from data that was there before."""
+    if not isinstance(text, str) or not text:
+        return set()
+    spans, _, _ = find(text)
+    normalised, _ = normalise(text)
+    return {(kind, "".join(c for c in normalised[start:end].lower() if c.isalnum() or c in "@."))
+            for start, end, kind in spans}

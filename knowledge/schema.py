@@ -204,7 +204,16 @@ _V10 = """
         CREATE TABLE web_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
+# Two owners editing one article: every change to an article moves its version on, and a save names the
+# version it was made from (a conditional update), so the second of two saves is refused instead of lost.
+# An article's history is read from the audit log by subject; the owners' list shows the latest changed first.
+_V11 = """
+        ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX audit_subject ON audit(subject, id);
+        CREATE INDEX articles_updated ON articles(updated_at);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

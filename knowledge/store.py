@@ -14,8 +14,9 @@ from typing import Any
 import sqlite_utils
 
 from knowledge import analysis, reports, retention, text
+from knowledge.articles import CONTENT, ArticleRecords, index_article
 from knowledge.inbox import InboxRecords
-from knowledge.model import UNSEARCHABLE, Article, Person, Place, Question, Stats, User
+from knowledge.model import Article, Person, Place, Question, Stats, User
 from knowledge.records import LoopRecords, now
 from knowledge.schema import migrate
 
@@ -26,6 +27,8 @@ def _nolock() -> Iterator[None]:
 
 
 log = logging.getLogger(__name__)
+_CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS NOT (" + ", ".join(
+    f"excluded.{c}" for c in CONTENT) + ")"
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer waits for another process's transaction before giving up
 
@@ -35,7 +38,7 @@ def _article(row: dict[str, Any]) -> Article:
         id=row["id"], title=row["title"], body=row["body"], keywords=tuple(json.loads(row["keywords"])),
         questions=tuple(json.loads(row["questions"])), url=row["url"], owner=row["owner"],
         status=row["status"], lang=row["lang"], review_date=row["review_date"], source=row["source"],
-        updated_at=row["updated_at"],
+        updated_at=row["updated_at"], version=row["version"],
     )
 
 
@@ -46,7 +49,7 @@ def _person(row: dict[str, Any], handles: tuple[tuple[str, str], ...] = ()) -> P
     )
 
 
-class SqliteStore(LoopRecords, InboxRecords):
+class SqliteStore(LoopRecords, InboxRecords, ArticleRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
@@ -219,17 +222,14 @@ class SqliteStore(LoopRecords, InboxRecords):
                     " updated_at = CASE WHEN ? THEN excluded.updated_at WHEN articles.title = excluded.title"
                     " AND articles.body = excluded.body AND articles.questions = excluded.questions"
                     " AND articles.keywords = excluded.keywords THEN articles.updated_at"
-                    " ELSE excluded.updated_at END, phrasings = excluded.phrasings RETURNING rowid",
+                    " ELSE excluded.updated_at END, phrasings = excluded.phrasings,"
+                    # every change moves the version on (a form saved from the old one is refused)
+                    f" version = articles.version + ({_CHANGED}) RETURNING rowid",
                     [a.id, a.title, a.body, json.dumps(list(a.keywords)), json.dumps(list(a.questions)), a.url,
                      a.owner, a.status, a.lang, a.review_date, a.source, stamp, a.updated_at or stamp,
                      analysis.dump(phrasings), bool(a.updated_at)],
                 ).fetchone()
-                db.execute("DELETE FROM article_index WHERE rowid = ?", [row[0]])
-                if a.status not in UNSEARCHABLE:
-                    db.execute(
-                        "INSERT INTO article_index (rowid, article_id, title, questions, keywords, body)"
-                        " VALUES (?,?,?,?,?,?)",
-                        [row[0], a.id, fields["title"], fields["questions"], fields["keywords"], fields["body"]])
+                index_article(db, row[0], a, fields)
                 count += 1
             self._bump(db)
         return count

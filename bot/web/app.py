@@ -60,13 +60,15 @@ def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: De
 
 def _register(app: Flask) -> None:
     """Every page's blueprint. A new page: a Blueprint in its own module, registered here."""
-    from bot.web import analytics, auth, gaps, pages, review
+    from bot.web import analytics, articles, auth, gaps, pages, people, review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(gaps.bp)
     app.register_blueprint(analytics.bp)
+    app.register_blueprint(articles.bp)
+    app.register_blueprint(people.bp)
 
 
 def csrf_field() -> Markup:
