@@ -82,11 +82,11 @@ def _replies(rng: random.Random, given: list[dict[str, Any]]) -> tuple[Reply, ..
     return tuple(out)
 
 
-def _generic(rng: random.Random, data: dict[str, Any]) -> tuple[Reply, ...]:
-    """Half of the escalations of known questions get a reply, half of those marked."""
+def _generic(rng: random.Random, data: dict[str, Any], lang: str) -> tuple[Reply, ...]:
+    """Half of the escalations of known questions get a reply in the asker's language, half of those marked."""
     if rng.random() >= 0.5:
         return ()
-    pick = rng.choice(data["generic_replies"])
+    pick = rng.choice([r for r in data["generic_replies"] if r.get("lang", "nl") == lang] or data["generic_replies"])
     return _replies(rng, [{**pick, "marked": rng.random() < 0.5}])
 
 
@@ -107,11 +107,11 @@ def plan(now: datetime | None = None, days: int = DAYS, seed: int = SEED, path: 
             if rng.random() < 0.88:
                 helpful = (rng.random() < 0.8) if rng.random() < 0.35 else None
                 visits.append(Visit(at, agent["id"], rng.choice(phrasings[lang]), helpful=helpful,
-                                    replies=_generic(rng, data)))
+                                    replies=_generic(rng, data, lang)))
             else:
                 roll = rng.random()
                 visits.append(Visit(at, agent["id"], rng.choice(data["vague"][lang]), choose=roll < 0.6,
-                                    escalate=0.6 <= roll < 0.75, replies=_generic(rng, data)))
+                                    escalate=0.6 <= roll < 0.75, replies=_generic(rng, data, lang)))
     for gap in data["gaps"]:
         moments = sorted(_moment(rng, today - timedelta(days=rng.randint(1, days))) for _ in gap["questions"])
         pool = [a for a in agents if a["lang"] == gap.get("lang", "nl")] or agents
