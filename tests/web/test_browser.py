@@ -81,7 +81,7 @@ def console(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], list[int]]]:
     env = {**os.environ, "VRAAGBAAK_DB": str(tmp_path / "web.db"), "VRAAGBAAK_SEMANTIC": "off",
            "VRAAGBAAK_OWNERS": "Kim", "VRAAGBAAK_WEB_URL": f"http://127.0.0.1:{port}", "VRAAGBAAK_DIGEST": "off",
            "VRAAGBAAK_LANG": "nl", "VRAAGBAAK_ENV_FILE": str(tmp_path / "none.env")}
-    vraagbaak(env, "demo", "--no-chat")
+    vraagbaak(env, "demo", "--no-chat", "--no-history")  # its own activity, below
     pending = seed_activity(Settings(db_path=env["VRAAGBAAK_DB"], semantic="off", digest="off"))
     server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "web", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
