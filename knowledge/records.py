@@ -263,13 +263,9 @@ class LoopRecords:
         return audit_chain.verify(self.iter_rows("SELECT * FROM audit ORDER BY id"), heads[0] if heads else None,
                                   self.audit_key)
 
-    def first_delivery(self: _Base, key: str) -> bool:
-        with self.transaction() as db:
-            cur = db.execute("INSERT OR IGNORE INTO events (key, seen_at) VALUES (?, ?)", [key, now()])
-            return cur.rowcount == 1
-
     def forget_deliveries(self: _Base, before: str) -> int:
-        """Drop delivery keys first seen before ``before`` (platforms redeliver within minutes or hours)."""
+        """Drop delivery keys first seen before ``before`` from the ``events`` table, where they were kept before
+        the inbox (``knowledge/inbox.py``) took over: a database from then empties it within a week."""
         with self.transaction() as db:
             return db.execute("DELETE FROM events WHERE seen_at < ?", [before]).rowcount
 

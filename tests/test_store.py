@@ -55,14 +55,6 @@ def test_audit_log_is_append_only(store: SqliteStore) -> None:
     assert store.audit_log()[0]["actor"] == "u1"
 
 
-def test_delivery_keys_survive_a_restart(tmp_path: Path) -> None:
-    path = str(tmp_path / "k.db")
-    first = SqliteStore(path)
-    assert first.first_delivery("slack:Ev1")
-    first.close()
-    assert not SqliteStore(path).first_delivery("slack:Ev1")
-
-
 def test_questions_and_escalations_survive_a_restart(tmp_path: Path) -> None:
     path = str(tmp_path / "q.db")
     store = SqliteStore(path)
