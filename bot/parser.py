@@ -9,7 +9,7 @@ from importlib import metadata
 from bot import cli, config, logs
 from handlers.errors import UserError
 from handlers.messages import t
-from knowledge.importers import ImportProblem
+from knowledge.rows import ImportProblem
 
 
 def _version() -> str:

@@ -681,7 +681,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Let op: VRAAGBAAK_ANSWER_THRESHOLD / VRAAGBAAK_SUGGEST_THRESHOLD zijn ingesteld en gaan voor.",
         "en": "Note: VRAAGBAAK_ANSWER_THRESHOLD / VRAAGBAAK_SUGGEST_THRESHOLD are set and take precedence.",
     },
-    # imp_: why a row of an imported file is refused (knowledge.importers.REASONS, by key)
+    # imp_: why a row of an imported file is refused (knowledge.rows.REASONS, by key)
     "imp_encoding": {
         "nl": "geen UTF-8 of Windows-1252 (byte {byte}); sla het bestand op als UTF-8",
         "en": "not UTF-8 or Windows-1252 (byte {byte}); save the file as UTF-8",

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import calibration, semantic
-from knowledge.importers import ImportProblem, Problem, read_articles, read_text
+from knowledge.importers import read_articles
+from knowledge.rows import ImportProblem, Problem, read_text
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
 

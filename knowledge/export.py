@@ -107,7 +107,7 @@ def article_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def markdown(record: dict[str, Any]) -> str:
-    """One article as Markdown with front matter that ``knowledge.importers.front_matter`` reads back."""
+    """One article as Markdown with front matter that ``knowledge.rows.front_matter`` reads back."""
     lines = ["---"]
     for name in ARTICLE_FIELDS:
         lines.append(f"{name}: {_quoted(record[name])}")

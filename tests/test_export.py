@@ -127,7 +127,8 @@ def test_the_export_summary_follows_the_language(source: SqliteStore, tmp_path: 
 
 
 def test_a_bad_channel_row_names_its_line(tmp_path: Path) -> None:
-    from knowledge.importers import ImportProblem, read_channel_settings
+    from knowledge.importers import read_channel_settings
+    from knowledge.rows import ImportProblem
 
     path = tmp_path / "channels.jsonl"
     path.write_text('{"channel": "kcc-afval", "target_minutes": 10}\n{"channel": "kcc-x", "target_minutes": "soon"}\n'

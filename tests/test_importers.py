@@ -9,7 +9,8 @@ import pytest
 
 from bot.parser import main
 from handlers.messages import TEXTS
-from knowledge.importers import REASONS, ImportProblem, read_articles, read_people, read_routes
+from knowledge.importers import read_articles, read_people, read_routes
+from knowledge.rows import REASONS, ImportProblem
 from knowledge.store import SqliteStore
 
 

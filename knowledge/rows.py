@@ -1,0 +1,222 @@
+"""Rows from files: JSONL, JSON, CSV (any of , ; tab, sniffed) or Markdown with front matter, each row with its
+file and line; a bad row or file is a ``Problem`` naming where (``file:line``) and why.
+
+A file is read as UTF-8 (with or without a byte-order mark) or else as Windows-1252, the usual Excel export.
+Each reason has a key (``Problem.key``): the command line shows it in its language from handlers/messages.py
+(``imp_<key>``); ``REASONS`` holds the English for logs and for ``str()``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REASONS: dict[str, str] = {
+    "encoding": "not UTF-8 or Windows-1252 (byte {byte}); save the file as UTF-8",
+    "not_json": "not valid JSON (column {column})",
+    "not_object": "expected a JSON object",
+    "not_list_of_objects": "expected a list of objects, or an object whose \"people\" or \"articles\" holds one",
+    "item_not_object": "item {index} is not a JSON object",
+    "no_header": "no header row",
+    "extra_fields": "more fields than the header has",
+    "front_matter_line": "expected 'key: value' in front matter",
+    "front_matter_open": "front matter is not closed with '---'",
+    "front_matter_mixed": "'{field}' mixes a value and a list",
+    "unknown_kind": "unknown kind of file (use .jsonl, .json, .csv or a folder of .md files)",
+    "missing": "missing '{field}'",
+    "not_text": "'{field}' must be text",
+    "not_list": "'{field}' must be a list, like [\"a\", \"b\"]",
+    "bad_status": "status '{value}' is not one of {choices}",
+    "bad_lang": "lang '{value}' is not one of {choices}",
+    "bad_date": "'{field}' must be a date like 2027-06-01, not '{value}'",
+    "bad_email": "'{value}' is not an e-mail address",
+    "duplicate": "id '{id}' is on line {first} too",
+    "routes_header": "the first line must be the header keyword,channel",
+    "routes_row": "needs both 'keyword' and 'channel'",
+    "no_rows": "no rows after the header",
+    "bad_handles": "'handles' must be an object of platform: id",
+    "synonyms_row": "needs a 'term' and its 'synonyms' (or one 'synonym')",
+    "channels_row": "needs a 'channel'; 'target_minutes' must be a number above 0 (or empty)",
+    "bad_query": "expected a JSON object with \"text\" and \"expected\" (an article id, or null)",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A bad row (or file): where (``file:line`` or ``file``), why (a ``REASONS`` key) and the details."""
+
+    where: str
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {REASONS[self.key].format(**self.values)}"
+
+
+class Bad(ValueError):
+    """One reason a row cannot be imported."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        super().__init__(REASONS[key].format(**values))
+
+
+class ImportProblem(Exception):
+    """One or more bad rows; ``problems`` holds 'file:line: reason' strings, ``items`` the same as Problems."""
+
+    def __init__(self, items: list[Problem]) -> None:
+        self.items = items
+        self.problems = [str(p) for p in items]
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Row:
+    path: Path
+    line: int
+    data: dict[str, Any]
+    typed: bool = False  # JSON: lists must be lists; CSV and front matter: a text with ';' (or ',') separators
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (a BOM is dropped), else Windows-1252; else ImportProblem naming the line."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ImportProblem([Problem(f"{path}:{line}", "encoding", {"byte": f"0x{raw[error.start]:02x}"})]) from None
+
+
+def _jsonl_rows(path: Path) -> Iterator[Row | Problem]:
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Problem(f"{path}:{number}", "not_json", {"column": error.colno})
+            continue
+        if not isinstance(data, dict):
+            yield Problem(f"{path}:{number}", "not_object")
+            continue
+        yield Row(path, number, data, typed=True)
+
+
+def _json_rows(path: Path) -> Iterator[Row | Problem]:
+    raw = read_text(path)
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        yield Problem(f"{path}:{error.lineno}", "not_json", {"column": error.colno})
+        return
+    items = data.get("people", data.get("articles")) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        yield Problem(f"{path}:1", "not_list_of_objects")
+        return
+    for index, item in enumerate(items, start=1):
+        if isinstance(item, dict):
+            yield Row(path, index, item, typed=True)
+        else:
+            yield Problem(str(path), "item_not_object", {"index": index})
+
+
+def _csv_rows(path: Path) -> Iterator[Row | Problem]:
+    handle = io.StringIO(read_text(path), newline="")
+    sample = handle.read(4096)
+    handle.seek(0)
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(handle, dialect=dialect)
+    if not reader.fieldnames:
+        yield Problem(f"{path}:1", "no_header")
+        return
+    for data in reader:
+        if None in data:
+            yield Problem(f"{path}:{reader.line_num}", "extra_fields")
+            continue
+        yield Row(path, reader.line_num, {k.strip(): v for k, v in data.items() if k})
+
+
+def _markdown_rows(folder: Path) -> Iterator[Row | Problem]:
+    for path in sorted(folder.rglob("*.md")):
+        yield from _markdown_rows_file(path)
+
+
+def front_matter(source: str) -> tuple[dict[str, Any], str]:
+    """A small YAML subset: ``key: value``, ``key: [a, b]`` and ``- item`` lists between ``---`` lines."""
+    lines = source.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return {}, source
+    meta: dict[str, Any] = {}
+    key = ""
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return meta, "\n".join(lines[number:])
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.lstrip().startswith("- ") and key:
+            meta.setdefault(key, [])
+            if not isinstance(meta[key], list):
+                raise Bad("front_matter_mixed", line=number, field=key)
+            meta[key].append(_scalar(line.lstrip()[2:].strip()))
+            continue
+        if ":" not in line:
+            raise Bad("front_matter_line", line=number)
+        key, value = (part.strip() for part in line.split(":", 1))
+        if value.startswith("[") and value.endswith("]"):
+            meta[key] = [v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip()]
+        elif value:
+            meta[key] = _scalar(value)
+    raise Bad("front_matter_open", line=1)
+
+
+def _scalar(value: str) -> str:
+    """A front-matter value: a JSON string in double quotes as JSON reads it (so any text survives, as
+    ``vraagbaak export`` writes it), anything else without its surrounding quotes."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            decoded = json.loads(value)
+        except json.JSONDecodeError:
+            decoded = None
+        if isinstance(decoded, str):
+            return decoded
+    return value.strip("\"'")
+
+
+def rows_for(path: Path) -> Iterator[Row | Problem]:
+    if path.is_dir():
+        return _markdown_rows(path)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        return _jsonl_rows(path)
+    if suffix == ".json":
+        return _json_rows(path)
+    if suffix in (".csv", ".tsv"):
+        return _csv_rows(path)
+    if suffix == ".md":
+        return _markdown_rows_file(path)
+    raise ImportProblem([Problem(str(path), "unknown_kind")])
+
+
+def _markdown_rows_file(path: Path) -> Iterator[Row | Problem]:
+    try:
+        meta, body = front_matter(read_text(path))
+    except Bad as error:
+        values = dict(error.values)
+        yield Problem(f"{path}:{values.pop('line')}", error.key, values)
+        return
+    meta.setdefault("id", path.stem)
+    meta["body"] = body.strip()
+    yield Row(path, 1, meta)
