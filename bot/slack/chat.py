@@ -14,6 +14,10 @@ from knowledge.model import Place
 
 log = logging.getLogger(__name__)
 
+# chat.postEphemeral's errors that mean Slack cannot show it in that channel at all: the note goes to the DM
+NO_EPHEMERAL = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived",
+                          "restricted_action", "ekm_access_denied"})
+
 
 def post(client: WebClient, place: Place, message: Message) -> Place:
     """chat.postMessage of ``message`` at ``place`` (in its thread when set); the new message's Place."""
@@ -57,7 +61,8 @@ class SlackChat:
 
     def tell(self, user_id: str, place: Place, message: Message) -> None:
         """Ephemeral to ``user_id`` in a channel (in its thread when set); in a DM, or when Slack will not show
-        it (the bot is not in the channel), a message in the person's DM."""
+        it there (``NO_EPHEMERAL``: the bot or the person is not in the channel), a message in the person's DM.
+        A refusal that passes (429, 5xx) raises DeliveryFailed, so the outbox tries the ephemeral again."""
         try:
             if place.channel and not place.channel.startswith("D"):
                 try:
@@ -65,6 +70,8 @@ class SlackChat:
                                                    text=fallback_text(message), blocks=render(message))
                     return
                 except SlackApiError as error:
+                    if error.response.get("error") not in NO_EPHEMERAL:
+                        raise
                     log.info("chat.postEphemeral in %s failed (%s); using the DM", place.channel, error)
             dm = place if place.channel.startswith("D") else Place(self.direct(user_id).channel)
             post(self.client, dm, message)

@@ -74,3 +74,18 @@ def test_a_post_that_keeps_failing_raises_delivery_failed(fake: FakeSlack, setti
         chat.update(Place("C0EXPERTS", message="1"), MESSAGE)
     with pytest.raises(DeliveryFailed):
         chat.update(Place("C0EXPERTS"), MESSAGE)
+
+
+def test_a_note_goes_to_the_dm_only_when_slack_cannot_show_it_in_the_channel(fake: FakeSlack,
+                                                                               settings: Settings) -> None:
+    chat = SlackChat(web_client(settings, retries=0))
+    fake.fail("chat.postEphemeral", error="user_not_in_channel")
+    chat.tell("U0ANNA", Place("C0KCC"), MESSAGE)  # not in the channel: a message in Anna's DM instead
+    assert [c["channel"] for c in fake.called("chat.postMessage")] == ["D0ANNA"]
+    for refusal in ({"status": 429, "retry_after": 1}, {"status": 500}, {"error": "fatal_error"}):
+        fake.fail("chat.postEphemeral", **refusal)  # a refusal that passes: the outbox tries the ephemeral again
+        with pytest.raises(DeliveryFailed):
+            chat.tell("U0ANNA", Place("C0KCC"), MESSAGE)
+    assert len(fake.called("chat.postMessage")) == 1  # no DM for those
+    chat.tell("U0ANNA", Place("C0KCC"), MESSAGE)
+    assert len(fake.called("chat.postEphemeral")) == 5
