@@ -113,9 +113,12 @@ def _dry_run(found: SearchResult, store: Any, settings: config.Settings) -> list
         lines.append(t("cli_ask_people", lang))
         lines += [f"  {p.score:.3f}  {p.person.name}" + (f" ({p.person.title})" if p.person.title else "")
                   for p in found.people[:5]]
-    hits = found.hits[:1] if found.decision != "escalate" else ()  # as the Desk routes an escalation
-    channel = route(store.routes(), found.query, hits, default=settings.escalation_channel)
-    lines.append(t("cli_ask_would_escalate", lang, channel=channel))
+    if found.decision == "no_question":  # the bot asks for the question: nothing to escalate
+        lines.append(t("no_question", found.lang))
+    else:
+        hits = found.hits[:1] if found.decision != "escalate" else ()  # as the Desk routes an escalation
+        channel = route(store.routes(), found.query, hits, default=settings.escalation_channel)
+        lines.append(t("cli_ask_would_escalate", lang, channel=channel))
     lines.append(t("cli_ask_dry_run", lang))
     return lines
 

@@ -647,6 +647,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_decision_answer": {"nl": "antwoorden", "en": "answer"},
     "cli_decision_suggest": {"nl": "suggesties geven", "en": "suggest"},
     "cli_decision_escalate": {"nl": "aan de experts voorleggen", "en": "escalate to the experts"},
+    "cli_decision_no_question": {"nl": "om de vraag vragen (niets om te zoeken)",
+                                 "en": "ask for the question (nothing to search for)"},
     "cli_ask_articles": {"nl": "Artikelen (score, id, titel):", "en": "Articles (score, id, title):"},
     "cli_ask_people": {"nl": "Mensen (score, naam):", "en": "People (score, name):"},
     "cli_ask_would_escalate": {

@@ -321,3 +321,27 @@ def test_a_serving_bot_embeds_in_the_background_and_calibrates_the_rerank(demo_s
     assert calibration.stored(demo_store, "semantic") is not None  # calibrated there, not on a question
     desk.searcher.reranker._ready = (None, False, 0.0)  # (it looks again every 10 s)
     assert desk.searcher.semantic
+
+
+def test_the_first_article_gains_how_far_it_stands_out_in_meaning() -> None:
+    gain = semantic.standout("a", {"a": 0.90, "b": 0.80, "c": 0.78})
+    assert gain == pytest.approx(semantic.STANDOUT * (0.90 - 0.79) / 0.20)
+    # only the best STANDOUT_PEERS others count: a long tail of unrelated candidates does not inflate it
+    crowd = {"a": 0.90, **{f"n{i}": 0.85 for i in range(semantic.STANDOUT_PEERS)}, "far": 0.0}
+    assert semantic.standout("a", crowd) == pytest.approx(semantic.STANDOUT * 0.05 / 0.20)
+    assert semantic.standout("a", {"a": 0.80, "b": 0.90}) == 0.0  # below the others: no gain, no loss
+    assert semantic.standout("a", {"a": 0.90}) == 0.0              # nothing to stand out from
+
+
+def test_the_rerank_adds_the_standout_to_the_first_article_only(kb: SqliteStore) -> None:
+    embedder = FakeEmbedder()
+    semantic.ensure_vectors(kb, embedder)
+    by_id = {a.id: a for a in kb.articles()}
+    lexical = [Hit(by_id["park"], 0.5), Hit(by_id["pas"], 0.5), Hit(by_id["afval"], 0.5)]
+    query = "mijn paspoort is verlopen"
+    ranked = semantic.SemanticReranker(kb, embedder, weight=0.5, embed_limit=0).rerank(query, lexical)
+    sims = semantic.semantic_scores(kb, embedder, query, ["park", "pas", "afval"])
+    mixed = {aid: 0.5 * 0.5 + 0.5 * semantic.rescale(c) for aid, c in sims.items()}
+    assert ranked[0].article.id == "pas" and semantic.standout("pas", sims) > 0
+    assert ranked[0].score == round(min(1.0, mixed["pas"] + semantic.standout("pas", sims)), 4)
+    assert {h.article.id: h.score for h in ranked[1:]} == {aid: round(mixed[aid], 4) for aid in ("park", "afval")}
