@@ -56,7 +56,8 @@ def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
         with progress.counter(t("cli_progress_embed", settings.lang)) as shown:
             counts["vectors"] = bootstrap.embed(settings, store, shown)
     if not args.no_history:  # six weeks of questions, escalations and answers, played through the Desk
-        counts["history"] = demo.play_history(settings, store)
+        with progress.counter(t("cli_progress_history", settings.lang)) as shown:
+            counts["history"] = demo.play_history(settings, store, shown=shown)
     summary = ", ".join(t(f"cli_count_{k}", settings.lang, n=v) for k, v in counts.items())
     print(t("cli_demo_loaded", settings.lang, path=settings.db_path, counts=summary))
     if args.no_chat:

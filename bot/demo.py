@@ -4,6 +4,7 @@ the time the plan gave it (``knowledge.demo_history``). Deterministic for a give
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot import bootstrap
@@ -15,17 +16,21 @@ from knowledge.model import Place, User
 from knowledge.store import SqliteStore
 
 
-def play_history(settings: Settings, store: SqliteStore, now: datetime | None = None) -> int:
+def play_history(settings: Settings, store: SqliteStore, now: datetime | None = None,
+                 shown: Callable[[int, int], None] = lambda done, total: None) -> int:
     """Play the demo history into ``store``; returns how many questions were asked. A database that already
-    has questions is left as it is (``vraagbaak demo`` twice adds no second history)."""
+    has questions is left as it is (``vraagbaak demo`` twice adds no second history). ``shown(done, total)``
+    follows the questions played (a progress bar)."""
     if store.count("questions"):
         return 0
-    chat = ConsoleChat(store, out=lambda _: None, lang=settings.lang)  # experts' posts go to the file, not the screen
-    desk = bootstrap.build_desk(settings, chat, store=store)
     now = now or datetime.now(UTC)
     visits = plan(now)
+    shown(0, len(visits))  # the bar shows while the searcher calibrates on the demo articles
+    chat = ConsoleChat(store, out=lambda _: None, lang=settings.lang)  # experts' posts go to the file, not the screen
+    desk = bootstrap.build_desk(settings, chat, store=store)
     for n, visit in enumerate(visits):
         _play(desk, chat, store, f"demo-history-{n}", visit, now)
+        shown(n + 1, len(visits))
     desk.run_timers()  # what an escalation left waiting would have set off meanwhile: reminders, call-back notes
     return len(visits)
 

@@ -754,6 +754,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "imp_no_rows": {"nl": "geen regels na de kopregel", "en": "no rows after the header"},
     "cli_progress_import": {"nl": "importeren", "en": "importing"},
     "cli_progress_embed": {"nl": "vectoren", "en": "embedding"},
+    "cli_progress_history": {"nl": "geschiedenis", "en": "history"},
     "cli_progress_eval": {"nl": "vragen", "en": "questions"},
     "cli_no_file": {"nl": "{path}: bestand of map bestaat niet", "en": "{path}: no such file or folder"},
 }

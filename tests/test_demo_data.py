@@ -161,3 +161,17 @@ def test_routes(routes):
     keywords = [r["keyword"] for r in routes]
     assert len(keywords) == len(set(keywords))
     assert {r["channel"] for r in routes} == CHANNELS
+
+
+def test_the_history_reports_its_progress_from_before_the_first_question(tmp_path: Path) -> None:
+    from bot import bootstrap, demo
+    from bot.config import Settings
+
+    settings = Settings(db_path=str(tmp_path / "h.db"), semantic="off", digest="off")
+    store = bootstrap.open_store(settings)
+    bootstrap.load_demo(store)
+    seen: list[tuple[int, int]] = []
+    played = demo.play_history(settings, store, shown=lambda done, total: seen.append((done, total)))
+    assert played > 150 and seen[0] == (0, played) and seen[-1] == (played, played)
+    assert [done for done, _ in seen] == list(range(played + 1))
+    assert store.count("questions") == played  # one question a visit
