@@ -152,8 +152,9 @@ def embed_in_background(settings: Settings, path: str) -> threading.Thread | Non
             count = semantic.ensure_vectors(store, model)
             if count:
                 found = calibrate(settings, store, serving=True)  # here, so no question waits for it
+                key, values = found.explanation()
                 log.info("semantic: %d articles embedded; the rerank takes part from now (%s)", count,
-                         found.explain())
+                         t(key, "en", **values))
         except Exception:  # the bot keeps serving lexically
             log.exception("semantic: embedding in the background failed")
         finally:

@@ -271,7 +271,8 @@ def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_calibrate(args: argparse.Namespace, settings: config.Settings) -> int:
     found = bootstrap.calibrate(settings, bootstrap.open_store(settings))
-    print(found.explain())
+    key, values = found.explanation()
+    print(t(key, settings.lang, **values))
     if settings.answer_threshold or settings.suggest_threshold:
         print(t("cli_calibrate_configured", settings.lang))
     return 0

@@ -755,6 +755,51 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_progress_import": {"nl": "importeren", "en": "importing"},
     "cli_progress_embed": {"nl": "vectoren", "en": "embedding"},
     "cli_progress_history": {"nl": "geschiedenis", "en": "history"},
+    # calibration_: what `vraagbaak calibrate` chose and why (knowledge.calibration.Calibration.explanation)
+    "calibration_builtin": {
+        "nl": "antwoorden vanaf {answer:.2f}, suggereren vanaf {suggest:.2f}: de ingebouwde drempels (een kennisbank "
+              "van {articles} artikelen is te klein om van te leren).",
+        "en": "answer from {answer:.2f}, suggest from {suggest:.2f}: the built-in thresholds (a knowledge base of "
+              "{articles} articles is too small to learn from).",
+    },
+    "calibration_no_second_phrasing": {
+        "nl": "antwoorden vanaf {answer:.2f}, suggereren vanaf {suggest:.2f}: de kennisbank ({articles} artikelen) "
+              "kreeg {unanswerable} van haar eigen formuleringen met hun hele artikel weggelaten (geen artikel heeft "
+              "een tweede formulering om weg te laten); {answer:.2f} is de laagste score die hoogstens "
+              "{max_unanswerable:.0%} ervan halen, en {escalate:.0%} ervan scoort onder {suggest:.2f} en gaat meteen "
+              "naar een expert.",
+        "en": "answer from {answer:.2f}, suggest from {suggest:.2f}: asked the knowledge base ({articles} articles) "
+              "{unanswerable} of its own phrasings with their whole article left out (no article has a second "
+              "phrasing to leave out); {answer:.2f} is the lowest score at most {max_unanswerable:.0%} of them "
+              "reach, and {escalate:.0%} of them score below {suggest:.2f} and go to an expert at once.",
+    },
+    "calibration_never": {
+        "nl": "nooit meteen antwoorden, suggereren vanaf {suggest:.2f}: de kennisbank ({articles} artikelen) kreeg "
+              "{answerable} van haar eigen formuleringen met die formulering weggelaten en {unanswerable} met hun "
+              "hele artikel weggelaten; bij geen enkele score bleven de verwachte foute antwoorden binnen "
+              "{target:.0%} (artikelen die bijna hetzelfde zijn?), dus de bot suggereert en laat de medewerker "
+              "kiezen.",
+        "en": "never answer at once, suggest from {suggest:.2f}: asked the knowledge base ({articles} articles) "
+              "{answerable} of its own phrasings with that phrasing left out and {unanswerable} with their whole "
+              "article left out; at no score did the expected false answers stay within {target:.0%} "
+              "(near-duplicate articles?), so the bot suggests and lets the agent choose.",
+    },
+    "calibration_chosen": {
+        "nl": "antwoorden vanaf {answer:.2f}, suggereren vanaf {suggest:.2f}: de kennisbank ({articles} artikelen) "
+              "kreeg {answerable} van haar eigen formuleringen met die formulering weggelaten, {learned} vragen "
+              "waarop medewerkers feedback gaven, en {unanswerable} formuleringen met hun hele artikel weggelaten; "
+              "als {share:.0%} van de vragen geen artikel heeft, is {answer:.2f} de laagste score met hoogstens "
+              "{target:.0%} verwachte foute antwoorden (hier {false:.0%}, {correct:.0%} van de beantwoordbare vragen "
+              "goed beantwoord) en hoogstens {max_unanswerable:.0%} van de onbeantwoordbare beantwoord; "
+              "{escalate:.0%} van de onbeantwoordbare scoort onder {suggest:.2f} en gaat meteen naar een expert.",
+        "en": "answer from {answer:.2f}, suggest from {suggest:.2f}: asked the knowledge base ({articles} articles) "
+              "{answerable} of its own phrasings with that phrasing left out, {learned} questions agents gave "
+              "feedback on, and {unanswerable} phrasings with their whole article left out; assuming {share:.0%} of "
+              "questions have no article, {answer:.2f} is the lowest score with at most {target:.0%} false answers "
+              "expected (here {false:.0%}, {correct:.0%} of answerable questions answered right) and at most "
+              "{max_unanswerable:.0%} of unanswerable ones answered; {escalate:.0%} of the unanswerable ones score "
+              "below {suggest:.2f} and go to an expert at once.",
+    },
     "cli_progress_eval": {"nl": "vragen", "en": "questions"},
     "cli_no_file": {"nl": "{path}: bestand of map bestaat niet", "en": "{path}: no such file or folder"},
 }

@@ -52,31 +52,21 @@ class Calibration:
     def thresholds(self, base: Thresholds) -> Thresholds:
         return Thresholds(answer=self.answer, margin=base.margin, suggest=min(self.suggest, self.answer))
 
-    def explain(self) -> str:
+    def explanation(self) -> tuple[str, dict[str, object]]:
+        """What was chosen and why, as a catalogue key (``calibration_*`` in handlers/messages.py) and its values:
+        the command line shows it in the user's language, the log in English."""
+        values: dict[str, object] = {
+            "answer": self.answer, "suggest": self.suggest, "articles": self.articles,
+            "answerable": self.answerable - self.learned, "learned": self.learned, "unanswerable": self.unanswerable,
+            "correct": self.correct, "false": self.false_answers, "target": TARGET_FALSE,
+            "max_unanswerable": MAX_UNANSWERABLE, "share": UNANSWERABLE_SHARE, "escalate": ESCALATE_SHARE}
         if not self.unanswerable:
-            return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: the built-in thresholds "
-                    f"(a knowledge base of {self.articles} articles is too small to learn from).")
+            return "calibration_builtin", values
         if not self.answerable:
-            return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: asked the knowledge base "
-                    f"({self.articles} articles) {self.unanswerable} of its own phrasings with their whole "
-                    f"article left out (no article has a second phrasing to leave out); {self.answer:.2f} is the "
-                    f"lowest score at most {MAX_UNANSWERABLE:.0%} of them reach, and {ESCALATE_SHARE:.0%} of them "
-                    f"score below {self.suggest:.2f} and go to an expert at once.")
+            return "calibration_no_second_phrasing", values
         if self.answer >= 1.0:
-            return (f"never answer at once, suggest from {self.suggest:.2f}: asked the knowledge base "
-                    f"({self.articles} articles) {self.answerable} of its own phrasings with that phrasing left "
-                    f"out and {self.unanswerable} with their whole article left out; at no score did the "
-                    f"expected false answers stay within {TARGET_FALSE:.0%} (near-duplicate articles?), so the "
-                    f"bot suggests and lets the agent choose.")
-        return (f"answer from {self.answer:.2f}, suggest from {self.suggest:.2f}: asked the knowledge base "
-                f"({self.articles} articles) {self.answerable - self.learned} of its own phrasings with that "
-                f"phrasing left out, {self.learned} questions agents gave feedback on, and "
-                f"{self.unanswerable} phrasings with their whole article left out; assuming "
-                f"{UNANSWERABLE_SHARE:.0%} of questions have no article, {self.answer:.2f} is the lowest score "
-                f"with at most {TARGET_FALSE:.0%} false answers expected (here {self.false_answers:.0%}, "
-                f"{self.correct:.0%} of answerable questions answered right) and at most "
-                f"{MAX_UNANSWERABLE:.0%} of unanswerable ones answered; {ESCALATE_SHARE:.0%} of the unanswerable "
-                f"ones score below {self.suggest:.2f} and go to an expert at once.")
+            return "calibration_never", {**values, "answerable": self.answerable}
+        return "calibration_chosen", values
 
 
 def _samples(store: SqliteStore) -> list[tuple[str, str, int]]:

@@ -9,6 +9,7 @@ from bot import bootstrap
 from bot.config import Settings
 from bot.parser import main
 from handlers.desk import Desk
+from handlers.messages import t
 from handlers.replies import Action
 from knowledge import calibration
 from knowledge.model import Article, Place, User
@@ -23,7 +24,13 @@ def test_the_demo_knowledge_base_calibrates_itself_and_keeps_the_result(demo_sto
     assert found.answerable > 100 and found.unanswerable > 100 and found.false_answers <= calibration.TARGET_FALSE
     assert 0.0 < found.suggest <= found.answer <= 1.0
     assert searcher.thresholds.answer == found.answer and searcher.thresholds.suggest == found.suggest
-    assert "answer from" in found.explain() and f"{found.answerable} of its own phrasings" in found.explain()
+    assert "answer from" in said(found) and f"{found.answerable} of its own phrasings" in said(found)
+    assert said(found, "nl").startswith("antwoorden vanaf")
+
+
+def said(found: calibration.Calibration, lang: str = "en") -> str:
+    key, values = found.explanation()
+    return t(key, lang, **values)
 
 
 def test_a_configured_threshold_wins(demo_store: SqliteStore) -> None:
@@ -51,14 +58,14 @@ def test_a_knowledge_base_without_second_phrasings_calibrates_on_unanswerable_qu
                                                   "verhuizen", "trouwen", "hond", "boom"])])
     found = calibration.calibrate(Searcher(store), "lexical")
     assert found.answerable == 0 and found.unanswerable == 10
-    assert "no article has a second phrasing" in found.explain()
+    assert "no article has a second phrasing" in said(found)
 
 
 def test_a_tiny_knowledge_base_keeps_the_built_in_thresholds(store: SqliteStore) -> None:
     store.upsert_articles([Article("a1", "Hondenbelasting", "Per hond.", lang="nl")])
     found = calibration.calibrate(Searcher(store), "lexical")
     assert (found.answer, found.suggest) == (Thresholds().answer, Thresholds().suggest)
-    assert "too small" in found.explain()
+    assert "too small" in said(found)
 
 
 def test_choose_takes_the_lowest_threshold_with_few_false_answers() -> None:
@@ -75,13 +82,17 @@ def test_calibrate_prints_what_it_chose_and_why(demo_store: SqliteStore, monkeyp
     monkeypatch.setenv("VRAAGBAAK_SEMANTIC", "")
     assert main(["calibrate"]) == 0
     out = capsys.readouterr().out
+    assert out.startswith("antwoorden vanaf") and "verwachte foute antwoorden" in out  # VRAAGBAAK_LANG: Dutch
+    monkeypatch.setenv("VRAAGBAAK_LANG", "en")
+    assert main(["calibrate"]) == 0
+    out = capsys.readouterr().out
     assert out.startswith("answer from") and "false answers expected" in out
 
 
 def test_when_no_threshold_keeps_false_answers_low_the_bot_only_suggests() -> None:
     answerable = [(0.9, True), (0.9, False)] * 50  # near-duplicate articles: half of the best scores are wrong
     found = calibration.choose(answerable, [0.2] * 100, 100, Thresholds())
-    assert found.answer == 1.0 and found.explain().startswith("never answer at once")
+    assert found.answer == 1.0 and said(found).startswith("never answer at once")
 
 
 def test_what_agents_marked_helpful_or_not_joins_the_calibration(desk: Desk) -> None:
@@ -93,5 +104,5 @@ def test_what_agents_marked_helpful_or_not_joins_the_calibration(desk: Desk) -> 
     desk.feedback(ids[0], True, agent)
     desk.feedback(ids[1], True, agent)
     found = calibration.calibrate(Searcher(desk.store), "lexical")
-    assert found.learned == 2 and "2 questions agents gave feedback on" in found.explain()
+    assert found.learned == 2 and "2 questions agents gave feedback on" in said(found)
     assert calibration.stored(desk.store, "lexical").learned == 2
