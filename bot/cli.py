@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,23 +29,6 @@ def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
     store = bootstrap.open_store(settings)
     chat = ConsoleChat(store, lang=settings.lang)
     return bootstrap.build_desk(settings, chat, store=store), chat
-
-
-def progress_bar(label: str) -> Any:
-    """``progress(done, total)`` drawing a bar on stderr (nothing when stderr is not a terminal but the end)."""
-    started = time.monotonic()
-
-    def draw(done: int, total: int) -> None:
-        if not total:
-            return
-        width = 30
-        filled = width * done // total
-        elapsed = time.monotonic() - started
-        line = f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({elapsed:.0f} s)"
-        if sys.stderr.isatty() or done == total:
-            print(line, end="\n" if done == total else "", file=sys.stderr, flush=True)
-
-    return draw
 
 
 def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:

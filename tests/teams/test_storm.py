@@ -12,28 +12,17 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.bootstrap import load_demo, open_store
-from bot.config import Settings
 from handlers.replies import Action
 from tests.slack.test_kill import free_port
 from tests.slack.test_storm_serving import QUESTIONS, STORM_SECONDS
 from tests.teams.fakes import FakeMicrosoft, bot_token
 from tests.teams.harness import activity
-from tests.teams.test_kill import post, serve
-
-
-def replies_to(ms: FakeMicrosoft, act: dict[str, object]) -> list[dict[str, object]]:
-    """The bot's answers to ``act`` that the connector took (a reply names the activity it answers)."""
-    return [c for c in ms.connector_calls() if c["method"] == "POST" and str(c["path"]).endswith(f"/{act['id']}")
-            and int(c["status"]) < 300]
+from tests.teams.test_kill import demo_db, post, replies_to, serve
 
 
 def test_a_long_storm_on_the_connector_loses_and_doubles_nothing(ms: FakeMicrosoft, tmp_path: Path,
                                                                  signing_key: rsa.RSAPrivateKey) -> None:
-    db = tmp_path / "teams.db"
-    store = open_store(Settings(db_path=str(db)))
-    load_demo(store)
-    store.close()
+    db = demo_db(tmp_path)
     port = free_port()
     process = serve(ms, db, port)
     token = bot_token(signing_key, "key-1", service_url=ms.service_url)
@@ -64,11 +53,11 @@ def test_a_long_storm_on_the_connector_loses_and_doubles_nothing(ms: FakeMicroso
 
         deadline = time.monotonic() + 120
         everything = [*asked, *clicks]
-        while not all(replies_to(ms, a) for a in everything) and time.monotonic() < deadline:
+        while not all(replies_to(ms, a, taken=True) for a in everything) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(7)  # past a lease: nothing else arrives
-        assert [len(replies_to(ms, a)) for a in everything] == [1] * len(everything)
-        thanks = [replies_to(ms, c)[0]["json"] for c in clicks]
+        assert [len(replies_to(ms, a, taken=True)) for a in everything] == [1] * len(everything)
+        thanks = [replies_to(ms, c, taken=True)[0]["json"] for c in clicks]
         assert all("Dank je" in str(reply) for reply in thanks)
         refused = [c for c in ms.connector_calls() if int(c["status"]) >= 400]
         assert len(refused) > len(everything)  # it did storm: first tries were refused
