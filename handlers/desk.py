@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,7 +24,7 @@ from handlers.replies import Action, Button, Line, Message, message_from_dict
 from handlers.timers import Schedule, Timers, utc_now
 from knowledge import text
 from knowledge.directory import asks_for_people
-from knowledge.model import Escalation, Place, Question, SearchResult, User
+from knowledge.model import Escalation, Place, Question, SearchResult, User, plain
 from knowledge.privacy import has_placeholder, mask, mask_text
 from knowledge.records import OUTBOX_ATTEMPTS
 from knowledge.routing import route
@@ -70,7 +69,7 @@ class Desk(Curation, ArticleEditing, Timers):
         where there is one. Returns where it was posted, or None when it waits; the platform refusing it
         leaves it in the outbox, and ``flush_outbox`` tries again later."""
         kick = None if now else self.kick
-        item = self.store.queue(kind, place, asdict(message), escalation_id=escalation_id, key=key,
+        item = self.store.queue(kind, place, plain(message), escalation_id=escalation_id, key=key,
                                 recipient=recipient, claim=0.0 if kick else self.lease)
         if kick is not None:
             self.store.after_commit(kick)

@@ -7,10 +7,10 @@ it redelivers; "" when it has none), and is stored in the inbox as JSON before i
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from knowledge.model import Place, User
+from knowledge.model import Place, User, plain
 from knowledge.privacy import mask_text
 
 
@@ -87,7 +87,7 @@ def masked(event: Event) -> Event:
 
 
 def to_dict(event: Event) -> dict[str, Any]:
-    return asdict(event)
+    return plain(event)
 
 
 def from_dict(kind: str, data: dict[str, Any]) -> Event:

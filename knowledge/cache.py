@@ -1,6 +1,7 @@
 """A cache bounded by bytes, not by count: a few huge keys cannot grow it past its budget.
 
-Keys are strings; values anything whose ``sys.getsizeof`` counts what it holds (a str, an ``array``)."""
+Keys are strings; values anything whose ``sys.getsizeof`` counts what it holds (a str, an ``array``), or
+anything else with its size in bytes given to ``put``."""
 
 from __future__ import annotations
 
@@ -29,28 +30,38 @@ class ByteCache(Generic[V]):
         self.max_bytes = max_bytes
         self.bytes = 0
         self._items: OrderedDict[str, V] = OrderedDict()
+        self._sizes: dict[str, int] = {}
         self._lock = threading.Lock()
         self.get = self._items.get
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def put(self, key: str, value: V) -> V:
-        size = entry_size(key, value)
+    def put(self, key: str, value: V, size: int | None = None) -> V:
+        """Keep ``value``; ``size``: its bytes when ``sys.getsizeof`` does not count what it holds."""
+        given = size is not None
+        size = sys.getsizeof(key) + size + ENTRY_OVERHEAD if size is not None else entry_size(key, value)
         if size > self.max_bytes:
             return value
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self.bytes -= entry_size(key, old)
+                self.bytes -= self._size(key, old)
             self._items[key] = value
+            if given:  # only then: a second dict entry per item would be memory the estimate leaves out
+                self._sizes[key] = size
             self.bytes += size
             while self.bytes > self.max_bytes:
                 gone, gone_value = self._items.popitem(last=False)
-                self.bytes -= entry_size(gone, gone_value)
+                self.bytes -= self._size(gone, gone_value)
         return value
+
+    def _size(self, key: str, value: V) -> int:
+        size = self._sizes.pop(key, None)
+        return size if size is not None else entry_size(key, value)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._sizes.clear()
             self.bytes = 0

@@ -129,3 +129,21 @@ def test_console_reads_the_whole_article(tmp_path: Path, monkeypatch: pytest.Mon
     assert main(["chat", "--as", "anna"]) == 0
     out = capsys.readouterr().out
     assert "vingerafdrukken" in out and "5 werkdagen" in out  # the parts the short answer left out
+
+
+def test_a_body_is_split_once_and_the_cache_keeps_to_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The best passage of a body asked again comes from the cache, the same as worked out afresh; and many
+    long bodies keep the cache within its byte budget."""
+    from knowledge import passages
+    from knowledge.cache import ByteCache
+
+    monkeypatch.setattr(passages, "_SPLIT", ByteCache(200_000))
+    body = "Aanvragen doet u op het stadskantoor.\n\nEen paspoort kost € 84,35 voor volwassenen.\n\nMeer info."
+    first = best_passage(body, "wat kost een paspoort")
+    split = passages._SPLIT.get("nl\0" + body)
+    assert split is not None and best_passage(body, "wat kost een paspoort") == first
+    assert passages._SPLIT.get("nl\0" + body) is split  # not split again
+    assert "84,35" in first.text
+    for n in range(200):
+        best_passage(f"Artikel {n}. " + "Een zin over het onderwerp. " * 400, "onderwerp")
+    assert 0 < passages._SPLIT.bytes <= 200_000 and len(passages._SPLIT) < 200

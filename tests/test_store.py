@@ -113,3 +113,21 @@ def test_a_message_queued_before_handles_had_a_table_still_reads() -> None:
         {"id": "p1", "name": "Anna", "expertise": ["wmo"], "slack_id": "U1", "teams_id": ""}]}]}
     [person] = message_from_dict(old).lines[0].people
     assert person.handle("slack") == "U1" and person.handle("teams") == ""
+
+
+def test_plain_is_asdict_without_the_copies() -> None:
+    """What the inbox and the outbox store: the same dicts ``dataclasses.asdict`` gives, for an event with a
+    place and for a reply with people, buttons and nested tuples."""
+    from dataclasses import asdict
+
+    from handlers.events import Asked, Clicked
+    from handlers.replies import Button, Line, Message
+    from knowledge.model import Person, Place, User, plain
+
+    message = Message(text="x", lines=(Line("people", "t", people=(
+        Person("p1", "Anna", expertise=("wmo", "zorg"), handles=(("slack", "U1"),)),)),
+        Line("actions", buttons=(Button("Ja", "vb_helpful", "3", "primary"),))), buttons=(Button("b", "a", "v"),))
+    asked = Asked(User("U1", "Anna", "nl"), "hoi", Place("C1", "t1", "m1", {"team": "T1"}), key="k1")
+    clicked = Clicked(User("U2"), "vb_edit", "4", fields={"title": "T"})
+    for value in (message, asked, clicked):
+        assert plain(value) == asdict(value)

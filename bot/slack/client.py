@@ -3,8 +3,15 @@ dropped connections (slack_sdk retries only connection errors by default), withi
 
 from __future__ import annotations
 
+import http.client
+import io
+import ssl
+import threading
 import time
 from typing import Any
+from urllib.error import HTTPError
+from urllib.parse import urlsplit
+from urllib.request import Request
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -48,6 +55,56 @@ class WithinBudget(RetryHandler):
         self.inner.prepare_for_next_attempt(state=state, request=request, response=response, error=error)
 
 
+class KeepAliveWebClient(WebClient):
+    """slack_sdk's WebClient, but each thread keeps its HTTP connection open between calls (slack_sdk opens a
+    new one, with a new TLS handshake, for every call). A kept connection the server closed while idle is
+    opened again once, as urllib3 does; any other failure goes to slack_sdk's retry handlers as before."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._local = threading.local()
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        parts = urlsplit(url)
+        if self.proxy or parts.scheme not in ("http", "https"):
+            return super()._perform_urllib_http_request_internal(url, req)
+        kept: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault("kept", {})
+        where = (parts.scheme, parts.netloc)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = dict(req.header_items())
+        for fresh in (False, True):
+            connection = kept.pop(where, None) if not fresh else None
+            reused = connection is not None
+            if connection is None:
+                connection = (http.client.HTTPSConnection(parts.netloc, timeout=self.timeout,
+                                                          context=self.ssl or ssl.create_default_context())
+                              if parts.scheme == "https" else
+                              http.client.HTTPConnection(parts.netloc, timeout=self.timeout))
+            try:
+                connection.request(req.get_method(), path, body=req.data, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                connection.close()
+                if reused:
+                    continue  # the server closed it while it was idle (as urllib3 does: tried once on a new one)
+                raise
+            except BaseException:
+                connection.close()
+                raise
+            if response.will_close:
+                connection.close()
+            else:
+                kept[where] = connection
+            break
+        if response.status >= 400:  # as urlopen does: slack_sdk reads 429 and 5xx from the HTTPError
+            raise HTTPError(url, response.status, response.reason, response.headers, io.BytesIO(body))
+        if response.headers.get_content_type() == "application/gzip":
+            return {"status": response.status, "headers": response.headers, "body": body}
+        charset = response.headers.get_content_charset() or "utf-8"
+        return {"status": response.status, "headers": response.headers, "body": body.decode(charset)}
+
+
 def web_client(settings: Settings, *, token: str | None = None, retries: int = 2, budget: float | None = None,
                timeout: int = TIMEOUT_SECONDS) -> WebClient:
     """A WebClient on ``settings.slack_api_url`` that honours ``Retry-After`` and retries 5xx, for at most
@@ -64,7 +121,7 @@ def web_client(settings: Settings, *, token: str | None = None, retries: int = 2
         handlers = []
     elif budget is not None:
         handlers = [WithinBudget(h, budget) for h in handlers]
-    return WebClient(
+    return KeepAliveWebClient(
         token=token if token is not None else settings.slack_bot_token or None,
         base_url=base_url,
         timeout=timeout,

@@ -45,6 +45,7 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     delays: dict[str, list[float]] = field(default_factory=dict)
     storm_until: float = 0.0  # time.monotonic() until which every method but auth.test fails (429 / 500 in turn)
+    connections: int = 0  # TCP connections accepted (a client that keeps its connection opens one)
 
     def __post_init__(self) -> None:
         self._storms = itertools.count()
@@ -209,6 +210,12 @@ class FakeSlack:
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait on a kept connection
+
+        def setup(self) -> None:
+            super().setup()
+            with fake._lock:
+                fake.connections += 1
 
         def _serve(self) -> None:
             url = urlsplit(self.path)
