@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from knowledge import text
+from knowledge.cache import ByteCache
 from knowledge.model import Article
+
+LOADED_BYTES = 8 << 20  # decoded phrasings of the articles that come up as candidates
 
 
 def lang_of(article: Article) -> str:
@@ -48,5 +52,15 @@ def dump(items: tuple[Phrasing, ...]) -> str:
     return json.dumps([list(p) for p in items], ensure_ascii=False)
 
 
+_LOADED: ByteCache[tuple[Phrasing, ...]] = ByteCache(LOADED_BYTES)
+
+
 def load(raw: str) -> tuple[Phrasing, ...]:
-    return tuple((words, stems) for words, stems in json.loads(raw or "[]"))
+    """The phrasings ``dump`` stored; a candidate article's are read for every question it matches, so the
+    decoded ones are kept (by their JSON, so a changed article is decoded anew)."""
+    found = _LOADED.get(raw)
+    if found is None:
+        found = tuple((words, stems) for words, stems in json.loads(raw or "[]"))
+        # the words and stems hold about the JSON's characters again, each pair about 200 bytes more (tracemalloc)
+        found = _LOADED.put(raw, found, size=sys.getsizeof(raw) + 200 * len(found))
+    return found

@@ -131,3 +131,17 @@ def test_any_text_gives_a_search_result_in_bounded_time(searcher: Searcher, ques
     assert isinstance(found, SearchResult) and found.decision in ("answer", "suggest", "escalate", "no_question")
     assert len(found.query) <= MAX_QUERY
     assert all(c.bytes <= c.max_bytes for c in text._STEMS.values())
+
+
+def test_decoded_phrasings_are_kept_within_their_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A candidate's phrasings are decoded once and then come from a cache that keeps to its byte budget."""
+    from knowledge import analysis
+
+    monkeypatch.setattr(analysis, "_LOADED", ByteCache(100_000))
+    raw = analysis.dump((("aanvragen paspoort", "aanvrag paspoort"), ("kwijt paspoort", "kwijt paspoort")))
+    first = analysis.load(raw)
+    assert first == (("aanvragen paspoort", "aanvrag paspoort"), ("kwijt paspoort", "kwijt paspoort"))
+    assert analysis.load(raw) is first
+    for n in range(2_000):
+        analysis.load(analysis.dump(tuple((f"woord{n} {i}", f"woord{n} {i}") for i in range(20))))
+    assert 0 < analysis._LOADED.bytes <= 100_000 and len(analysis._LOADED) < 2_000
