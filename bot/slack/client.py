@@ -56,47 +56,65 @@ class WithinBudget(RetryHandler):
 
 
 class KeepAliveWebClient(WebClient):
-    """slack_sdk's WebClient, but each thread keeps its HTTP connection open between calls (slack_sdk opens a
-    new one, with a new TLS handshake, for every call). A kept connection the server closed while idle is
+    """slack_sdk's WebClient, but its HTTP connections are kept open between calls and shared by the threads
+    (slack_sdk opens a new one, with a new TLS handshake, for every call): a call takes an idle connection or
+    opens one, and gives it back; at most IDLE are kept. A kept connection the server closed while idle is
     opened again once, as urllib3 does; any other failure goes to slack_sdk's retry handlers as before."""
+
+    IDLE = 8
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._local = threading.local()
+        self._idle: dict[tuple[str, str], list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+
+    def _take(self, where: tuple[str, str]) -> http.client.HTTPConnection | None:
+        with self._lock:
+            idle = self._idle.get(where)
+            return idle.pop() if idle else None
+
+    def _give_back(self, where: tuple[str, str], connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(where, [])
+            if len(idle) < self.IDLE:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def _open(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
+        if scheme == "https":
+            return http.client.HTTPSConnection(netloc, timeout=self.timeout,
+                                               context=self.ssl or ssl.create_default_context())
+        return http.client.HTTPConnection(netloc, timeout=self.timeout)
 
     def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
         parts = urlsplit(url)
         if self.proxy or parts.scheme not in ("http", "https"):
             return super()._perform_urllib_http_request_internal(url, req)
-        kept: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault("kept", {})
         where = (parts.scheme, parts.netloc)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = dict(req.header_items())
-        for fresh in (False, True):
-            connection = kept.pop(where, None) if not fresh else None
-            reused = connection is not None
-            if connection is None:
-                connection = (http.client.HTTPSConnection(parts.netloc, timeout=self.timeout,
-                                                          context=self.ssl or ssl.create_default_context())
-                              if parts.scheme == "https" else
-                              http.client.HTTPConnection(parts.netloc, timeout=self.timeout))
+        kept = self._take(where)
+        while True:
+            connection = kept or self._open(*where)
             try:
                 connection.request(req.get_method(), path, body=req.data, headers=headers)
                 response = connection.getresponse()
                 body = response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 connection.close()
-                if reused:
-                    continue  # the server closed it while it was idle (as urllib3 does: tried once on a new one)
+                if kept is not None:
+                    kept = None  # the server closed it while it was idle (as urllib3 does: tried once on a new one)
+                    continue
                 raise
             except BaseException:
                 connection.close()
                 raise
-            if response.will_close:
-                connection.close()
-            else:
-                kept[where] = connection
             break
+        if response.will_close:
+            connection.close()
+        else:
+            self._give_back(where, connection)
         if response.status >= 400:  # as urlopen does: slack_sdk reads 429 and 5xx from the HTTPError
             raise HTTPError(url, response.status, response.reason, response.headers, io.BytesIO(body))
         if response.headers.get_content_type() == "application/gzip":

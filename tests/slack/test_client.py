@@ -24,14 +24,22 @@ def test_calls_share_one_connection(fake: FakeSlack) -> None:
     assert [c.args["text"] for c in fake.calls if c.method == "chat.postMessage"] == [f"bericht {n}" for n in range(5)]
 
 
-def test_each_thread_has_its_own_connection(fake: FakeSlack) -> None:
+def test_threads_share_the_kept_connections(fake: FakeSlack) -> None:
+    """Calls at once each get a connection; threads that come and go (the HTTP server's, one per request)
+    reuse the ones given back."""
     client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=fake.url))
-    threads = [threading.Thread(target=lambda: [client.auth_test() for _ in range(3)]) for _ in range(3)]
+    for _ in range(3):  # one after the other, each on a new thread
+        thread = threading.Thread(target=lambda: [client.auth_test() for _ in range(3)])
+        thread.start()
+        thread.join()
+    assert fake.connections == 1
+    fake.slow("auth.test", 0.3, times=3)  # three calls at once, each held by the server for a while
+    threads = [threading.Thread(target=client.auth_test) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert fake.connections == 3 and len([c for c in fake.calls if c.method == "auth.test"]) == 9
+    assert fake.connections == 3 and len([c for c in fake.calls if c.method == "auth.test"]) == 12
 
 
 def test_a_connection_the_server_closed_is_opened_again() -> None:
