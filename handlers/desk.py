@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from handlers import cards
 from handlers.articles import ArticleEditing
@@ -238,14 +238,16 @@ class Desk(Curation, ArticleEditing, Timers):
         return q
 
     def _open_escalation_like(self, masked: str) -> Escalation | None:
-        """An open escalation that asks the same thing: similar words and exactly the same numbers (500 and
-        5000 visitors are different questions, however alike the sentences)."""
+        """The oldest open escalation that asks the same thing: similar words and exactly the same numbers (500
+        and 5000 visitors are different questions, however alike the sentences)."""
         folded = text.fold(masked)
         numbers = sorted(NUMBER.findall(folded))
-        for esc, asked in self.store.open_escalations():
-            other = text.fold(asked)
-            if fuzz.token_sort_ratio(folded, other) >= SAME_QUESTION and sorted(NUMBER.findall(other)) == numbers:
-                return esc
+        waiting = self.store.open_escalation_questions()
+        alike = process.extract(folded, [text.fold(asked) for _, asked in waiting], scorer=fuzz.token_sort_ratio,
+                                score_cutoff=SAME_QUESTION, limit=None)
+        for _, _, index in sorted(alike, key=lambda match: match[2]):
+            if sorted(NUMBER.findall(text.fold(waiting[index][1]))) == numbers:
+                return self.store.escalation(waiting[index][0])
         return None
 
     def read(self, value: str, by: User) -> Message:

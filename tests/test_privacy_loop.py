@@ -93,3 +93,22 @@ def test_an_ordinary_answer_is_still_provisional_and_in_search(desk: Desk, chat:
     assert "persoonsgegevens" not in desk.mark_answer(reply, EXPERT).text
     [item] = desk.store.pending_reviews()
     assert item.flag == "" and desk.store.article(item.article_id).status == "provisional"
+
+
+def test_among_many_open_escalations_a_question_joins_the_oldest_alike(desk: Desk, chat: FakeChat) -> None:
+    """Hundreds of open escalations (a busy week with experts behind): a new question joins the oldest one that
+    asks the same with the same numbers, and none that only looks alike."""
+    q = "Mag een vereniging met {n} leden een loterij houden op het plein bij de kerk?"
+    with desk.store.transaction():  # 300 open escalations about other things, without asking 300 times
+        for n in range(300):
+            other = desk.store.add_question(ANNA, "fake", Place(f"D{n}"), f"Onderwerp {n} heeft vraag {n} over iets",
+                                            "nl", "escalate", None, [])
+            desk.store.add_escalation(other.id, "kcc-experts", [], [])
+    ask(desk, ANNA, q.format(n=40), Place("E1"))
+    ask(desk, BRAM, q.format(n=60), Place("E2"))  # other number: its own escalation
+    before = desk.store.count("escalations")
+    ask(desk, CARLA, q.format(n=60), Place("E3"))
+    assert desk.store.count("escalations") == before
+    joined = desk.store.rows("SELECT e.question_id FROM waiters w JOIN escalations e ON e.id = w.escalation_id"
+                             " JOIN questions q ON q.id = w.question_id WHERE q.asker_id = ?", [CARLA.id])
+    assert [desk.store.question(r["question_id"]).text for r in joined] == [q.format(n=60)]
