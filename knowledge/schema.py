@@ -5,6 +5,8 @@ A new version appends a migration; an existing file is upgraded in place when it
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlite_utils
 
 _V1 = """
@@ -213,15 +215,42 @@ _V11 = """
         CREATE INDEX articles_updated ON articles(updated_at);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
+# Every question that is not answered at once looks for an open escalation to join: by status, not by reading
+# every escalation there ever was.
+_V12 = """
+        CREATE INDEX escalations_status ON escalations(status, id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
+
+
+def statements(script: str) -> list[str]:
+    """``script`` as its statements, split where SQLite's own parser says one is complete (as its shell does)."""
+    found, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    return [*found, pending.strip()] if pending.strip() else found
 
 
 def migrate(db: sqlite_utils.Database) -> int:
-    """Bring ``db`` to the newest version; returns the version it is at."""
+    """Bring ``db`` to the newest version; returns the version it is at. Each migration is one transaction that
+    takes the write lock first and then reads the version again: two processes started at once on an old file
+    apply each migration once (the second finds it done), and a crash leaves the file at the previous version."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     for number, migration in enumerate(MIGRATIONS, start=1):
         if number <= version:
             continue
-        # One transaction per migration: a crash leaves the file at the previous version.
-        db.conn.executescript(f"BEGIN;\n{migration}\nPRAGMA user_version = {number};\nCOMMIT;")
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if db.conn.execute("PRAGMA user_version").fetchone()[0] < number:
+                for statement in statements(migration):
+                    db.conn.execute(statement)
+                db.conn.execute(f"PRAGMA user_version = {number}")
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
     return len(MIGRATIONS)

@@ -12,6 +12,34 @@ from knowledge.model import Article, Person, Place, User
 from knowledge.store import SqliteStore
 
 
+def test_processes_opening_an_old_file_at_once_apply_each_migration_once(tmp_path: Path) -> None:
+    """Several serving processes started together on a file of an older version: each migration is applied
+    once (the others find it done under the write lock), none of them fails, and a migration that inserts
+    rows does not insert them twice."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(";".join(schema.MIGRATIONS[:4]) + ";PRAGMA user_version = 4;")  # _V5 only inserts
+    conn.close()
+    opening = ("import sys; from knowledge.store import SqliteStore; "
+               "SqliteStore(sys.argv[1]).close(); print('ok')")
+    runs = [subprocess.Popen([sys.executable, "-c", opening, str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert [out.strip() for out, _ in results] == ["ok"] * 6, [err[-500:] for _, err in results]
+    store = SqliteStore(str(path))
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
+    keys = [r["key"] for r in store.rows("SELECT key FROM meta")]
+    assert len(keys) == len(set(keys))
+
+
+def test_migrations_are_split_into_whole_statements() -> None:
+    assert schema.statements("CREATE TABLE t (a TEXT DEFAULT ';');\nINSERT INTO t VALUES ('x;y');\n") == [
+        "CREATE TABLE t (a TEXT DEFAULT ';');", "INSERT INTO t VALUES ('x;y');"]
+
+
 def test_a_file_at_an_older_version_is_upgraded_without_losing_data(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
