@@ -242,12 +242,12 @@ class Desk(Curation, ArticleEditing, Timers):
         and 5000 visitors are different questions, however alike the sentences)."""
         folded = text.fold(masked)
         numbers = sorted(NUMBER.findall(folded))
-        waiting = self.store.open_escalation_questions()
-        alike = process.extract(folded, [text.fold(asked) for _, asked in waiting], scorer=fuzz.token_sort_ratio,
+        waiting = [(ident, text.fold(asked)) for ident, asked in self.store.open_escalation_questions()]
+        alike = process.extract(folded, [other for _, other in waiting], scorer=fuzz.token_sort_ratio,
                                 score_cutoff=SAME_QUESTION, limit=None)
-        for _, _, index in sorted(alike, key=lambda match: match[2]):
-            if sorted(NUMBER.findall(text.fold(waiting[index][1]))) == numbers:
-                return self.store.escalation(waiting[index][0])
+        for ident, other in (waiting[index] for _, _, index in sorted(alike, key=lambda match: match[2])):
+            if sorted(NUMBER.findall(other)) == numbers:
+                return self.store.escalation(ident)
         return None
 
     def read(self, value: str, by: User) -> Message:

@@ -59,7 +59,9 @@ class KeepAliveWebClient(WebClient):
     """slack_sdk's WebClient, but its HTTP connections are kept open between calls and shared by the threads
     (slack_sdk opens a new one, with a new TLS handshake, for every call): a call takes an idle connection or
     opens one, and gives it back; at most IDLE are kept. A kept connection the server closed while idle is
-    opened again once, as urllib3 does; any other failure goes to slack_sdk's retry handlers as before."""
+    opened again once, as urllib3 does; any other failure goes to slack_sdk's retry handlers as before.
+    It overrides slack_sdk's private ``_perform_urllib_http_request_internal``: should a release rename it, calls
+    fall back to slack_sdk's own connection per call, and tests/slack/test_client.py fails to say so."""
 
     IDLE = 8
 

@@ -18,6 +18,21 @@ class TokenError(Exception):
     """Entra ID would not give us a token (wrong id/secret/tenant, or unreachable)."""
 
 
+def confidential_client(settings: Settings, authority: str, http_client: requests.Session | None = None,
+                        ) -> msal.ConfidentialClientApplication:
+    """The app's msal client at ``authority`` (no instance discovery: the authority is configured), on
+    ``http_client`` when given; TokenError when msal refuses the authority or cannot reach it."""
+    options: dict[str, Any] = {"instance_discovery": False}
+    if http_client is not None:
+        options["http_client"] = http_client
+    try:
+        return msal.ConfidentialClientApplication(settings.microsoft_app_id,
+                                                  client_credential=settings.microsoft_app_password,
+                                                  authority=authority, **options)
+    except (ValueError, requests.RequestException) as error:
+        raise TokenError(f"authority {authority}: {error}") from error
+
+
 class AppToken:
     """An app-only access token for one scope. msal keeps it in memory and renews it when it expires."""
 
@@ -35,18 +50,7 @@ class AppToken:
     def _client(self) -> msal.ConfidentialClientApplication:
         with self._lock:
             if self._app is None:
-                options: dict[str, Any] = {"instance_discovery": False}
-                if self.http_client is not None:
-                    options["http_client"] = self.http_client
-                try:
-                    self._app = msal.ConfidentialClientApplication(
-                        self.settings.microsoft_app_id,
-                        client_credential=self.settings.microsoft_app_password,
-                        authority=self.authority(),
-                        **options,
-                    )
-                except (ValueError, requests.RequestException) as error:
-                    raise TokenError(f"authority {self.authority()}: {error}") from error
+                self._app = confidential_client(self.settings, self.authority(), self.http_client)
             return self._app
 
     def get(self) -> str:

@@ -21,6 +21,7 @@ import msal
 import requests
 
 from bot.config import Settings
+from bot.teams.tokens import TokenError, confidential_client
 
 TIMEOUT = 10  # seconds for a call to the identity provider
 
@@ -54,15 +55,10 @@ class EntraSignIn:
     def _client(self) -> msal.ConfidentialClientApplication:
         with self._lock:
             if self._app is None:
-                options: dict[str, Any] = {"instance_discovery": False}
-                if self.http is not None:
-                    options["http_client"] = self.http
                 try:
-                    self._app = msal.ConfidentialClientApplication(
-                        self.settings.microsoft_app_id, client_credential=self.settings.microsoft_app_password,
-                        authority=self.authority, **options)
-                except (ValueError, requests.RequestException) as error:
-                    raise SignInFailed(f"authority {self.authority}: {error}") from error
+                    self._app = confidential_client(self.settings, self.authority, self.http)
+                except TokenError as error:
+                    raise SignInFailed(str(error)) from error
             return self._app
 
     def start(self, redirect_uri: str) -> tuple[str, str, dict[str, Any]]:
