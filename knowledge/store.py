@@ -31,6 +31,7 @@ _CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS NOT (" + ",
     f"excluded.{c}" for c in CONTENT) + ")"
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer waits for another process's transaction before giving up
+BULK = 20  # a load of at least this many rows ends with merging the index (merge_index)
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -186,6 +187,7 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords):
             return None
         if report is not None:
             log.info("retention: purged what is older than %s: %s", report.cutoff, report.counts)
+            self.merge_index()  # once a day: the segments a day of edits left
         return report
 
     def close(self) -> None:
@@ -232,7 +234,18 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords):
                 index_article(db, row[0], a, fields)
                 count += 1
             self._bump(db)
+        if count >= BULK:
+            self.merge_index("article_index")
         return count
+
+    def merge_index(self, *tables: str) -> None:
+        """Merge a full-text index into one segment (FTS5 'optimize'). Loads and edits leave it in many
+        (the demo's people index in 13), and a query looks up every term in every segment: a search of the
+        demo took a third less CPU after it. About a second for 100,000 articles, so done after a bulk load
+        and in the daily housekeeping, not after every edit."""
+        for table in tables or ("article_index", "people_index"):
+            with self.transaction() as db:
+                db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
     def matching(self, match: str | None, limit: int, weights: Sequence[float] | None = None,
                  ) -> list[tuple[str, float, str, tuple[analysis.Phrasing, ...]]]:
@@ -298,6 +311,8 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords):
                      " ".join(sorted({*text.terms(profile, "nl"), *text.terms(profile, "en")}))])
                 count += 1
             self._bump(db, "people_generation")
+        if count >= BULK:
+            self.merge_index("people_index")
         return count
 
     def people_vocabulary(self) -> tuple[dict[str, int], int]:

@@ -173,3 +173,24 @@ def test_racing_processes_marking_one_answer_relay_it_once(shared: str, processe
     assert {r["channel"]: r["n"] for r in relays} == {"D1": 1, "D2": 1}
     assert store.count("reviews") == 1 and store.count("articles") == store.count("articles")
     assert [r["action"] for r in store.audit_log()].count("mark_answer") == 1
+
+
+def test_an_idle_worker_looking_for_work_takes_no_write_lock(tmp_path: Path) -> None:
+    """Idle workers look for events often (each wake-up, every half second, in every process): with nothing
+    waiting, looking must not queue behind another process's write transaction, nor make others queue."""
+    import sqlite3
+    import time
+
+    path = str(tmp_path / "idle.db")
+    store = SqliteStore(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock (an import, a busy worker)
+    try:
+        started = time.monotonic()
+        assert store.claim_event(60.0) is None
+        assert time.monotonic() - started < 2.0
+    finally:
+        other.execute("ROLLBACK")
+    assert store.put_event("k1", "console", "Asked", {"x": 1}) is not None
+    claimed = store.claim_event(60.0)
+    assert claimed is not None and claimed["key"] == "k1" and store.claim_event(60.0) is None

@@ -159,3 +159,29 @@ def test_plain_is_asdict_without_the_copies() -> None:
     clicked = Clicked(User("U2"), "vb_edit", "4", fields={"title": "T"})
     for value in (message, asked, clicked):
         assert plain(value) == asdict(value)
+
+
+def test_a_bulk_load_leaves_the_full_text_index_in_one_segment(store: SqliteStore) -> None:
+    """A search looks up each term in every segment of the index: loads and edits leave many (the demo's
+    people index had 13), a bulk load merges them, and searches find the same before and after."""
+    from knowledge import text
+    from knowledge.store import BULK
+
+    def segments(table: str) -> int:
+        return int(store.db.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx").fetchone()[0])
+
+    def found(word: str) -> list[str]:
+        return [r["article_id"] for r in store.rows(
+            "SELECT article_id FROM article_index WHERE article_index MATCH ? ORDER BY rowid",
+            [text.stem(word, "nl")])]
+
+    for n in range(12):  # one at a time, as edits come: a segment each, partly merged by FTS5 itself
+        store.upsert_articles([Article(f"e{n}", f"Edit {n} parkeren", "tekst")])
+    assert segments("article_index") > 1
+    before = found("parkeren")
+    store.merge_index()
+    assert segments("article_index") == 1 and found("parkeren") == before
+    store.upsert_articles([Article(f"b{n}", f"Bulk {n} parkeren", "tekst") for n in range(BULK)])
+    store.upsert_people([Person(f"p{n}", f"Persoon {n}", expertise=("wmo",)) for n in range(BULK)])
+    assert segments("article_index") == 1 and segments("people_index") == 1
+    assert len(found("parkeren")) == 12 + BULK
