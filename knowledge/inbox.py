@@ -48,10 +48,11 @@ class InboxRecords:
 
     def claim_event(self: _Base, lease: float, event_id: int | None = None) -> dict[str, Any] | None:
         """Claim one waiting event (``event_id``, or the oldest) for ``lease`` seconds; None when there is none
-        or another worker holds it. One statement, so two processes can never claim the same event."""
+        or another worker holds it. The claim is one statement, so two processes can never claim the same event;
+        looking for the oldest, a read comes first, so an idle worker takes no write lock."""
         if event_id is None and not self.rows(
                 "SELECT 1 FROM inbox WHERE status = 'new' AND claimed_until < ? LIMIT 1", [now()]):
-            return None  # nothing waiting: no write lock taken (idle workers look often)
+            return None
         where = "id = ?" if event_id is not None else \
             "id = (SELECT id FROM inbox WHERE status = 'new' AND claimed_until < ? ORDER BY id LIMIT 1)"
         params: list[Any] = [later(lease), event_id] if event_id is not None else [later(lease), now()]

@@ -187,7 +187,10 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords):
             return None
         if report is not None:
             log.info("retention: purged what is older than %s: %s", report.cutoff, report.counts)
-            self.merge_index()  # once a day: the segments a day of edits left
+            try:
+                self.merge_index()  # once a day: the segments a day of edits left
+            except Exception:  # searches only get slower; the next day's purge merges again
+                log.exception("merging the full-text indexes after the purge failed")
         return report
 
     def close(self) -> None:
