@@ -56,6 +56,7 @@ class Dispatcher:
     def submit(self, event: Event, *, claim: bool = False) -> int | None:
         """Store ``event`` (the adapter acknowledges after this returns); None for a redelivery. ``claim``:
         the caller handles it at once (``handle_claimed``); a worker takes it only if that caller dies."""
+        event = events.scrubbed(event)  # half an emoji must not make the event unstorable
         key = f"{self.platform}:{event.key}" if event.key else None
         event = events.masked(event)  # nothing a citizen said is stored unmasked, the inbox included
         event_id = self.store.put_event(key, self.platform, type(event).__name__, events.to_dict(event),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from knowledge import text as texts
 from knowledge.model import Place, User, plain
 from knowledge.privacy import mask_text
 
@@ -84,6 +85,25 @@ def masked(event: Event) -> Event:
     if isinstance(event, Clicked) and event.fields:
         return replace(event, fields={k: mask_text(v) for k, v in event.fields.items()})
     return event
+
+
+def scrubbed(event: Event) -> Event:
+    """The event with lone surrogates (half an emoji in a JSON payload) as U+FFFD in every text it carries:
+    its question, names, ids, form fields and delivery key. Such text cannot be stored or sent as UTF-8, and an
+    acknowledged event must never be lost to it."""
+    data = to_dict(event)
+    cleaned = _scrub(data)
+    return event if cleaned == data else from_dict(type(event).__name__, cleaned)
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return texts.scrub(value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(v) for v in value)
+    return value
 
 
 def to_dict(event: Event) -> dict[str, Any]:

@@ -159,3 +159,18 @@ def test_any_payload_shape_gets_a_2xx_or_4xx(running: Running, body: Any, form: 
         assert response.status in (400, 401)
     with urllib.request.urlopen(running.slack.url.replace(PATH, "/health"), timeout=5) as health:
         assert health.status == 200
+
+
+def test_half_an_emoji_in_a_message_is_answered_not_dropped(running: Running) -> None:
+    """A lone surrogate (half of an emoji, as JSON's \\ud800 escape) is text with U+FFFD in it: the question is
+    stored, and the agent gets an answer or an escalation, never a silent 200."""
+    from tests.slack.driver import dm, eventually
+
+    envelope = dm("paspoort\ud800verlengen")
+    assert "\\ud800" in json.dumps(envelope)  # what Slack sends: the escape, valid JSON
+    assert running.slack.event(envelope).status == 200
+    replies = eventually(lambda: running.fake.posted("D0AGENT"))
+    assert replies and replies[0].args.get("text")
+    [asked] = running.store.rows("SELECT text FROM questions")
+    assert asked["text"] == "paspoort\ufffdverlengen"
+    assert running.store.rows("SELECT status FROM inbox") == [{"status": "done"}]

@@ -123,3 +123,19 @@ def test_any_activity_shape_gets_a_2xx_or_4xx(ms: FakeMicrosoft, tmp_path: Path,
         loop.run_until_complete(bot.__aexit__())
         loop.close()
     assert 200 in statuses  # the examples did get past authentication
+
+
+def test_half_an_emoji_in_an_activity_is_answered_not_refused(
+        ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> None:
+    """Teams answered an activity with a lone surrogate with 400; now the question is stored with U+FFFD and
+    answered or escalated, like any other."""
+    async def scenario() -> None:
+        async with Bot(ms, make_settings(ms, tmp_path), signing_key) as bot:
+            status, _ = await bot.post(bot.act("personal_message", TEXT="paspoort\ud800verlengen",
+                                               NAME="Anna \udc00de Jong"))
+            assert status == 200
+            assert len(ms.connector_calls()) == 1
+            [asked] = bot.store.rows("SELECT text FROM questions")
+            assert asked["text"] == "paspoort\ufffdverlengen"
+
+    asyncio.run(scenario())
