@@ -61,3 +61,19 @@ def test_ask_s_options_are_documented_as_they_are() -> None:
     row = next(line for line in README.splitlines() if line.startswith('| `vraagbaak ask'))
     options = {o for a in ask._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
     assert options == set(re.findall(r"--[a-z]+", row))
+
+
+def test_no_large_file_is_tracked() -> None:
+    """Wheels, downloads and generated data stay out of the repository (they are ignored, and this catches a
+    forced add): nothing tracked is over 5 MB."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    tracked = [ROOT / name for name in listed.decode().split("\0") if name]
+    large = [str(p.relative_to(ROOT)) for p in tracked if p.is_file() and p.stat().st_size > 5_000_000]
+    assert tracked and not large, f"files over 5 MB are tracked: {large}"
+
+
+def test_the_licence_is_the_eupl_and_the_readme_says_so() -> None:
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").lstrip().startswith("EUROPEAN UNION PUBLIC LICENCE v. 1.2")
+    assert "EUPL-1.2" in README
