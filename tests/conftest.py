@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,44 @@ EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 LOOP_SETTINGS = {"answer_threshold": "0.75", "suggest_threshold": "0.57", "semantic": "off"}
 
 
+TIERS = ("process", "browser", "quality")  # each of these is slow too: `-m "not slow"` is the quick run
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            item.add_marker(pytest.mark.slow)
+
+
+def eval_set(name: str) -> Path:
+    """The answer-quality set ``name`` from ../shared/eval: missing, a developer's run skips the test, and CI
+    fails it (a clone without the sets must not pass silently)."""
+    folder = EVAL / name
+    if not (folder / "kb.jsonl").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{folder} is missing: the quality tests need ../shared/eval beside the clone")
+        pytest.skip(f"{folder} not present")
+    return folder
+
+
+@functools.cache
+def _demo_template() -> Path:
+    """The demo knowledge base, loaded once per test process (about 0.35 s) and closed, so it can be copied."""
+    folder = tempfile.mkdtemp(prefix="vraagbaak-demo-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "demo.db"
+    template = SqliteStore(str(path))
+    bootstrap.load_demo(template)
+    template.close()
+    return path
+
+
+def demo_copy(path: Path | str) -> str:
+    """A fresh copy of the demo knowledge base at ``path`` (what ``load_demo`` on an empty store gives)."""
+    shutil.copyfile(_demo_template(), path)
+    return str(path)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> SqliteStore:
     s = SqliteStore(str(tmp_path / "test.db"))
@@ -32,9 +74,10 @@ def store(tmp_path: Path) -> SqliteStore:
 
 
 @pytest.fixture
-def demo_store(store: SqliteStore) -> SqliteStore:
-    bootstrap.load_demo(store)
-    return store
+def demo_store(tmp_path: Path) -> SqliteStore:
+    s = SqliteStore(demo_copy(tmp_path / "demo.db"))
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -117,6 +117,7 @@ def test_hints_fit_the_place(desk: Desk, platform: str, says: str, never: str) -
     assert says in text and never not in text
 
 
+@pytest.mark.slow
 def test_console_reads_the_whole_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("VRAAGBAAK_DB", str(tmp_path / "c.db"))

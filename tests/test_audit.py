@@ -131,6 +131,7 @@ def _append(path: str, who: str) -> None:
     store.close()
 
 
+@pytest.mark.process
 def test_processes_appending_at_once_keep_one_chain(tmp_path: Path) -> None:
     path = str(tmp_path / "many.db")
     SqliteStore(path).close()

@@ -119,6 +119,7 @@ def test_synonyms_and_review_commands(db: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["review", "approve"]) == 2
 
 
+@pytest.mark.process
 def test_python_dash_m_runs_the_cli(db: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "bot", "demo", "--no-chat"], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).resolve().parents[1])
@@ -230,6 +231,7 @@ def test_review_list_shows_the_command_line_s_commands_and_merge_warns_when_unre
     assert "Samengevoegd met" in out
 
 
+@pytest.mark.slow
 def test_demo_plays_six_weeks_of_history_once(db: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = run(["demo", "--no-chat"], "", monkeypatch, capsys)

@@ -20,6 +20,8 @@ from bot.console.session import ConsoleSession
 from bot.parser import main
 from tests.test_bounded import ANY_CHAR, MIXED
 
+pytestmark = pytest.mark.process
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

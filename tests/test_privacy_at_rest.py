@@ -18,6 +18,8 @@ import pytest
 
 from bot import logs
 
+pytestmark = pytest.mark.process
+
 ROOT = Path(__file__).resolve().parents[1]
 ANNA = "Mijn BSN is 111222333, wanneer wordt mijn toeslag uitbetaald? Bel me op 06-12345678 of jan.jansen@example.nl"
 BRAM = "Mijn BSN is 123456782, wanneer wordt mijn toeslag uitbetaald? IBAN NL91ABNA0417164300, 1234 AB 12"

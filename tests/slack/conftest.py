@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from tests.conftest import LOOP_SETTINGS
+from tests.conftest import LOOP_SETTINGS, demo_copy
 from tests.slack.fake_slack import FakeSlack
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -33,22 +32,10 @@ def fake() -> Iterator[FakeSlack]:
     assert not refused, f"Slack would refuse these: {refused}"
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo knowledge base, loaded once; each test gets a copy."""
-    from bot.bootstrap import load_demo, open_store
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    store = open_store(Settings(db_path=str(path)))
-    load_demo(store)
-    store.close()
-    return path
-
-
 @pytest.fixture
-def settings(fake: FakeSlack, tmp_path: Path, demo_db: Path) -> Settings:
+def settings(fake: FakeSlack, tmp_path: Path) -> Settings:
     """Settings for the fake Web API, on a copy of the demo knowledge base."""
-    shutil.copyfile(demo_db, tmp_path / "vraagbaak.db")
+    demo_copy(tmp_path / "vraagbaak.db")
     return Settings(
         db_path=str(tmp_path / "vraagbaak.db"),
         slack_bot_token="xoxb-test-token",

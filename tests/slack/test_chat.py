@@ -42,6 +42,7 @@ def test_update_and_link(fake: FakeSlack, settings: Settings) -> None:
     assert chat.link(Place("C0EXPERTS", message="1")) == ""
 
 
+@pytest.mark.slow
 def test_rate_limit_and_server_errors_are_retried(fake: FakeSlack, settings: Settings) -> None:
     chat = SlackChat(web_client(settings))
     fake.fail("chat.postMessage", 429, retry_after=0)
@@ -50,6 +51,7 @@ def test_rate_limit_and_server_errors_are_retried(fake: FakeSlack, settings: Set
     assert posted.message and len(fake.called("chat.postMessage")) == 3
 
 
+@pytest.mark.slow
 def test_retries_end_within_the_budget_so_a_claim_on_the_outbox_row_is_never_outlived(
         fake: FakeSlack, settings: Settings) -> None:
     chat = SlackChat(web_client(settings, budget=2.5))

@@ -76,6 +76,7 @@ def test_a_connection_the_server_closed_is_opened_again() -> None:
     assert [b"bericht" in s and f"bericht {n}".encode() in s for n, s in enumerate(seen)] == [True] * 3
 
 
+@pytest.mark.slow
 def test_rate_limits_and_server_errors_still_reach_the_retries(fake: FakeSlack) -> None:
     client = web_client(Settings(slack_bot_token="xoxb-test", slack_api_url=fake.url))
     fake.fail("chat.postMessage", 429, retry_after=0)

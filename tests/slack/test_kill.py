@@ -13,9 +13,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from tests.slack.driver import SlackSide, dm, eventually
 from tests.slack.fake_slack import FakeSlack
+
+pytestmark = pytest.mark.process
 
 ROOT = Path(__file__).resolve().parents[2]
 

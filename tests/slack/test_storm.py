@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from handlers.replies import Action
 from tests.slack.conftest import Running
 from tests.slack.driver import click, dm, eventually
+
+pytestmark = pytest.mark.slow
 
 QUESTION = "hoe vraag ik een paspoort aan?"
 

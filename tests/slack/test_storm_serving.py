@@ -12,11 +12,15 @@ import signal
 import sqlite3
 import time
 
+import pytest
+
 from bot.config import Settings
 from handlers.replies import Action
 from tests.slack.driver import SlackSide, click, dm, eventually
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.test_kill import free_port, serve
+
+pytestmark = pytest.mark.slow
 
 STORM_SECONDS = float(os.environ.get("VRAAGBAAK_STORM_SECONDS", "10"))
 QUESTIONS = ("hoe vraag ik een paspoort aan?", "wat kost een parkeervergunning?", "How do I apply for a passport?")

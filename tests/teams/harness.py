@@ -11,11 +11,11 @@ from typing import Any
 import requests
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.bootstrap import build_desk, load_demo, open_store
+from bot.bootstrap import build_desk, open_store
 from bot.config import Settings
 from bot.teams import TeamsChat, build_web_app
 from knowledge.model import Person
-from tests.conftest import LOOP_SETTINGS
+from tests.conftest import LOOP_SETTINGS, demo_copy
 from tests.teams.fakes import APP_ID, TENANT, FakeMicrosoft, bot_token
 
 ACTIVITIES = Path(__file__).with_name("activities")
@@ -112,8 +112,8 @@ class Bot:
         self.settings = settings
         self.http = http_session(ms)
         self.chat = TeamsChat(settings, http_client=self.http, base_delay=0.01, max_delay=0.05)
+        demo_copy(settings.db_path)
         self.store = open_store(settings)
-        load_demo(self.store)
         # Teams routes name channel ids, not Slack-style names
         self.store.set_routes([(word, f"19:{name}@thread.tacv2") for word, name in self.store.routes()])
         # everyone in the directory has an Entra object id, as after `import people --from graph`

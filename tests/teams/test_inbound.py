@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.teams import cards
@@ -201,6 +202,7 @@ def test_connector_down_then_the_outbox_timer_delivers(
     asyncio.run(main())
 
 
+@pytest.mark.slow
 def test_the_message_action_is_answered_at_once_while_the_connector_is_throttled(
     ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey,
 ) -> None:

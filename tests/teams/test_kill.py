@@ -13,13 +13,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.bootstrap import load_demo, open_store
-from bot.config import Settings
+from tests.conftest import demo_copy
 from tests.slack.test_kill import free_port
 from tests.teams.fakes import APP_ID, TENANT, FakeMicrosoft, bot_token
 from tests.teams.harness import EXPERTS_CHANNEL, activity
+
+pytestmark = pytest.mark.process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,11 +63,7 @@ def replies_to(ms: FakeMicrosoft, act: dict[str, object], taken: bool = False) -
 
 def demo_db(tmp_path: Path) -> Path:
     """A database with the demo data (no history), closed again for `serve teams` to open."""
-    db = tmp_path / "teams.db"
-    store = open_store(Settings(db_path=str(db)))
-    load_demo(store)
-    store.close()
-    return db
+    return Path(demo_copy(tmp_path / "teams.db"))
 
 
 def test_kill_9_after_the_200_loses_nothing(ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey,

@@ -10,6 +10,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from handlers.replies import Action
@@ -18,6 +19,8 @@ from tests.slack.test_storm_serving import QUESTIONS, STORM_SECONDS
 from tests.teams.fakes import FakeMicrosoft, bot_token
 from tests.teams.harness import activity
 from tests.teams.test_kill import demo_db, post, replies_to, serve
+
+pytestmark = pytest.mark.process
 
 
 def test_a_long_storm_on_the_connector_loses_and_doubles_nothing(ms: FakeMicrosoft, tmp_path: Path,

@@ -33,8 +33,9 @@ QUESTIONS = [
      "Ja, met een melding evenement minstens drie weken vooraf; boven 250 bezoekers een vergunning."),
 ]
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+                                 reason=f"{CHROMIUM} is missing (apt-get install chromium)")]
 
 
 def free_port() -> int:

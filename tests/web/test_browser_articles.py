@@ -13,8 +13,9 @@ import pytest
 from knowledge.store import SqliteStore
 from tests.web.test_browser import ARGS, CHROMIUM, console, shots, vraagbaak  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                                reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+                                 reason=f"{CHROMIUM} is missing (apt-get install chromium)")]
 ARTICLE = "nl-grofvuil-ophalen"
 
 
