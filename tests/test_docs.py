@@ -77,3 +77,22 @@ def test_no_large_file_is_tracked() -> None:
 def test_the_licence_is_the_eupl_and_the_readme_says_so() -> None:
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").lstrip().startswith("EUROPEAN UNION PUBLIC LICENCE v. 1.2")
     assert "EUPL-1.2" in README
+
+
+def test_the_manifest_registers_what_sign_in_with_slack_sends(tmp_path: Path) -> None:
+    """manifest.yml's redirect URL and user scopes are those the web console's Sign in with Slack asks for
+    (with VRAAGBAAK_WEB_URL at the manifest's example host), so a Slack app made from it accepts the sign-in."""
+    from urllib.parse import parse_qs, urlsplit
+
+    import yaml
+
+    from bot.web.app import create_app
+
+    oauth = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))["oauth_config"]
+    settings = config.Settings(db_path=str(tmp_path / "v.db"), semantic="off", slack_client_id="1.2",
+                               slack_client_secret="secret", web_url="https://vraagbaak.example.org")
+    response = create_app(settings).test_client().get("/login/slack")
+    assert response.status_code == 302
+    sent = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert sent["redirect_uri"] == oauth["redirect_urls"]
+    assert sorted(sent["scope"][0].split()) == sorted(oauth["scopes"]["user"])
