@@ -43,10 +43,46 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test in ci and "pip install --quiet -e '.[dev]'" in ci and "vraagbaak demo" in install
 
 
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return {slug(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
+
+
+def broken_links(path: Path) -> list[str]:
+    """Links in ``path`` to a file that does not exist, or to a heading that is not in the file linked."""
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith(("http://", "https://")):
+            continue
+        file, _, fragment = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        if not linked.is_relative_to(ROOT) or not linked.exists() \
+                or (fragment and linked.suffix == ".md" and fragment not in anchors(linked)):
+            broken.append(target)
+    return broken
+
+
 def test_no_link_points_outside_the_repository() -> None:
     assert "../" not in README
-    for target in re.findall(r"\]\(([^)]+)\)", README):
-        assert target.startswith(("http://", "https://", "#")) or (ROOT / target).exists(), target
+    assert broken_links(ROOT / "README.md") == []
+
+
+def test_the_docs_links_resolve() -> None:
+    docs = sorted((ROOT / "docs").glob("*.md"))
+    assert docs
+    for path in docs:
+        assert broken_links(path) == [], path.name
+
+
+def test_the_readme_is_a_guide_of_at_most_450_lines() -> None:
+    """Measurements, design notes and rejected ideas go to docs/, so the README stays the user's guide."""
+    assert len(README.splitlines()) <= 450
 
 
 def test_the_walkthrough_says_to_activate_the_venv_before_plain_vraagbaak() -> None:
