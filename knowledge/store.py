@@ -19,6 +19,9 @@ from knowledge.inbox import InboxRecords
 from knowledge.model import Article, Person, Place, Question, Stats, User
 from knowledge.records import LoopRecords, now
 from knowledge.schema import migrate
+from knowledge.sqlite.access import AccessRecords
+from knowledge.sqlite.insights import InsightQueries
+from knowledge.sqlite.lifecycle import LifecycleRecords
 
 
 @contextmanager
@@ -50,7 +53,8 @@ def _person(row: dict[str, Any], handles: tuple[tuple[str, str], ...] = ()) -> P
     )
 
 
-class SqliteStore(LoopRecords, InboxRecords, ArticleRecords):
+class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
+                  AccessRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
