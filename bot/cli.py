@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from handlers.messages import TEXTS, t
 from handlers.replies import Action
-from knowledge import evaluate, privacy, privacy_eval, retention, text
+from knowledge import backup, evaluate, privacy, privacy_eval, retention, text
 from knowledge.demo_load import DemoLoad
 from knowledge.export import FolderNotEmpty, export
 from knowledge.forget import Ambiguous, NobodyFound, forget
@@ -69,6 +70,39 @@ def _kept(loaded: DemoLoad, asked: int, played: int, lang: str) -> list[str]:
     if asked and not played:
         kept.append(t("cli_demo_questions", lang, n=asked))
     return kept
+
+
+def cmd_backup(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak backup FILE``: a checked copy of the database while the bot serves."""
+    started = time.monotonic()
+    copy = backup.backup(settings.db_path, Path(args.file), replace=args.replace)
+    print(t("cli_backup_written", settings.lang, path=copy.path, size=_size(copy.size, settings.lang),
+            counts=_counts(copy, settings.lang), seconds=_number(time.monotonic() - started, settings.lang)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak restore FILE``: a backup back in place of the database, which no process may have open."""
+    done, lang = backup.restore(settings.db_path, Path(args.file)), settings.lang
+    print(t("cli_restored", lang, path=done.copy.path, source=done.source, size=_size(done.copy.size, lang),
+            counts=_counts(done.copy, lang)))
+    if done.aside is not None:
+        print(t("cli_restore_aside", lang, aside=done.aside))
+    return 0
+
+
+def _counts(copy: backup.Copy, lang: str) -> str:
+    return ", ".join([t("cli_count_articles", lang, n=copy.articles), t("cli_count_questions", lang, n=copy.questions)])
+
+
+def _size(size: int, lang: str) -> str:
+    return f"{_number(size / 1e6, lang)} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+
+def _number(value: float, lang: str) -> str:
+    """One decimal, with a decimal comma in Dutch."""
+    shown = f"{value:.1f}"
+    return shown.replace(".", ",") if lang == "nl" else shown
 
 
 def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
