@@ -15,7 +15,7 @@ from handlers.errors import UserError
 from handlers.messages import t
 from handlers.ports import Chat
 from handlers.timers import Schedule
-from knowledge import calibration, semantic
+from knowledge import calibration, demo_load, semantic
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.search import Searcher, Thresholds
 from knowledge.store import SqliteStore
@@ -182,19 +182,25 @@ def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = No
     return desk
 
 
-def load_synonyms(store: SqliteStore, path: Path = SYNONYMS) -> int:
+def shipped_synonyms(path: Path = SYNONYMS) -> list[tuple[str, list[str]]]:
+    """The synonym list Vraagbaak ships (``knowledge/synonyms.csv``): each term with its synonyms."""
     with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        store.add_synonyms(row["term"], [s for s in row["synonyms"].split(";") if s.strip()])
-    return len(rows)
+        return [(row["term"], [s for s in row["synonyms"].split(";") if s.strip()]) for row in csv.DictReader(handle)]
+
+
+def demo_data() -> demo_load.DemoData:
+    """The demo municipality as shipped: articles, people, routing rules and synonyms."""
+    return demo_load.DemoData(articles=read_articles(DEMO / "articles.jsonl"), people=read_people(DEMO / "people.csv"),
+                              routes=read_routes(DEMO / "routes.csv"), synonyms=shipped_synonyms())
+
+
+def top_up_demo(store: SqliteStore) -> demo_load.DemoLoad:
+    """Fill ``store`` with the demo municipality, adding only what the demo never added before: what a person
+    changed or removed since an earlier run stays as they left it (``knowledge.demo_load``)."""
+    return demo_load.load(store, demo_data())
 
 
 def load_demo(store: SqliteStore) -> dict[str, int]:
-    """Fill ``store`` with the demo municipality: articles, people, routing rules and synonyms."""
-    return {
-        "articles": store.upsert_articles(read_articles(DEMO / "articles.jsonl")),
-        "people": store.upsert_people(read_people(DEMO / "people.csv")),
-        "routes": store.set_routes(read_routes(DEMO / "routes.csv")),
-        "synonyms": load_synonyms(store),
-    }
+    """Fill ``store`` with the demo municipality: articles, people, routing rules and synonyms; how many of
+    each were added (all of them the first time; a second run adds only what is missing)."""
+    return top_up_demo(store).added

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from handlers.messages import TEXTS, t
 from handlers.replies import Action
-from knowledge import evaluate, privacy, privacy_eval, retention, text
+from knowledge import backup, evaluate, privacy, privacy_eval, retention, text
+from knowledge.demo_load import DemoLoad
 from knowledge.export import FolderNotEmpty, export
 from knowledge.forget import Ambiguous, NobodyFound, forget
 from knowledge.importers import read_articles, read_channel_settings, read_people, read_routes, read_synonyms
@@ -32,19 +34,75 @@ def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:
 
 
 def cmd_demo(args: argparse.Namespace, settings: config.Settings) -> int:
-    store = bootstrap.open_store(settings)
-    counts = bootstrap.load_demo(store)
+    store, lang = bootstrap.open_store(settings), settings.lang
+    loaded = bootstrap.top_up_demo(store)
+    counts = dict(loaded.added)
     if bootstrap.embedder(settings):
-        with progress.counter(t("cli_progress_embed", settings.lang)) as shown:
+        with progress.counter(t("cli_progress_embed", lang)) as shown:
             counts["vectors"] = bootstrap.embed(settings, store, shown)
     if not args.no_history:  # six weeks of questions, escalations and answers, played through the Desk
-        with progress.counter(t("cli_progress_history", settings.lang)) as shown:
+        with progress.counter(t("cli_progress_history", lang)) as shown:
             counts["history"] = demo.play_history(settings, store, shown=shown)
-    summary = ", ".join(t(f"cli_count_{k}", settings.lang, n=v) for k, v in counts.items())
-    print(t("cli_demo_loaded", settings.lang, path=settings.db_path, counts=summary))
+    summary = ", ".join(t(f"cli_count_{k}", lang, n=v) for k, v in counts.items())
+    if loaded.first:
+        print(t("cli_demo_loaded", lang, path=settings.db_path, counts=summary))
+    else:  # a second run: say what it added, and what it left as people left it
+        print(t("cli_demo_topped_up", lang, path=settings.db_path, counts=summary))
+        kept = _kept(loaded, store.count("questions"), counts.get("history", 0), lang)
+        print(t("cli_demo_kept", lang, kept=", ".join(kept)))
+        gone = [t("cli_count_synonym_pairs" if k == "synonyms" else f"cli_count_{k}", lang, n=n)
+                for k, n in loaded.left_out.items() if n]
+        if gone:
+            print(t("cli_demo_left_out", lang, items=", ".join(gone)))
     if args.no_chat:
         return 0
     return cmd_chat(argparse.Namespace(name=args.name, role="agent"), settings)
+
+
+def _kept(loaded: DemoLoad, asked: int, played: int, lang: str) -> list[str]:
+    """What a second demo run left alone: the items that were there (and how many articles differ from the
+    demo's text), and the questions asked so far when it played no history."""
+    kept = []
+    for kind, n in loaded.kept.items():
+        said = t(f"cli_count_{kind}", lang, n=n)
+        kept.append(said + t("cli_demo_changed", lang, count=loaded.changed) if kind == "articles" and loaded.changed
+                    else said)
+    if asked and not played:
+        kept.append(t("cli_demo_questions", lang, n=asked))
+    return kept
+
+
+def cmd_backup(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak backup FILE``: a checked copy of the database while the bot serves."""
+    started = time.monotonic()
+    copy = backup.backup(settings.db_path, Path(args.file), replace=args.replace)
+    print(t("cli_backup_written", settings.lang, path=copy.path, size=_size(copy.size, settings.lang),
+            counts=_counts(copy, settings.lang), seconds=_number(time.monotonic() - started, settings.lang)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: config.Settings) -> int:
+    """``vraagbaak restore FILE``: a backup back in place of the database, which no process may have open."""
+    done, lang = backup.restore(settings.db_path, Path(args.file)), settings.lang
+    print(t("cli_restored", lang, path=done.copy.path, source=done.source, size=_size(done.copy.size, lang),
+            counts=_counts(done.copy, lang)))
+    if done.aside is not None:
+        print(t("cli_restore_aside", lang, aside=done.aside))
+    return 0
+
+
+def _counts(copy: backup.Copy, lang: str) -> str:
+    return ", ".join([t("cli_count_articles", lang, n=copy.articles), t("cli_count_questions", lang, n=copy.questions)])
+
+
+def _size(size: int, lang: str) -> str:
+    return f"{_number(size / 1e6, lang)} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+
+def _number(value: float, lang: str) -> str:
+    """One decimal, with a decimal comma in Dutch."""
+    shown = f"{value:.1f}"
+    return shown.replace(".", ",") if lang == "nl" else shown
 
 
 def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.console.chat import ConsoleChat, dm
 from handlers.desk import Desk
 from knowledge.demo_history import Visit, backdate, plan
+from knowledge.demo_load import PLAYED
 from knowledge.model import Place, User
 from knowledge.store import SqliteStore
 
@@ -19,9 +20,10 @@ from knowledge.store import SqliteStore
 def play_history(settings: Settings, store: SqliteStore, now: datetime | None = None,
                  shown: Callable[[int, int], None] = lambda done, total: None) -> int:
     """Play the demo history into ``store``; returns how many questions were asked. A database that already
-    has questions is left as it is (``vraagbaak demo`` twice adds no second history). ``shown(done, total)``
-    follows the questions played (a progress bar)."""
-    if store.count("questions"):
+    has questions, or had the history played once (its questions may have been purged since), is left as it is:
+    ``vraagbaak demo`` twice adds no second history. ``shown(done, total)`` follows the questions played (a
+    progress bar)."""
+    if store.demo_history_played() or store.count("questions"):
         return 0
     now = now or datetime.now(UTC)
     visits = plan(now)
@@ -32,6 +34,7 @@ def play_history(settings: Settings, store: SqliteStore, now: datetime | None = 
         _play(desk, chat, store, f"demo-history-{n}", visit, now)
         shown(n + 1, len(visits))
     desk.run_timers()  # what an escalation left waiting would have set off meanwhile: reminders, call-back notes
+    store.remember_demo("history", [PLAYED])
     return len(visits)
 
 

@@ -9,6 +9,7 @@ from importlib import metadata
 from bot import cli, config, logs
 from handlers.errors import UserError
 from handlers.messages import t
+from knowledge.backup import BackupProblem
 from knowledge.rows import ImportProblem
 
 
@@ -144,6 +145,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["verify"])
     p.set_defaults(run=cli.cmd_audit)
 
+    p = sub.add_parser("backup", help="write a checked copy of the database (VRAAGBAAK_DB) while the bot runs")
+    p.add_argument("file", metavar="FILE", help="the copy to write, e.g. /var/backups/vraagbaak-2026-01-31.db")
+    p.add_argument("--replace", action="store_true", help="replace FILE when it exists (never the database itself)")
+    p.set_defaults(run=cli.cmd_backup)
+
+    p = sub.add_parser("restore", help="put a backup in place of the database (stop every vraagbaak process first);"
+                       " the replaced file is kept as .before-restore")
+    p.add_argument("file", metavar="FILE", help="a file `vraagbaak backup` wrote")
+    p.set_defaults(run=cli.cmd_restore)
+
     p = sub.add_parser("config", help="list the settings, their values and defaults")
     p.set_defaults(run=cli.cmd_config)
     return top
@@ -171,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "review" and args.action == "merge" and not args.into:
             raise UserError(t("cli_need_into", lang))
         return args.run(args, settings)
+    except BackupProblem as problem:
+        print(f"vraagbaak: {t('cli_backup_' + problem.key, lang, **problem.values)}", file=sys.stderr)
+        return 2
     except ImportProblem as problem:
         print(t("cli_import_stopped", lang), file=sys.stderr)
         for item in problem.items[:50]:

@@ -7,6 +7,7 @@ tests/test_messages.py checks that both languages have the same keys and the sam
 
 from __future__ import annotations
 
+from handlers.messages_ops import OPS_TEXTS
 from handlers.messages_web import WEB_TEXTS
 from handlers.messages_webart import WEBART_TEXTS
 
@@ -806,6 +807,7 @@ TEXTS: dict[str, dict[str, str]] = {
 
 TEXTS.update(WEB_TEXTS)  # the web console's texts live in their own module, checked with these
 TEXTS.update(WEBART_TEXTS)  # and its Articles and People pages' texts
+TEXTS.update(OPS_TEXTS)  # backup, restore and a second demo run
 
 
 def t(key: str, lang: str | None, **values: object) -> str:

@@ -221,7 +221,14 @@ _V12 = """
         CREATE INDEX escalations_status ON escalations(status, id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
+# What `vraagbaak demo` has put in (kind: articles, people, routes, synonyms, history; item: its id, keyword,
+# "term<TAB>synonym" or "played"): a second run adds only what it never added, so an item a person changed or
+# removed since (an edited article, a forgotten person, a removed synonym) stays as that person left it.
+_V13 = """
+        CREATE TABLE demo_items (kind TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (kind, item));
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13]
 
 
 def statements(script: str) -> list[str]:

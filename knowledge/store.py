@@ -15,6 +15,7 @@ import sqlite_utils
 
 from knowledge import analysis, reports, retention, text
 from knowledge.articles import CONTENT, ArticleRecords, index_article
+from knowledge.demo_load import DemoRecords
 from knowledge.inbox import InboxRecords
 from knowledge.model import Article, Person, Place, Question, Stats, User
 from knowledge.records import LoopRecords, now
@@ -54,7 +55,7 @@ def _person(row: dict[str, Any], handles: tuple[tuple[str, str], ...] = ()) -> P
 
 
 class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
-                  AccessRecords):
+                  AccessRecords, DemoRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 

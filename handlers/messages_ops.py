@@ -1,0 +1,88 @@
+"""The command line's texts for operating the store (``vraagbaak backup``, ``restore``) and for a second
+``vraagbaak demo``, Dutch and English; merged into handlers.messages.TEXTS, so tests/test_messages.py checks them
+with the rest."""
+
+from __future__ import annotations
+
+OPS_TEXTS: dict[str, dict[str, str]] = {
+    "cli_count_questions": {"nl": "{n} vragen", "en": "{n} questions"},
+    "cli_count_questions_one": {"nl": "{n} vraag", "en": "{n} question"},
+    "cli_count_synonym_pairs": {"nl": "{n} synoniemen", "en": "{n} synonyms"},
+    "cli_count_synonym_pairs_one": {"nl": "{n} synoniem", "en": "{n} synonym"},
+    # a second `vraagbaak demo`
+    "cli_demo_topped_up": {"nl": "Demo aangevuld in {path}; toegevoegd: {counts}",
+                           "en": "Demo topped up in {path}; added: {counts}"},
+    "cli_demo_kept": {"nl": "Gelaten zoals het was: {kept}", "en": "Left as it was: {kept}"},
+    "cli_demo_changed": {"nl": " (waarvan {count} gewijzigd sinds de demo)",
+                         "en": " ({count} of them changed since the demo)"},
+    "cli_demo_questions": {
+        "nl": "de {n} vragen die er al waren (de demogeschiedenis komt alleen in een lege database)",
+        "en": "the {n} questions already there (the demo history only goes into an empty database)",
+    },
+    "cli_demo_questions_one": {
+        "nl": "de {n} vraag die er al was (de demogeschiedenis komt alleen in een lege database)",
+        "en": "the {n} question already there (the demo history only goes into an empty database)",
+    },
+    "cli_demo_left_out": {
+        "nl": "Niet teruggezet (een eerdere demo zette ze erin, daarna zijn ze verwijderd): {items}",
+        "en": "Not brought back (an earlier demo put them in, they were removed since): {items}",
+    },
+    # vraagbaak backup FILE
+    "cli_backup_written": {
+        "nl": "Reservekopie geschreven: {path} ({size}; {counts}; integrity_check: ok; in {seconds} s)",
+        "en": "Backup written: {path} ({size}; {counts}; integrity_check: ok; in {seconds} s)",
+    },
+    "cli_backup_no_database": {
+        "nl": "Er is geen database in {path} (VRAAGBAAK_DB): er is niets om een reservekopie van te maken.",
+        "en": "There is no database at {path} (VRAAGBAAK_DB): there is nothing to back up.",
+    },
+    "cli_backup_is_folder": {
+        "nl": "{path} is een map: geef een bestandsnaam, bijv. {path}/vraagbaak-2026-01-31.db.",
+        "en": "{path} is a folder: give a file name, e.g. {path}/vraagbaak-2026-01-31.db.",
+    },
+    "cli_backup_exists": {
+        "nl": "{path} bestaat al: kies een nieuwe naam (bijv. met de datum erin) of geef --replace om het te "
+              "vervangen.",
+        "en": "{path} already exists: choose a new name (e.g. with the date in it) or give --replace to replace "
+              "it.",
+    },
+    "cli_backup_same_file": {
+        "nl": "{path} is de database zelf (VRAAGBAAK_DB): kies een ander bestand.",
+        "en": "{path} is the database itself (VRAAGBAAK_DB): choose another file.",
+    },
+    "cli_backup_not_sqlite": {"nl": "{path} is geen SQLite-database.", "en": "{path} is not a SQLite database."},
+    "cli_backup_not_vraagbaak": {
+        "nl": "{path} is een SQLite-database, maar niet van Vraagbaak (ontbreekt: {missing}).",
+        "en": "{path} is a SQLite database, but not a Vraagbaak one (missing: {missing}).",
+    },
+    "cli_backup_newer": {
+        "nl": "{path} komt van een nieuwere Vraagbaak (schema {found}; deze versie kent tot {known}): werk Vraagbaak "
+              "eerst bij.",
+        "en": "{path} comes from a newer Vraagbaak (schema {found}; this version knows up to {known}): upgrade "
+              "Vraagbaak first.",
+    },
+    "cli_backup_damaged": {
+        "nl": "{path} is beschadigd; PRAGMA integrity_check meldt: {problem}",
+        "en": "{path} is damaged; PRAGMA integrity_check reports: {problem}",
+    },
+    "cli_backup_failed": {"nl": "{path} is niet geschreven: {reason}", "en": "{path} was not written: {reason}"},
+    # vraagbaak restore FILE
+    "cli_restored": {
+        "nl": "Teruggezet: {path} is nu de reservekopie {source} ({size}; {counts}; integrity_check: ok).",
+        "en": "Restored: {path} is now the backup {source} ({size}; {counts}; integrity_check: ok).",
+    },
+    "cli_restore_aside": {"nl": "Het vervangen bestand staat in {aside}.",
+                          "en": "The replaced file is kept as {aside}."},
+    "cli_backup_in_use_by": {
+        "nl": "{path} is in gebruik door proces {pid} ({command}). Stop dat eerst (bijv. systemctl stop "
+              "vraagbaak-slack, kill {pid}, of Ctrl+C waar het draait) en geef restore dan opnieuw.",
+        "en": "{path} is in use by process {pid} ({command}). Stop it first (e.g. systemctl stop vraagbaak-slack,"
+              " kill {pid}, or Ctrl+C where it runs), then run restore again.",
+    },
+    "cli_backup_in_use": {
+        "nl": "{path} is in gebruik door een ander proces (vraagbaak serve, chat of een sqlite3-shell). Stop dat eerst "
+              "en geef restore dan opnieuw.",
+        "en": "{path} is in use by another process (vraagbaak serve, chat or a sqlite3 shell). Stop it first, then "
+              "run restore again.",
+    },
+}
