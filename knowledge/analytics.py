@@ -27,7 +27,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 Cell = str | int | float | None
 OUTCOMES: tuple[str, ...] = ("direct", "suggestion", "expert", "unanswered")
@@ -36,9 +36,23 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read 
 
 
 class Readable(Protocol):
-    """What analytics read through (the store)."""
+    """What analytics read through (the store). A period is ``start`` (ISO day, included) to ``stop`` (ISO day,
+    excluded), with ``channel`` None for every channel."""
 
-    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]: ...
+    def escalation_channels(self) -> list[str]: ...
+    def outcomes_per_day(self, start: str, stop: str, channel: str | None = None,
+                         ) -> list[tuple[str, str, int]]: ...
+    def escalation_minutes(self, start: str, stop: str, channel: str | None = None,
+                           ) -> list[tuple[float | None, float | None]]: ...
+    def feedback_counts(self, start: str, stop: str, channel: str | None = None,
+                        ) -> list[tuple[int | None, int]]: ...
+    def question_topics(self, start: str, stop: str, channel: str | None = None, top: int = 10,
+                        ) -> list[tuple[str, str, int]]: ...
+    def direct_answers_per_article(self, start: str, stop: str, channel: str | None = None,
+                                   ) -> list[tuple[str, int]]: ...
+    def article_feedback(self, start: str, stop: str, channel: str | None = None,
+                         ) -> list[tuple[str, int, int, int]]: ...
+    def article_titles(self, ids: list[str]) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ def analytics(store: Readable, start: date, end: date, channel: str | None = Non
     if end < start:
         start, end = end, start
     scope = _Scope(start, end, channel)
-    channels = tuple(r["channel"] for r in store.rows("SELECT DISTINCT channel FROM escalations ORDER BY channel"))
+    channels = tuple(store.escalation_channels())
     per_day = _per_day(store, scope)
     return Analytics(
         start=start, end=end, channel=channel, channels=channels,
@@ -86,36 +100,20 @@ def analytics(store: Readable, start: date, end: date, channel: str | None = Non
 
 @dataclass(frozen=True)
 class _Scope:
-    """The questions of a period (and channel) as a CTE ``scope`` with an ``outcome`` column."""
+    """The questions of a period (and channel): the days and the store's arguments for them."""
 
     start: date
     end: date
     channel: str | None
 
     @property
-    def params(self) -> dict[str, Any]:
-        return {"start": self.start.isoformat(), "stop": (self.end + timedelta(days=1)).isoformat(),
-                "channel": self.channel}
-
-    @property
-    def cte(self) -> str:
-        where = "q.created_at >= :start AND q.created_at < :stop"
-        if self.channel is not None:
-            where += (" AND EXISTS (SELECT 1 FROM waiters w JOIN escalations e ON e.id = w.escalation_id"
-                      " WHERE w.question_id = q.id AND e.channel = :channel)")
-        return (
-            "WITH scope AS (SELECT q.id, q.article_id, q.shown, substr(q.created_at, 1, 10) AS day,"
-            " CASE WHEN q.status = 'resolved' THEN 'expert'"
-            " WHEN q.status = 'answered' AND q.decision = 'answer' THEN 'direct'"
-            " WHEN q.status = 'answered' THEN 'suggestion' ELSE 'unanswered' END AS outcome"
-            f" FROM questions q WHERE {where}) "
-        )
+    def period(self) -> tuple[str, str, str | None]:
+        """The store's ``start``, ``stop`` (the day after ``end``) and ``channel``."""
+        return self.start.isoformat(), (self.end + timedelta(days=1)).isoformat(), self.channel
 
 
 def _per_day(store: Readable, scope: _Scope) -> Table:
-    found = store.rows(scope.cte + "SELECT day, outcome, count(*) AS n FROM scope GROUP BY day, outcome",
-                       scope.params)
-    counts = {(r["day"], r["outcome"]): int(r["n"]) for r in found}
+    counts = {(day, outcome): n for day, outcome, n in store.outcomes_per_day(*scope.period)}
     days = [scope.start + timedelta(days=i) for i in range((scope.end - scope.start).days + 1)]
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (d.isoformat(), *(counts.get((d.isoformat(), o), 0) for o in OUTCOMES)) for d in days)
@@ -143,37 +141,19 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 
 def _times(store: Readable, scope: _Scope) -> Table:
     """Minutes from an escalation (created in the period) to its first expert reply and to its marked answer."""
-    where = "e.created_at >= :start AND e.created_at < :stop" + (
-        " AND e.channel = :channel" if scope.channel is not None else "")
-    # One pass over the period's answers (grouped), not a look-up per escalation: answers has no index on
-    # escalation_id, and a reply never comes before its escalation.
-    found = store.rows(
-        "SELECT (julianday(f.first) - julianday(e.created_at)) * 1440 AS first_reply,"
-        " CASE WHEN e.answered_at != '' THEN (julianday(e.answered_at) - julianday(e.created_at)) * 1440 END"
-        " AS marked_answer FROM escalations e LEFT JOIN (SELECT escalation_id, min(created_at) AS first"
-        " FROM answers WHERE created_at >= :start GROUP BY escalation_id) f ON f.escalation_id = e.id"
-        f" WHERE {where}", scope.params)
+    found = store.escalation_minutes(*scope.period)
     rows = []
-    for measure in ("first_reply", "marked_answer"):
-        values = [max(0.0, float(r[measure])) for r in found if r[measure] is not None]
+    for i, measure in enumerate(("first_reply", "marked_answer")):
+        values = [max(0.0, float(v)) for v in (m[i] for m in found) if v is not None]
         median, p90 = percentile(values, 50), percentile(values, 90)
         rows.append((measure, len(values), None if median is None else round(median, 1),
                      None if p90 is None else round(p90, 1)))
     return Table("times", ("measure", "n", "median_minutes", "p90_minutes"), tuple(rows))
 
 
-_FEEDBACK = (
-    "SELECT s.id, s.article_id, a.action, json_extract(a.detail, '$.helpful') AS helpful,"
-    " json_extract(a.detail, '$.article') AS article FROM audit a JOIN scope s ON s.id = CAST(a.subject AS INTEGER)"
-    " WHERE a.action IN ('feedback', 'chose') AND a.at >= :start"
-)
-
-
 def _feedback(store: Readable, scope: _Scope) -> Table:
     """Helpful / not helpful, as the askers of the period's questions said (the audit log's feedback)."""
-    found = store.rows(scope.cte + f"SELECT helpful, count(*) AS n FROM ({_FEEDBACK}) WHERE action = 'feedback'"
-                       " GROUP BY helpful", scope.params)
-    counts = {bool(r["helpful"]): int(r["n"]) for r in found}
+    counts = {bool(helpful): n for helpful, n in store.feedback_counts(*scope.period)}
     return Table("feedback", ("feedback", "count"),
                  (("helpful", counts.get(True, 0)), ("not_helpful", counts.get(False, 0))))
 
@@ -182,37 +162,20 @@ def _topics(store: Readable, scope: _Scope) -> Table:
     """A question's topic is the first keyword of the article it was answered with (or of the first suggestion
     shown); a question no article with keywords covers (an escalation, an expert's provisional article) has its
     expert channel as topic. Questions with neither are left out."""
-    found = store.rows(
-        scope.cte + "SELECT topic, source, count(*) AS n FROM (SELECT CASE WHEN json_extract(ar.keywords, '$[0]')"
-        " IS NOT NULL THEN json_extract(ar.keywords, '$[0]') ELSE (SELECT e.channel FROM waiters w JOIN escalations e"
-        " ON e.id = w.escalation_id WHERE w.question_id = s.id ORDER BY e.id LIMIT 1) END AS topic,"
-        " CASE WHEN json_extract(ar.keywords, '$[0]') IS NOT NULL THEN 'keyword' ELSE 'channel' END AS source"
-        " FROM scope s LEFT JOIN articles ar ON ar.id = coalesce(s.article_id, json_extract(s.shown, '$[0]')))"
-        " WHERE topic IS NOT NULL GROUP BY topic, source ORDER BY n DESC, topic LIMIT :top",
-        {**scope.params, "top": TOP})
-    return Table("topics", ("topic", "source", "questions"),
-                 tuple((r["topic"], r["source"], int(r["n"])) for r in found))
+    return Table("topics", ("topic", "source", "questions"), tuple(store.question_topics(*scope.period, top=TOP)))
 
 
 def _articles(store: Readable, scope: _Scope) -> Table:
     """Per article: questions it answered directly (and that stayed answered), times an asker chose it from the
     suggestions, and the helpful / not helpful said of it; the most used first."""
-    direct = store.rows(scope.cte + "SELECT article_id AS article, count(*) AS n FROM scope"
-                        " WHERE outcome = 'direct' AND article_id IS NOT NULL GROUP BY article_id", scope.params)
-    said = store.rows(scope.cte + "SELECT article, sum(action = 'chose') AS chosen,"
-                      " sum(action = 'feedback' AND helpful = 1) AS helpful,"
-                      f" sum(action = 'feedback' AND helpful = 0) AS not_helpful FROM ({_FEEDBACK})"
-                      " WHERE article IS NOT NULL GROUP BY article", scope.params)
     counts: dict[str, list[int]] = {}
-    for r in direct:
-        counts.setdefault(r["article"], [0, 0, 0, 0])[0] = int(r["n"])
-    for r in said:
-        c = counts.setdefault(r["article"], [0, 0, 0, 0])
-        c[1:] = [int(r["chosen"]), int(r["helpful"]), int(r["not_helpful"])]
+    for article, n in store.direct_answers_per_article(*scope.period):
+        counts.setdefault(article, [0, 0, 0, 0])[0] = n
+    for article, chosen, helpful, not_helpful in store.article_feedback(*scope.period):
+        c = counts.setdefault(article, [0, 0, 0, 0])
+        c[1:] = [chosen, helpful, not_helpful]
     ranked = sorted(counts.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), -kv[1][2], kv[0]))[:TOP]
-    ids = [a for a, _ in ranked]
-    titles = {r["id"]: r["title"] for r in store.rows(
-        f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)} if ids else {}
+    titles = store.article_titles([a for a, _ in ranked])
     return Table("articles", ("article", "title", "direct", "chosen", "helpful", "not_helpful"),
                  tuple((a, titles.get(a, ""), *c) for a, c in ranked))
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from knowledge import text
-from knowledge.model import Hit, PersonHit
+from knowledge.model import Hit, Person, PersonHit
 
 if TYPE_CHECKING:
     from knowledge.query import Query
-    from knowledge.store import SqliteStore
 
 # "wie weet iets van X", "who knows about X": the asker wants people, not an article.
 PEOPLE_QUESTION = re.compile(
@@ -18,11 +18,20 @@ PEOPLE_QUESTION = re.compile(
     r"\s+expert|handles|deals))\b", re.IGNORECASE)
 
 
+class Directory(Protocol):
+    """What the people search reads through (the store)."""
+
+    def people_named(self, name: str) -> list[str]: ...
+    def people_matching(self, words: list[str], limit: int) -> list[tuple[str, float]]: ...
+    def people_vocabulary(self) -> tuple[dict[str, int], int]: ...
+    def people(self, ids: Iterable[str] | None = None) -> list[Person]: ...
+
+
 def asks_for_people(question: str) -> bool:
     return bool(PEOPLE_QUESTION.search(question))
 
 
-def find_people(store: SqliteStore, q: Query, hits: list[Hit] | tuple[Hit, ...] = (), limit: int = 3,
+def find_people(store: Directory, q: Query, hits: list[Hit] | tuple[Hit, ...] = (), limit: int = 3,
                 ) -> list[PersonHit]:
     """People ranked by how well their expertise, title and department match the question's terms,
     plus the keywords of the best-matching article (so 'bezwaar WOZ' finds the WOZ expert)."""
@@ -37,23 +46,20 @@ def find_people(store: SqliteStore, q: Query, hits: list[Hit] | tuple[Hit, ...] 
     # The owner of the best article knows its topic: first among equals.
     for hit in hits[:1]:
         if hit.article.owner:
-            for row in store.rows("SELECT id FROM people WHERE name = ? COLLATE NOCASE", [hit.article.owner]):
-                ranked[row["id"]] = 1.0
+            for person_id in store.people_named(hit.article.owner):
+                ranked[person_id] = 1.0
     telling = selective(store, words)
     if telling:
-        match = " OR ".join(f'"{w}"' for w in sorted(telling))
-        rows = store.rows(
-            "SELECT person_id, bm25(people_index, 0.0, 0.5, 2.0) AS rank FROM people_index"
-            " WHERE people_index MATCH ? ORDER BY rank LIMIT ?", [match, limit])
-        best = -float(rows[0]["rank"]) if rows else 1.0
-        for r in rows:
-            ranked.setdefault(r["person_id"], round(-float(r["rank"]) / (best or 1.0), 3))
+        found = store.people_matching(sorted(telling), limit)
+        best = found[0][1] if found else 1.0
+        for person_id, score in found:
+            ranked.setdefault(person_id, round(score / (best or 1.0), 3))
     people = {p.id: p for p in store.people(list(ranked))}
     order = sorted(ranked, key=lambda pid: -ranked[pid])
     return [PersonHit(people[pid], ranked[pid]) for pid in order[:limit] if pid in people]
 
 
-def selective(store: SqliteStore, words: set[str], budget: int = 500, common_share: float = 0.05) -> list[str]:
+def selective(store: Directory, words: set[str], budget: int = 500, common_share: float = 0.05) -> list[str]:
     """The words that tell people apart: in at most ``common_share`` of the directory (so 'medewerker' does
     not), rarest first, while the people they are in add up to ``budget``; they bound what bm25 scans."""
     df, size = store.people_vocabulary()

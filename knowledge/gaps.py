@@ -56,7 +56,11 @@ DESK_WORDS = frozenset(
 
 
 class Readable(Protocol):
-    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]: ...
+    """What gaps read through (the store)."""
+
+    def gap_questions(self, start: str, stop: str, limit: int) -> list[dict[str, Any]]: ...
+    def escalations_of_questions(self, question_ids: list[int]) -> dict[int, tuple[int, ...]]: ...
+    def best_expert_answers(self, escalation_ids: list[int]) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -136,17 +140,11 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 def gaps(store: Readable, start: date, end: date, limit: int = LIMIT, threshold: float = THRESHOLD) -> Gaps:
     """The knowledge gaps of ``start``..``end`` (UTC days, both included), biggest cluster first."""
-    found = store.rows(
-        "SELECT q.id, q.text, q.created_at, q.lang, q.personal FROM questions q"
-        " WHERE q.created_at >= :start AND q.created_at < :stop AND (EXISTS (SELECT 1 FROM waiters w"
-        " WHERE w.question_id = q.id) OR q.id IN (SELECT CAST(a.subject AS INTEGER) FROM audit a"
-        " WHERE a.action = 'feedback' AND a.at >= :start AND json_extract(a.detail, '$.helpful') = 0))"
-        " ORDER BY q.created_at DESC, q.id DESC LIMIT :limit",
-        {"start": start.isoformat(), "stop": (end + timedelta(days=1)).isoformat(), "limit": limit + 1})
+    found = store.gap_questions(start.isoformat(), (end + timedelta(days=1)).isoformat(), limit + 1)
     questions = [GapQuestion(r["id"], r["text"], r["created_at"], r["lang"], bool(r["personal"]))
                  for r in found[:limit]]
     groups = cluster([terms(q.text, q.lang) for q in questions], threshold)
-    escalations = _escalations(store, [q.id for q in questions])
+    escalations = store.escalations_of_questions([q.id for q in questions])
     answers = _best_answers(store, sorted({e for es in escalations.values() for e in es}))
     clusters = []
     for group in groups:
@@ -189,17 +187,6 @@ def cluster(items: Sequence[frozenset[str]], threshold: float = THRESHOLD) -> li
     return groups
 
 
-def _escalations(store: Readable, question_ids: list[int]) -> dict[int, tuple[int, ...]]:
-    """Each question's escalations (the one it asked or joined)."""
-    out: dict[int, list[int]] = {}
-    for chunk in range(0, len(question_ids), 500):
-        ids = question_ids[chunk:chunk + 500]
-        for r in store.rows(f"SELECT question_id, escalation_id FROM waiters WHERE question_id IN"
-                            f" ({','.join('?' * len(ids))})", ids):
-            out.setdefault(r["question_id"], []).append(r["escalation_id"])
-    return {k: tuple(v) for k, v in out.items()}
-
-
 def _preference(answer: ExpertAnswer) -> tuple[bool, bool, str, int]:
     """The higher the better: an answer to a question without personal data before one about a person's own
     case, a marked answer before a reply, then the latest."""
@@ -207,18 +194,7 @@ def _preference(answer: ExpertAnswer) -> tuple[bool, bool, str, int]:
 
 
 def _best_answers(store: Readable, escalation_ids: list[int]) -> dict[int, ExpertAnswer]:
-    """Per escalation its best answer (the marked one, else the latest reply), in a query per 500."""
-    out: dict[int, ExpertAnswer] = {}
-    for chunk in range(0, len(escalation_ids), 500):
-        ids = escalation_ids[chunk:chunk + 500]
-        for r in store.rows(
-            "SELECT * FROM (SELECT a.id, a.escalation_id, a.text, a.author_name, a.author_id, a.created_at,"
-            " (e.answer_id IS a.id) AS marked, coalesce((SELECT max(q.personal) FROM waiters w JOIN questions q"
-            " ON q.id = w.question_id WHERE w.escalation_id = e.id), 0) AS personal, row_number() OVER"
-            " (PARTITION BY a.escalation_id ORDER BY e.answer_id IS a.id DESC, a.created_at DESC, a.id DESC) AS rank"
-            " FROM answers a JOIN escalations e ON e.id = a.escalation_id"
-            f" WHERE a.escalation_id IN ({','.join('?' * len(ids))})) WHERE rank = 1", ids):
-            out[r["escalation_id"]] = ExpertAnswer(
-                r["escalation_id"], r["id"], r["text"][:EXCERPT], r["author_name"] or r["author_id"],
-                r["created_at"], bool(r["marked"]), bool(r["personal"]))
-    return out
+    """Per escalation its best answer (the marked one, else the latest reply)."""
+    return {r["escalation_id"]: ExpertAnswer(
+        r["escalation_id"], r["id"], r["text"][:EXCERPT], r["author_name"] or r["author_id"], r["created_at"],
+        bool(r["marked"]), bool(r["personal"])) for r in store.best_expert_answers(escalation_ids)}
