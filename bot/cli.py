@@ -308,11 +308,11 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     elif args.platform == "slack":
         from bot.slack import serve as serve_slack
 
-        serve_slack(settings, http=args.http, port=args.port or 3000)
+        serve_slack(settings, http=args.http, port=args.port or 3000, host=args.host)
     else:
         from bot.teams import serve as serve_teams
 
-        serve_teams(settings, port=args.port or 3978)
+        serve_teams(settings, port=args.port or 3978, host=args.host)
     return 0
 
 
