@@ -3,12 +3,14 @@
     python -m benchmarks.privacy_variants [--seed 1] [--n 3000] [--show 5]
 
 Each positive row puts one generated BSN (11-proef), IBAN (checksum), phone number, e-mail address or
-postcode + house number, written in one of the ways people type it (spaces of every kind, hyphens, dots,
-odd grouping, full-width digits, (at), punt, ...), between random words and punctuation; it counts as found
-when its placeholder appears and its last six characters are gone. Each look-alike row puts amounts,
-dates, times, zaaknummers, kentekens, public numbers, units, years, versions, invalid BSNs and the like in
-random contexts; it counts as touched when the masked text differs. Complements the hand-written set in
-tests/data/privacy_labelled.jsonl (`vraagbaak mask --eval`).
+postcode + house number (with additions such as 12-2, 12 A, 12bis, 12 hs, 12-II, before or after the
+postcode), written in one of the ways people type it (spaces of every kind, hyphens, dots, odd grouping,
+full-width digits, (at), punt, ...), between random words and punctuation; it counts as found when its
+placeholder appears and its last six characters (for a street and number before the postcode: that street
+and number) are gone. Each look-alike row puts amounts, dates, times, zaaknummers (NL-2024-AB-12),
+kentekens, public numbers, units, years, versions, invalid BSNs and the like in random contexts; it counts as
+touched when the masked text differs. Complements the hand-written set in tests/data/privacy_labelled.jsonl
+(`vraagbaak mask --eval`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,18 @@ SPACES = (" ", "\u00a0", "\u202f", "\u2007", "\u2009")
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
+# house-number additions as people write them: letters, numbers, floors, 'huis', 'bis', in any spacing
+ADDITIONS = ("", "", "", "a", "B", " A", " b", "-3", "-12", "-II", " II", "-III", " hs", "hs", "-hs", " bis", "bis",
+             "-2a", "A-3", " A-3", "-h", " bg", "-bg", " zw", "-2 hs", " huis", " boven")
+CODES = ("AB", "KT", "XZ", "BV", "RD")  # the letters in a zaaknummer such as NL-2024-AB-12
+STREETS = ("Kerkstraat", "Dorpsweg", "Laan van Meerdervoort", "Hoofdstraat", "Marktplein", "Prinsengracht",
+           "Burg. de Withstraat", "Plein 1944")
+
+
 class Variants:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        self.gone = ""  # set by a maker when something else than the value's last characters must be masked
 
     def space(self) -> str:
         return self.rng.choice(SPACES)
@@ -71,11 +82,17 @@ class Variants:
     def address(self) -> str:
         pc = str(self.rng.randint(1000, 9999))
         letters = "".join(self.rng.choice("ABCDEGHJKLMNPRTVWXZ") for _ in range(2))
-        number = str(self.rng.randint(1, 250)) + self.rng.choice(["", "a", "-3", " hs", "-II", "B"])
+        number = str(self.rng.randint(1, 250)) + self.rng.choice(ADDITIONS)
         s = self.space()
         forms = [f"{pc} {letters} {number}", f"{pc}{s}{letters}{s}{number}", f"{pc}-{letters}-{number}",
                  f"{pc}{letters}{number}", f"{pc}{letters.lower()}{number}", f"{pc}{letters}, nr {number}",
                  f"{pc} {letters} huisnummer {number}", f"{pc} {letters}, {number}"]
+        if self.rng.random() < 0.5:  # street and number first, then the postcode (and a place)
+            street = self.rng.choice(STREETS)
+            self.gone = f"{street} {number}"  # what must not survive: the house number with its addition
+            place = self.rng.choice(["", " Amsterdam", " Den Haag", " Zwolle", " 's-Hertogenbosch"])
+            return self.rng.choice([f"{street} {number}, {pc} {letters}{place}", f"{street} {number} {pc}{s}{letters}",
+                                    f"{street} {number}, {pc}{letters}{place}"])
         return self.rng.choice(["adres ", "woont op ", "postcode ", ""]) + self.rng.choice(forms)
 
     def look_alike(self) -> str:
@@ -96,6 +113,8 @@ class Variants:
             f"artikel {r(1, 10)}:{r(1, 30)} Awb", f"{r(1000, 99_999)} euro", f"ordernummer {r(10**9, 10**10 - 1)}",
             f"factuur {r(10**8, 10**9 - 1)}", f"{r(1990, 2026)} en {r(1990, 2026)}", f"ticket #{r(10**5, 10**8)}",
             f"KvK {r(10**7, 10**8 - 1)}", f"{r(1, 99)} x {r(1, 99)} cm", f"{r(1000, 9999)} en {r(1, 99)} keer",
+            f"{self.rng.choice(['NL', 'ZK', 'BZ', 'DOS'])}-{r(2019, 2026)}-{self.rng.choice(CODES)}-{r(1, 99)}",
+            f"zaaknummer {r(2019, 2026)}-{self.rng.choice(CODES)}-{r(1, 99)}",
         ])
 
 
@@ -115,12 +134,14 @@ def run(seed: int, n: int, show: int) -> None:
     total = dict.fromkeys(makers, 0)
     for _ in range(n):
         kind = rng.choice(list(makers))
+        variants.gone = ""
         value = makers[kind]()
         text = context(rng, value)
         out = mask_text(text)
         tail = "".join(c for c in value if c.isalnum())[-6:].translate({ord(c): None for c in " "})
         total[kind] += 1
-        if PLACEHOLDERS[kind] in out and tail not in "".join(c for c in out if c.isalnum()):
+        gone = variants.gone not in out if variants.gone else tail not in "".join(c for c in out if c.isalnum())
+        if PLACEHOLDERS[kind] in out and gone:
             found[kind] += 1
         elif total[kind] - found[kind] <= show:
             print(f"missed {kind}: {text!r} -> {out!r}")

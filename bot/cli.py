@@ -4,6 +4,7 @@ errors into a one-line message and a non-zero exit."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -11,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot import bootstrap, config, demo, progress
+from bot import bootstrap, config, demo, owners, progress
 from bot.console.chat import ConsoleChat, dm
 from bot.console.render import render
 from bot.console.session import ConsoleSession, readable
@@ -108,7 +109,8 @@ def _number(value: float, lang: str) -> str:
 def cmd_chat(args: argparse.Namespace, settings: config.Settings) -> int:
     desk, chat = _console(settings)
     readable(sys.stdout)  # what the terminal cannot show is shown as '?' rather than ending the session
-    ConsoleSession(desk, chat, args.name, args.role).run(readable(sys.stdin))
+    may_own = functools.partial(owners.check_owner, settings, desk.store)  # the owner lists, when set
+    ConsoleSession(desk, chat, args.name, args.role, may_own=may_own).run(readable(sys.stdin))
     return 0
 
 
@@ -265,6 +267,7 @@ REVIEW_COMMANDS = {  # the review queue's buttons as this command line's own com
 
 def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
     desk, _ = _console(settings)
+    owners.check_owner(settings, desk.store, args.owner)  # the owner lists, when set
     owner = User(args.owner, args.owner)
     desk.owners = desk.owners | {owner.id}
     actions = {
@@ -366,21 +369,20 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     elif args.platform == "slack":
         from bot.slack import serve as serve_slack
 
-        serve_slack(settings, http=args.http, port=args.port or 3000)
+        serve_slack(settings, http=args.http, port=args.port or 3000, host=args.host)
     else:
         from bot.teams import serve as serve_teams
 
-        serve_teams(settings, port=args.port or 3978)
+        serve_teams(settings, port=args.port or 3978, host=args.host)
     return 0
 
 
 def cmd_web_login(args: argparse.Namespace, settings: config.Settings) -> int:
     """``vraagbaak web-login NAME``: a one-time sign-in link to the web console, for a knowledge owner only."""
-    from bot.web.console import owners_of
     from knowledge import weblogin
 
     store, name = bootstrap.open_store(settings), " ".join(args.name)
-    owner = weblogin.find(owners_of(settings, store), name)
+    owner = weblogin.find(owners.owners_of(settings, store), name)
     if owner is None:
         raise UserError(t("cli_web_not_owner", settings.lang, name=name))
     token = weblogin.issue(store, owner.id)

@@ -123,7 +123,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("platform", choices=["slack", "teams", "web"])
     p.add_argument("--http", action="store_true", help="Slack: HTTP mode on /slack/events instead of Socket Mode")
     p.add_argument("--port", type=int, help="default: 3000 (Slack), 3978 (Teams), 8080 (web)")
-    p.add_argument("--host", default="127.0.0.1", help="web: the address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1, this machine "
+                   "only, behind your HTTPS proxy or tunnel; 0.0.0.0: every interface)")
     p.set_defaults(run=cli.cmd_serve)
 
     p = sub.add_parser("web-login", help="print a one-time sign-in link to the web console for a knowledge owner")

@@ -695,9 +695,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "'handles' moet een object zijn van platform: id",
         "en": "'handles' must be an object of platform: id",
     },
-    "imp_channels_row": {
-        "nl": "hier hoort een 'channel'; 'target_minutes' moet een getal boven 0 zijn (of leeg)",
-        "en": "needs a 'channel'; 'target_minutes' must be a number above 0 (or empty)",
+    "imp_bad_minutes": {
+        "nl": "'target_minutes' moet een getal boven 0 zijn (of leeg), niet '{value}'",
+        "en": "'target_minutes' must be a number above 0 (or empty), not '{value}'",
+    },
+    "imp_too_deep": {
+        "nl": "te diep genest (haakjes binnen haakjes)", "en": "nested too deeply (brackets within brackets)",
+    },
+    "imp_number_too_long": {
+        "nl": "een getal met meer dan {limit} cijfers", "en": "a number with more than {limit} digits",
+    },
+    "imp_field_too_long": {
+        "nl": "een veld is langer dan {limit} tekens; zet lange teksten in JSONL of Markdown",
+        "en": "a field is longer than {limit} characters; put long texts in JSONL or Markdown",
+    },
+    "imp_unclosed_quote": {
+        "nl": "een aanhalingsteken dat hier opent, sluit nergens",
+        "en": "a quote that opens here is never closed",
+    },
+    "imp_text_after_quote": {
+        "nl": "tekst direct na een sluitend aanhalingsteken (een aanhalingsteken in een veld schrijf je dubbel: \"\")",
+        "en": "text right after a closing quote (a quote inside a field is written twice: \"\")",
+    },
+    "imp_not_csv": {"nl": "niet te lezen als CSV ({error})", "en": "not readable as CSV ({error})"},
+    "imp_control_character": {
+        "nl": "'{field}' bevat een stuurteken ({code}); haal het weg",
+        "en": "'{field}' holds a control character ({code}); remove it",
     },
     "imp_synonyms_row": {
         "nl": "hier horen een 'term' en zijn 'synonyms' (of één 'synonym')",

@@ -84,6 +84,12 @@ WEB_TEXTS: dict[str, dict[str, str]] = {
         "en": "{name} is not a knowledge owner; only those in VRAAGBAAK_OWNERS, VRAAGBAAK_SLACK_OWNERS or "
               "VRAAGBAAK_TEAMS_OWNERS get a sign-in link",
     },
+    "cli_not_owner": {  # the same refusal in the console and for vraagbaak review
+        "nl": "{name} is geen kennisbeheerder; alleen wie in VRAAGBAAK_OWNERS, VRAAGBAAK_SLACK_OWNERS of "
+              "VRAAGBAAK_TEAMS_OWNERS staat, kan beoordelen en bewerken",
+        "en": "{name} is not a knowledge owner; only those in VRAAGBAAK_OWNERS, VRAAGBAAK_SLACK_OWNERS or "
+              "VRAAGBAAK_TEAMS_OWNERS can review and edit",
+    },
     "cli_web_login_valid": {
         "nl": "Inloglink voor {name}: één keer te gebruiken, {minutes} minuten geldig.",
         "en": "Sign-in link for {name}: use it once, within {minutes} minutes.",

@@ -213,12 +213,14 @@ def read_channel_settings(path: Path) -> list[ChannelSettings]:
 
     def convert(data: dict[str, Any], typed: bool) -> Entry:
         channel, target = _text(data, "channel"), data.get("target_minutes")
+        if not channel:
+            raise Bad("missing", field="channel")
         try:
             minutes = None if target in (None, "") else float(target)
-        except (TypeError, ValueError):
-            raise Bad("channels_row") from None
-        if not channel or (minutes is not None and not minutes > 0) or isinstance(target, bool):
-            raise Bad("channels_row")
+        except (TypeError, ValueError, OverflowError):
+            minutes = -1.0
+        if (minutes is not None and not 0 < minutes < float("inf")) or isinstance(target, bool):
+            raise Bad("bad_minutes", value=str(target).strip())
         return Entry(channel, ChannelSettings(channel, minutes, _as_list(data.get("backup_experts"), "backup_experts",
                                                                          typed), _text(data, "backup_channel")))
 

@@ -23,7 +23,7 @@ from itertools import chain
 
 from stdnum import iban as _iban
 
-from knowledge.privacy_numbers import find_numbers
+from knowledge.privacy_numbers import LABELLED, find_numbers
 
 KINDS: tuple[str, ...] = ("bsn", "iban", "phone", "email", "address")
 PLACEHOLDERS: dict[str, str] = {
@@ -174,15 +174,23 @@ _UNITS = frozenset(
     "km kg cm mm ml mg gb mb kb tb uu eu pp st nd rd th bv nv ns vs uk hz kw mw gw kr gr ms rs ad bc ai".split()
 )
 _PC = r"(?P<pc>[1-9][0-9]{3})(?P<sep>[ -]?)(?P<letters>[A-Za-z]{2})(?![A-Za-z])"
+# A house number's addition: a floor or part (hs, bis, huis, bg, boven, zw, I-IV), a letter, or a number after a
+# hyphen; a second one may follow the first (12-2a, 12A-3, 12 A-3, 12-2 hs), but never a second letter (2024 de is
+# no number with an addition). Before or after the postcode alike.
+_ADDITION_WORD = r"(?:hs|bis|huis|bg|boven|zw|I{1,3}|IV)"
 _ADDITION = (
-    r"(?:[ -]?(?:hs|bis|huis|bg|boven|zw|I{1,3}|IV)(?![\w.])|[A-Za-z](?![\w])|[ -][A-Za-z](?!\w|\.\w)"
-    r"|-[0-9]{1,4}(?![\w]))"
+    rf"(?:[ -]?{_ADDITION_WORD}(?:-[0-9]{{1,4}})?"  # hs, bis, -II; 12bis-1
+    rf"|[ -]?[A-Za-z](?:-[0-9]{{1,4}}|[ -]{_ADDITION_WORD})?"  # a, B, -h; 12A-3, 12 A-3, 12a hs (never two letters)
+    rf"|-[0-9]{{1,4}}(?:[ -]?{_ADDITION_WORD}|-?[A-Za-z])?)"  # -3; 12-2a, 12-2 hs
+    r"(?!\w|\.\w)"
 )
-_NUMBER = rf"[1-9][0-9]{{0,4}}{_ADDITION}?(?![\w%]|[.,:/-][0-9]|\ %|\ (?:uur|jaar|euro|min|km|kg|keer|x)\b)"
+_NUMBER = rf"[1-9][0-9]{{0,4}}(?:{_ADDITION})?(?![\w%]|[.,:/-][0-9]|\ %|\ (?:uur|jaar|euro|min|km|kg|keer|x)\b)"
 _NUMBER_WORD = r"(?:huisnummer|huisnr|hnr|nummer|nr|no)\.?:?\ ?"
 _AFTER = rf"(?:,?\ ?|\ ?-\ ?|,?\ (?:(?:en\ |met\ )?{_NUMBER_WORD})?|,?\ ?{_NUMBER_WORD})(?P<after>{_NUMBER})"
 _BEFORE = rf"(?<!-)(?P<before>{_NUMBER}),?\ "
-_ADDRESS = re.compile(rf"(?<![\w.,/:])(?:{_BEFORE})?{_PC}(?:{_AFTER})?", re.IGNORECASE)
+# not glued by a hyphen to a code before it: NL-2024-AB-12 is a zaaknummer, not postcode 2024 AB with number 12
+_ADDRESS = re.compile(rf"(?<![\w.,/:])(?<!\w-)(?:{_BEFORE})?{_PC}(?:{_AFTER})?", re.IGNORECASE)
+_ADDED = re.compile(r"[^0-9]")  # a house number with an addition (12-2, 12 A, 12bis) has more than digits
 _ADDRESS_WORDS = re.compile(
     r"(?i)(?:postcode|adres|woon\w*|woont|wonend|verhuis\w*|straat|laan|weg|plein|gracht|kade|singel|dreef"
     r"|hof|dijk|steeg|pc)\W{1,4}(?:\w+\W{1,3}){0,2}$"
@@ -208,6 +216,11 @@ def _postcode_ok(m: re.Match[str], w: str) -> bool:
         return False  # Postbus 1234, 3000 AB Rotterdam is an organisation's address, and answers need it
     if spelled or glued:
         return True
+    before = m.group("before")
+    if before and not after and (lower in _WORDS or lower in _UNITS):
+        # Kerkstraat 12, 1017 BV and 12-2, 1017 BV are addresses: an address word or an addition says so
+        # (without the word, four digits like a year stay a year); 12 1043 MB is a size
+        return upper and (keyword or bool(_ADDED.search(before)) and not year)
     short = bool(after) and len(re.match(r"[0-9]*", after).group(0)) <= 3  # type: ignore[union-attr]
     if lower in _WORDS:  # 2015 en 12 keer and 1500 EN 1600 are not addresses; 9598 AM 92 is
         return upper and short and not year
@@ -223,13 +236,27 @@ def _postcode_ok(m: re.Match[str], w: str) -> bool:
     return keyword or bool(_PLACE.match(w, m.end())) and not year
 
 
+def _code(m: re.Match[str], w: str) -> bool:
+    """Whether what looks like an address is part of a code: labelled as something else (zaaknummer
+    2024-AB-12), or glued by a hyphen to a code after it, as ``_ADDRESS`` refuses one before it (NL-2024-AB-12)."""
+    if w[m.end() : m.end() + 1] == "-" and w[m.end() + 1 : m.end() + 2].isalnum():
+        return True
+    return bool(LABELLED.search(w[max(0, m.start() - 40) : m.start()]))
+
+
+def _address_ok(m: re.Match[str], w: str) -> bool:
+    return _postcode_ok(m, w) and not _code(m, w)
+
+
 def _addresses(w: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     while m := _ADDRESS.search(w, pos):
-        if not _postcode_ok(m, w) and m.group("before"):  # the number before was no house number
+        ok = _address_ok(m, w)
+        if not ok and m.group("before"):  # the number before was no house number
             m = _ADDRESS.match(w, m.start("pc")) or m
-        if _postcode_ok(m, w):
+            ok = _address_ok(m, w)
+        if ok:
             spans.append((m.start(), m.end(), "address"))
             pos = m.end()
         else:  # what looked like a house number may start the next postcode: 2024 de 3713 KT 39

@@ -29,7 +29,7 @@ _GLUED_OK = re.compile(
     r"(?i)(?:bsn|sofi|sofinr|sofinummer|burgerservicenummer|tel|telnr|telefoon|mob|mobiel|gsm|nr|nummer)\.?$"
 )
 # A label right before a number that says it is not a BSN or phone number.
-_LABELLED = re.compile(
+LABELLED = re.compile(
     r"(?i)(?:\b(?:zaak|order|factuur|bestelling|ticket|referentie|ref|kenmerk|kvk|btw|versie|build|artikel)"
     r"(?:nummer|nr)?|(?:klant|pas|meter|relatie|contract|debiteur|crediteur|polis|dossier|aanslag|aanvraag"
     r"|vergunning|kamer|registratie|bestel|lid|personeels|leerling)\ ?(?:nummer|nr))\.?[ :#]{0,3}$"
@@ -70,7 +70,7 @@ def _left_ok(w: str, p: int, labels: bool = True) -> bool:
         return bool(_GLUED_OK.search(head[:-1]))
     if prev in ",.:" and p >= 2 and w[p - 2].isdigit():
         return False
-    return not (labels and _LABELLED.search(head))
+    return not (labels and LABELLED.search(head))
 
 
 def _right_ok(w: str, q: int) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +43,14 @@ REASONS: dict[str, str] = {
     "no_rows": "no rows after the header",
     "bad_handles": "'handles' must be an object of platform: id",
     "synonyms_row": "needs a 'term' and its 'synonyms' (or one 'synonym')",
-    "channels_row": "needs a 'channel'; 'target_minutes' must be a number above 0 (or empty)",
+    "bad_minutes": "'target_minutes' must be a number above 0 (or empty), not '{value}'",
+    "too_deep": "nested too deeply (brackets within brackets)",
+    "number_too_long": "a number with more than {limit} digits",
+    "field_too_long": "a field is longer than {limit} characters; put long texts in JSONL or Markdown",
+    "unclosed_quote": "a quote that opens here is never closed",
+    "text_after_quote": "text right after a closing quote (a quote inside a field is written twice: \"\")",
+    "not_csv": "not readable as CSV ({error})",
+    "control_character": "'{field}' holds a control character ({code}); remove it",
     "bad_query": "expected a JSON object with \"text\" and \"expected\" (an article id, or null)",
 }
 
@@ -97,27 +106,76 @@ def read_text(path: Path) -> str:
         raise ImportProblem([Problem(f"{path}:{line}", "encoding", {"byte": f"0x{raw[error.start]:02x}"})]) from None
 
 
+# C0 control characters but tab, line feed and carriage return: invisible, and a NUL cuts a text short in SQLite
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _checked(row: Row) -> Row | Problem:
+    """``row``, or a Problem naming the first field whose text (or a text inside it) holds a control character."""
+    for key, value in row.data.items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                found = _CONTROL.search(item)
+                if found:
+                    code = f"U+{ord(found.group(0)):04X}"
+                    return Problem(f"{row.path}:{row.line}", "control_character", {"field": key, "code": code})
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+    return row
+
+
+def _deepest_line(text: str) -> int:
+    """The line on which ``text`` (JSON) is nested deepest, first reached (strings skipped)."""
+    depth = deepest = 0
+    where = 0
+    for token in _JSON_TOKEN.finditer(text):
+        mark = token.group(0)
+        if mark in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, token.start()
+        elif mark in "]}":
+            depth -= 1
+    return text.count("\n", 0, where) + 1
+
+
+def _loads(text: str, where: str, first_line: int = 1) -> Any:
+    """``text`` as JSON, or a Problem at ``where:line`` saying what is wrong: not JSON, nested past what the
+    parser can follow (it raised RecursionError), or a number past Python's limit of digits."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        return Problem(f"{where}:{first_line + error.lineno - 1}", "not_json", {"column": error.colno})
+    except RecursionError:
+        return Problem(f"{where}:{first_line + _deepest_line(text) - 1}", "too_deep")
+    except ValueError:  # int() of a number with more digits than Python converts
+        return Problem(f"{where}:{first_line}", "number_too_long", {"limit": sys.get_int_max_str_digits()})
+
+
 def _jsonl_rows(path: Path) -> Iterator[Row | Problem]:
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Problem(f"{path}:{number}", "not_json", {"column": error.colno})
+        data = _loads(line, str(path), number)
+        if isinstance(data, Problem):
+            yield data
             continue
         if not isinstance(data, dict):
             yield Problem(f"{path}:{number}", "not_object")
             continue
-        yield Row(path, number, data, typed=True)
+        yield _checked(Row(path, number, data, typed=True))
 
 
 def _json_rows(path: Path) -> Iterator[Row | Problem]:
     raw = read_text(path)
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as error:
-        yield Problem(f"{path}:{error.lineno}", "not_json", {"column": error.colno})
+    data = _loads(raw, str(path))
+    if isinstance(data, Problem):
+        yield data
         return
     items = data.get("people", data.get("articles")) if isinstance(data, dict) else data
     if not isinstance(items, list):
@@ -125,9 +183,21 @@ def _json_rows(path: Path) -> Iterator[Row | Problem]:
         return
     for index, item in enumerate(items, start=1):
         if isinstance(item, dict):
-            yield Row(path, index, item, typed=True)
+            yield _checked(Row(path, index, item, typed=True))
         else:
             yield Problem(str(path), "item_not_object", {"index": index})
+
+
+def _csv_problem(error: csv.Error) -> tuple[str, dict[str, Any]]:
+    """What a CSV reader's error means for the person who made the file."""
+    said = str(error)
+    if said.startswith("field larger than field limit"):
+        return "field_too_long", {"limit": csv.field_size_limit()}
+    if said == "unexpected end of data":  # strict: a quoted field still open at the end of the file
+        return "unclosed_quote", {}
+    if "expected after '\"'" in said:  # strict: "half" open
+        return "text_after_quote", {}
+    return "not_csv", {"error": said}
 
 
 def _csv_rows(path: Path) -> Iterator[Row | Problem]:
@@ -138,15 +208,30 @@ def _csv_rows(path: Path) -> Iterator[Row | Problem]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(handle, dialect=dialect)
-    if not reader.fieldnames:
+    # strict: a quote left open swallows the rest of the file into one field, and is an error instead; a quote
+    # inside a quoted field is written twice, whether or not the sniffed sample showed one
+    reader = csv.DictReader(handle, dialect=dialect, strict=True, doublequote=True)
+    try:
+        header = reader.fieldnames
+    except csv.Error as error:
+        yield Problem(f"{path}:1", *_csv_problem(error))
+        return
+    if not header:
         yield Problem(f"{path}:1", "no_header")
         return
-    for data in reader:
+    while True:
+        start = reader.line_num + 1  # where the next row begins (a quoted field may span lines)
+        try:
+            data = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # the reader cannot go on past it: the file is refused anyway
+            yield Problem(f"{path}:{start}", *_csv_problem(error))
+            return
         if None in data:
             yield Problem(f"{path}:{reader.line_num}", "extra_fields")
             continue
-        yield Row(path, reader.line_num, {k.strip(): v for k, v in data.items() if k})
+        yield _checked(Row(path, reader.line_num, {k.strip(): v for k, v in data.items() if k}))
 
 
 def _markdown_rows(folder: Path) -> Iterator[Row | Problem]:
@@ -219,4 +304,4 @@ def _markdown_rows_file(path: Path) -> Iterator[Row | Problem]:
         return
     meta.setdefault("id", path.stem)
     meta["body"] = body.strip()
-    yield Row(path, 1, meta)
+    yield _checked(Row(path, 1, meta))

@@ -241,3 +241,31 @@ def test_demo_plays_six_weeks_of_history_once(db: Path, monkeypatch: pytest.Monk
     assert "0 vragen uit zes weken geschiedenis" in again  # a second run adds no second history
     out = run(["chat", "--as", "kim", "--role", "owner"], "/beoordelen\n", monkeypatch, capsys)
     assert "/goedkeuren" in out  # the experts' marked answers wait for review
+
+
+def test_the_owner_list_holds_in_the_console_and_on_the_command_line(
+        db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """With VRAAGBAAK_OWNERS set, only those owners act as one: ``--role owner``, ``/als NAAM owner`` and
+    ``review --as`` refuse anyone else with the web console's wording; before, mallory approved."""
+    run(["demo", "--no-history", "--as", "anna"], QUESTION + "\n", monkeypatch, capsys)
+    run(["chat", "--as", "piet"], "/antwoord 1 Nee, dat mag niet.\n/markeer 2\n", monkeypatch, capsys)
+    monkeypatch.setenv("VRAAGBAAK_OWNERS", "kim")
+    refusal = "mallory is geen kennisbeheerder; alleen wie in VRAAGBAAK_OWNERS, VRAAGBAAK_SLACK_OWNERS of " \
+              "VRAAGBAAK_TEAMS_OWNERS staat"
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/goedkeuren 1\n/bewerk 1 T | B\n/bevestig\n"))
+    assert main(["chat", "--as", "mallory", "--role", "owner"]) == 2
+    got = capsys.readouterr()
+    assert refusal in got.err and len(got.err.strip().splitlines()) == 1 and "Goedgekeurd" not in got.out
+    out = run(["chat", "--as", "mallory"], "/als mallory owner\n/goedkeuren 1\n", monkeypatch, capsys)
+    assert refusal in out and "Alleen kennisbeheerders" in out and "Goedgekeurd" not in out
+    for argv in (["review", "approve", "1", "--as", "mallory"], ["review", "list", "--as", "mallory"]):
+        assert main(argv) == 2
+        assert refusal in capsys.readouterr().err
+    assert "/goedkeuren 1" in run(["chat", "--as", "Kim", "--role", "owner"], "/beoordelen\n", monkeypatch, capsys)
+
+    out = run(["chat", "--as", "kim", "--role", "owner"], "/goedkeuren 1\n", monkeypatch, capsys)
+    assert "Goedgekeurd" in out
+    monkeypatch.setenv("VRAAGBAAK_OWNERS", "")  # no list: anyone may play the owner in the console, as before
+    assert "Niets te beoordelen" in run(["chat", "--as", "mallory", "--role", "owner"], "/beoordelen\n",
+                                        monkeypatch, capsys)

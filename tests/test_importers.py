@@ -186,3 +186,60 @@ def test_a_bad_query_set_names_file_and_line(tmp_path: Path, db: Path, capsys: p
     assert f'{queries}:2: hier hoort een JSON-object met "text" en "expected"' in capsys.readouterr().err
     assert main(["eval", str(kb), str(tmp_path / "geen.jsonl")]) == 2
     assert "geen.jsonl: bestand of map bestaat niet" in capsys.readouterr().err
+
+
+# --- files that broke the importer or went in wrong (issue 24 item 11) -------------------------------------
+GOOD = json.dumps({"id": "ok", "title": "Goed"})
+DEEP = "[" * 100_000 + "]" * 100_000
+BROKEN = [  # name, file name, content, line, what the message says
+    ("deep-jsonl", "kb.jsonl", f'{GOOD}\n{{"id": "b", "title": "B", "x": {DEEP}}}\n', 2, "te diep genest"),
+    ("deep-json", "kb.json", f'[{GOOD},\n{{"id": "b", "title": "B", "x": {DEEP}}}]\n', 2, "te diep genest"),
+    ("long-number", "kb.jsonl", f'{GOOD}\n{{"id": "b", "title": "B", "n": {"1" * 5000}}}\n', 2,
+     "een getal met meer dan 4300 cijfers"),
+    ("long-field", "kb.csv", f'id,title,body\nok,Goed,x\nb,B,"{"x" * 200_000}"\n', 3,
+     "een veld is langer dan 131072 tekens"),
+    ("unclosed-quote", "kb.csv", 'id,title\nok,Goed\nq1,"unterminated\nq2,t2\n', 3,
+     "een aanhalingsteken dat hier opent, sluit nergens"),
+    ("text-after-quote", "kb.csv", 'id,title\nok,Goed\nq1,"half" open\n', 3,
+     "tekst direct na een sluitend aanhalingsteken"),
+    ("nul-csv", "kb.csv", "id,title\nok,Goed\nq1,ti\x00tel\n", 3, "'title' bevat een stuurteken (U+0000)"),
+    ("nul-jsonl", "kb.jsonl", f'{GOOD}\n{{"id": "q1", "title": "ti\\u0000tel"}}\n', 2,
+     "'title' bevat een stuurteken (U+0000)"),
+    ("nul-in-list", "kb.jsonl", f'{GOOD}\n{{"id": "q1", "title": "T", "keywords": ["a\\u0001"]}}\n', 2,
+     "'keywords' bevat een stuurteken (U+0001)"),
+    ("nul-markdown", "kb.md", "---\ntitle: Goed\n---\nTekst met \x00 erin\n", 1, "'body' bevat een stuurteken"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "line", "says"), [(f, c, n, s) for _, f, c, n, s in BROKEN],
+                         ids=[b[0] for b in BROKEN])
+def test_a_broken_file_is_named_by_line_and_imports_nothing(
+        tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, line: int,
+        says: str) -> None:
+    """Before: a RecursionError or _csv.Error traceback, q2 swallowed into q1's title, a NUL stored."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["import", "kb", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:{line}: {says}" in err, err[:500]
+    assert "Traceback" not in err and len(err) < 2000
+    assert SqliteStore(str(db)).count("articles") == 0
+
+
+def test_channel_settings_say_which_field_is_wrong(tmp_path: Path, db: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "channels_bad.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in [
+        {"channel": "kcc-experts", "target_minutes": 30},
+        {"channel": "kcc-afval", "target_minutes": "straks"},
+        {"channel": "kcc-belastingen", "target_minutes": -5},
+        {"channel": "kcc-wonen", "target_minutes": True},
+        {"target_minutes": 5},
+    ]) + "\n")
+    assert main(["import", "channels", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2: 'target_minutes' moet een getal boven 0 zijn (of leeg), niet 'straks'" in err
+    assert f"{path}:3: 'target_minutes' moet een getal boven 0 zijn (of leeg), niet '-5'" in err
+    assert f"{path}:4: 'target_minutes' moet een getal boven 0 zijn (of leeg), niet 'True'" in err
+    assert f"{path}:5: 'channel' ontbreekt" in err
+    assert "hier hoort een 'channel'" not in err and f"{path}:1" not in err

@@ -269,3 +269,58 @@ def test_a_long_line_is_fast(text: str) -> None:
     start = time.perf_counter()
     mask(text)
     assert time.perf_counter() - start < 3
+
+
+# --- house-number additions before or after the postcode, case numbers left alone (issue 24 item 3) ---------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kerkstraat 12-2, 1017 BV Amsterdam", "Kerkstraat [ADRES] Amsterdam"),
+        ("Kerkstraat 12 A, 1017 BV", "Kerkstraat [ADRES]"),
+        ("Dorpsweg 12bis, 7751 KM Dalen", "Dorpsweg [ADRES] Dalen"),
+        ("Laan 12 hs, 3511 PP", "Laan [ADRES]"),
+        ("Hoofdstraat 12-II 9711 JE", "Hoofdstraat [ADRES]"),
+        ("Marktplein 13, 5291 DE Den Haag", "Marktplein [ADRES] Den Haag"),
+        ("Kerkstraat 12-2a, 1017 XK", "Kerkstraat [ADRES]"),
+        ("Kerkstraat 12 A-3, 1017 XK", "Kerkstraat [ADRES]"),
+        ("Laan van Meerdervoort 214B, 9781 PP Den Haag", "Laan van Meerdervoort [ADRES] Den Haag"),
+        ("1017 XK 12A-3 is het adres", "[ADRES] is het adres"),
+        ("2564 AX 12-2 hs", "[ADRES]"),
+        ("woont op 3870 TL huisnummer 183hs.", "woont op [ADRES]."),
+    ],
+)
+def test_a_house_number_s_addition_is_part_of_the_address(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NL-2024-AB-12", "zaak NL-2024-AB-12 van vorig jaar", "BZ-2019-KT-5", "zaaknummer 2024-AB-12",
+     "kenmerk 2023-KT-7 in de brief", "2024 NL-2019-AB-25", "12 1043 MB", "in 2024 de 12 KB"],
+)
+def test_case_numbers_and_sizes_stay(text: str) -> None:
+    assert mask_text(text) == text
+
+
+def test_additions_in_any_position_are_masked_with_the_number() -> None:
+    """Generated, not hand-picked: a street, a number with any addition, then a postcode (any valid letters,
+    words and units such as BV, MB, DE among them); or the postcode first. Nothing of the number survives."""
+    rng = random.Random(24)
+    additions = ["", "a", "B", " A", "-3", "-12", "-II", " III", "hs", " hs", "-hs", "bis", " bis", "-2a", "A-3",
+                 " A-3", "-h", " bg", "-2 hs", " huis", " boven", " zw"]
+    streets = ["Kerkstraat", "Dorpsweg", "Hoofdstraat", "Marktplein", "Prinsengracht", "Stationsweg"]
+    for _ in range(400):
+        number = f"{rng.randint(1, 250)}{rng.choice(additions)}"
+        letters = rng.choice([a + b for a in "ABCDEGHJKLMNPRTVWXZ" for b in "ABCDEGHJKLMNPRTVWXZ"])
+        postcode = f"{rng.randint(1000, 9999)}{rng.choice([' ', '', NBSP])}{letters}"
+        street = rng.choice(streets)
+        if rng.random() < 0.5:
+            text = f"{street} {number}{rng.choice([', ', ' '])}{postcode}{rng.choice(['', ' Zwolle', ', graag'])}"
+            gone = f"{street} {number}"
+        else:
+            text = f"adres {postcode}{rng.choice([' ', ', ', ' nr '])}{number}{rng.choice(['', '.', ' graag'])}"
+            gone = number
+        out = mask_text(text)
+        # 210-12 6024 AL: nine digits that pass the 11-proef are a BSN first (masked all the same)
+        assert ("[ADRES]" in out or "[BSN]" in out) and gone not in out and postcode not in out, text

@@ -38,14 +38,19 @@ def readable(stream: TextIO) -> TextIO:
 
 class ConsoleSession:
     def __init__(self, desk: Desk, chat: ConsoleChat, name: str, role: str = "agent",
-                 out: Callable[[str], None] = print) -> None:
+                 out: Callable[[str], None] = print, may_own: Callable[[str], None] | None = None) -> None:
+        """``may_own(name)`` raises UserError when ``name`` may not act as an owner (the owner lists); without
+        it, anyone may (``--role owner`` for a demo)."""
         self.desk, self.chat, self.out = desk, chat, out
         self.dispatcher = Dispatcher(desk)
         self.pending_edit: tuple[int, dict[str, str]] | None = None  # /bewerk shown, /bevestig saves it
         self.base_owners = desk.owners
+        self.may_own = may_own
         self.switch(name, role)
 
     def switch(self, name: str, role: str = "agent") -> None:
+        if role == "owner" and self.may_own is not None:
+            self.may_own(name)  # refused before anything changes: whoever was here stays
         self.user = User(id=name, name=name)
         self.role = role
         self.chat.viewer = name

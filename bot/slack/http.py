@@ -1,7 +1,8 @@
 """Bolt's HTTP mode on a threading stdlib server: POST /slack/events -> App.dispatch.
 
-Bolt verifies the signature (401 for a bad or missing one, or a timestamp older than five minutes);
-this file translates HTTP to BoltRequest and back, and bounds what a client can hold: a read timeout per
+Bolt verifies the signature (401 for a bad or missing one, or a timestamp older than five minutes); a
+timestamp that is not a plain number of seconds gets 401 here, before Bolt, whose ``int()`` would raise (500).
+This file translates HTTP to BoltRequest and back, and bounds what a client can hold: a read timeout per
 connection, a limit on connections served at once (503 past it), a body size, and 400 for a body that is
 not UTF-8 or that Bolt cannot parse. Nothing a client sends makes the handler raise.
 """
@@ -9,6 +10,7 @@ not UTF-8 or that Bolt cannot parse. Nothing a client sends makes the handler ra
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +25,7 @@ PATH = "/slack/events"
 MAX_BODY = 1 << 20          # bytes; Slack's payloads are a few kB
 READ_TIMEOUT = 10.0         # seconds a connection may take to send its request (and idle between requests)
 MAX_CONNECTIONS = 64        # connections served at once; more get 503 at once
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # X-Slack-Request-Timestamp: Unix seconds, as Slack sends them
 BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n")
 
 
@@ -112,6 +115,10 @@ def make_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, read_timeo
                 return
             headers: dict[str, str | Sequence[str]] = {k.lower(): self.headers.get_all(k) or []
                                                        for k in self.headers.keys()}
+            stamp = headers.get("x-slack-request-timestamp") or ["0"]  # none: Bolt refuses it (401)
+            if not TIMESTAMP.fullmatch(stamp[0] if isinstance(stamp, list | tuple) else str(stamp)):
+                self._refuse(401, "a request timestamp that is not a number of seconds")
+                return
             try:
                 request = BoltRequest(body=body, query=url.query, headers=headers)
             except Exception as error:  # Bolt parses before it verifies: any shape may get here

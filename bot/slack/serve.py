@@ -38,7 +38,7 @@ class Service:
 
 
 def start(
-    settings: Settings, *, http: bool = False, port: int = 3000, host: str = "0.0.0.0",
+    settings: Settings, *, http: bool = False, port: int = 3000, host: str = "127.0.0.1",
     flush_every: float = FLUSH_SECONDS,
 ) -> Service:
     """Build the Desk and the app, connect (Socket Mode) or listen (HTTP), and return at once."""
@@ -78,9 +78,10 @@ def start(
     return Service(desk, app, int(server.server_address[1]), stop_http)
 
 
-def serve(settings: Settings, *, http: bool = False, port: int = 3000) -> None:
-    """Run the Slack bot until interrupted (Ctrl-C)."""
-    service = start(settings, http=http, port=port)
+def serve(settings: Settings, *, http: bool = False, port: int = 3000, host: str = "127.0.0.1") -> None:
+    """Run the Slack bot until interrupted (Ctrl-C); in HTTP mode it listens on ``host`` (this machine only by
+    default: Slack reaches it through an HTTPS proxy or tunnel)."""
+    service = start(settings, http=http, port=port, host=host)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

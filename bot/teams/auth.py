@@ -4,7 +4,8 @@ RS256 against the keys at the OpenID metadata's ``jwks_uri``; issuer the one tha
 cloud's ``https://api.botframework.com``, US Government's ``https://api.botframework.us``), or the configured
 ``BOTFRAMEWORK_ISSUER``;
 audience = our app id; ``exp``/``nbf`` with five minutes' leeway; the ``serviceurl`` claim equals the
-activity's ``serviceUrl``; the key's ``endorsements`` include the activity's ``channelId``.
+activity's ``serviceUrl``; the key's ``endorsements`` include the activity's ``channelId`` (an activity without
+one is refused).
 An unknown ``kid`` refreshes the keys once. Fetching runs in a worker thread (``asyncio.to_thread``):
 the HTTP client is blocking, and a key endpoint served by the same event loop must not deadlock.
 """
@@ -139,6 +140,8 @@ class TokenValidator:
         if str(claims.get("serviceurl", "")).rstrip("/") != service_url.rstrip("/") or not service_url:
             raise AuthError("serviceurl claim does not match the activity's serviceUrl")
         channel = activity.get("channelId")
-        if channel and (signing.endorsements is None or channel not in signing.endorsements):
+        if not isinstance(channel, str) or not channel:  # nothing to hold the endorsements against: refused
+            raise AuthError("the activity has no channelId")
+        if signing.endorsements is None or channel not in signing.endorsements:
             raise AuthError(f"signing key is not endorsed for channel {channel!r}")
         return claims

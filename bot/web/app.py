@@ -89,6 +89,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080,
     import waitress
 
     app = create_app(settings, settings_source=settings_source)
+    server = waitress.create_server(app, host=host, port=port, threads=8, connection_limit=100, channel_timeout=30,
+                                    cleanup_interval=10, max_request_body_size=MAX_FORM_BYTES, ident="vraagbaak")
+    security.harden(server)  # waitress's own error answers (413, 400) get the security headers too
     log.info("web console on http://%s:%d", host, port)
-    waitress.serve(app, host=host, port=port, threads=8, connection_limit=100, channel_timeout=30,
-                   cleanup_interval=10, max_request_body_size=MAX_FORM_BYTES, ident="vraagbaak")
+    server.run()

@@ -10,6 +10,7 @@ from typing import Any, TypeVar, cast
 from flask import current_app, g, redirect, request, session, url_for
 
 from bot.config import LANGS, Settings
+from bot.owners import owners_of
 from handlers.desk import Desk
 from handlers.messages import t
 from handlers.ports import Search
@@ -51,12 +52,6 @@ def store() -> SqliteStore:
 
 def search() -> Search:
     return console().desk.searcher
-
-
-def owners_of(settings: Settings, the_store: SqliteStore) -> list[weblogin.Owner]:
-    """The owners: VRAAGBAAK_OWNERS and the Slack and Teams owner lists, resolved through the directory."""
-    handles = [(p, h) for p in ("slack", "teams") for h in sorted(settings.owners(p))]
-    return weblogin.owners(the_store, sorted(settings.owners("web")), handles)
 
 
 def owners() -> list[weblogin.Owner]:

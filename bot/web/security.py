@@ -7,6 +7,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from typing import Any
 
 from flask import Response, abort, request, session
 
@@ -27,6 +28,26 @@ def add_headers(response: Response) -> Response:
     if request.path != "/static/console.css" and not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def harden(server: Any) -> None:
+    """Waitress answers some requests itself, before the app sees them (a body over the limit: 413, a malformed
+    request: 400, an app that raised: 500): ``server``'s connections give those answers the headers too."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    class HeaderedErrorTask(ErrorTask):  # type: ignore[misc]
+        def execute(self) -> None:
+            self.response_headers.extend([*HEADERS.items(), ("Cache-Control", "no-store")])
+            super().execute()
+
+    class HeaderedChannel(HTTPChannel):  # type: ignore[misc]
+        error_task_class = HeaderedErrorTask
+
+    # one address: the server itself; several (a name with an IPv4 and an IPv6 address): one server each
+    for listener in (server, *getattr(server, "map", {}).values()):
+        if hasattr(listener, "channel_class"):
+            listener.channel_class = HeaderedChannel
 
 
 def csrf_token() -> str:

@@ -83,6 +83,24 @@ def test_an_invalid_content_length_gets_400(running: Running, length: str) -> No
     assert status(raw(address, request(b"{}", {"Content-Length": length}))) == (400 if length else 401)
 
 
+@pytest.mark.parametrize("timestamp", ["abc", "", " ", "9" * 5000, "1e9", "-1", "12.5", "١٧٠٠٠٠٠٠٠٠"],
+                         ids=["letters", "empty", "space", "huge", "exponent", "negative", "fraction", "arabic"])
+def test_a_bad_timestamp_header_gets_401_without_a_traceback(
+        running: Running, caplog: pytest.LogCaptureFixture, timestamp: str) -> None:
+    """A timestamp Bolt's verifier cannot read (int() raised: 500 and a traceback) is refused like a bad
+    signature, even with a signature made with the real secret over that timestamp."""
+    body = json.dumps(payload("event_message_im"))
+    headers = {"Content-Type": "application/json", "Content-Length": str(len(body.encode())),
+               "X-Slack-Request-Timestamp": timestamp,
+               "X-Slack-Signature": signed_headers(SECRET, body)["X-Slack-Signature"]}
+    before = running.store.rows("SELECT count(*) AS n FROM inbox")[0]["n"]
+    with caplog.at_level(logging.INFO):
+        response = raw(running.slack.server.server_address, request(body.encode(), headers))
+    assert status(response) == 401
+    assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
+    assert running.store.rows("SELECT count(*) AS n FROM inbox")[0]["n"] == before
+
+
 def test_a_half_sent_request_is_dropped_after_the_read_timeout(bounded: Server) -> None:
     started = time.monotonic()
     with socket.create_connection(bounded, timeout=5) as conn:

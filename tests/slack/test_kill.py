@@ -30,14 +30,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(settings: Settings, port: int, app_token: str = "") -> subprocess.Popen[bytes]:
+def serve(settings: Settings, port: int, app_token: str = "", *extra: str) -> subprocess.Popen[bytes]:
     """`vraagbaak serve slack`: HTTP on ``port``, or Socket Mode with ``app_token`` (ready once connected); its
     log goes to the database's path + ``.log`` (pytest keeps the last runs' folders: read it after a failure)."""
     env = {**os.environ, "VRAAGBAAK_DB": settings.db_path, "SLACK_BOT_TOKEN": settings.slack_bot_token,
            "SLACK_SIGNING_SECRET": settings.slack_signing_secret, "SLACK_APP_TOKEN": app_token,
            "SLACK_API_URL": settings.slack_api_url, "VRAAGBAAK_ESCALATION_CHANNEL": "kcc-experts",
            "VRAAGBAAK_LEASE_SECONDS": "2", "VRAAGBAAK_ENV_FILE": "/nonexistent"}
-    mode = [] if app_token else ["--http", "--port", str(port)]
+    mode = [*extra] if app_token else ["--http", "--port", str(port), *extra]
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "slack", *mode],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=open(f"{settings.db_path}.log", "ab"))  # noqa: SIM115 (the child keeps it)

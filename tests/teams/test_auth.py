@@ -199,3 +199,27 @@ def test_a_configured_issuer_wins(ms: FakeMicrosoft, tmp_path: Path, signing_key
             assert (await bot.post(bot.act("personal_message", TEXT=QUESTION)))[0] == 401
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("channel", [None, "", ["msteams"], 7], ids=["absent", "empty", "list", "number"])
+def test_an_activity_without_a_channel_id_is_refused(
+    ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey, channel: Any
+) -> None:
+    """The endorsement check needs the activity's channelId: without one (or with one that is no text) the
+    request is refused, whatever channels the key is endorsed for; before, the check was skipped."""
+    unendorsed = rsa_key()
+    ms.jwks.append(jwk(unendorsed, "key-webchat", ["webchat"]))
+
+    async def scenario() -> None:
+        async with Bot(ms, make_settings(ms, tmp_path), signing_key) as bot:
+            before = db_dump(bot.settings.db_path)
+            for token in (bot.token(), bot_token(unendorsed, "key-webchat", service_url=ms.service_url)):
+                act = bot.act("personal_message", TEXT=QUESTION)
+                act.pop("channelId")
+                if channel is not None:
+                    act["channelId"] = channel
+                assert (await bot.post(act, token=token))[0] == 401
+            assert db_dump(bot.settings.db_path) == before and ms.connector_calls() == []
+            assert (await bot.post(bot.act("personal_message", TEXT=QUESTION)))[0] == 200
+
+    asyncio.run(scenario())

@@ -26,14 +26,14 @@ pytestmark = pytest.mark.process
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def serve(ms: FakeMicrosoft, db: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(ms: FakeMicrosoft, db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "VRAAGBAAK_DB": str(db), "MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "s3cret",
            "MICROSOFT_APP_TENANT_ID": TENANT, "MICROSOFT_AUTHORITY_HOST": ms.base,
            "BOTFRAMEWORK_OPENID_METADATA": f"{ms.base}/botframework/openid", "GRAPH_API_URL": ms.base,
            "TEAMS_ESCALATION_CHANNEL": EXPERTS_CHANNEL, "VRAAGBAAK_LEASE_SECONDS": "6", "VRAAGBAAK_WORKERS": "1",
            "REQUESTS_CA_BUNDLE": str(ms.ca_file), "VRAAGBAAK_ENV_FILE": "/nonexistent"}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "teams", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "teams", "--port", str(port), *extra],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
