@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -112,6 +113,35 @@ def _run(db: sqlite_utils.Database, steps: tuple[_Step, ...], params: dict[str, 
         else:
             counts[step.table] = db.execute(step.change(step.where), params).rowcount
     return counts
+
+
+class ExportSnapshot:
+    """Every table an export writes, read at one moment (``LifecycleRecords.export_snapshot``): rows as dicts
+    of their columns, in a stable order."""
+
+    def __init__(self, read: Callable[[str], Iterable[dict[str, Any]]]) -> None:
+        self._read = read
+
+    def articles(self) -> Iterable[dict[str, Any]]:
+        return self._read("SELECT * FROM articles ORDER BY id")
+
+    def people(self) -> Iterable[dict[str, Any]]:
+        return self._read("SELECT * FROM people ORDER BY id")
+
+    def person_handles(self) -> Iterable[dict[str, Any]]:
+        return self._read("SELECT person_id, platform, handle FROM person_handles ORDER BY person_id, platform")
+
+    def routes(self) -> Iterable[dict[str, Any]]:
+        return self._read("SELECT keyword, channel FROM routes ORDER BY keyword")
+
+    def synonyms(self) -> Iterable[dict[str, Any]]:
+        return self._read("SELECT term, synonym FROM synonyms ORDER BY term, synonym")
+
+    def channel_settings(self) -> Iterable[dict[str, Any]]:
+        return self._read("SELECT * FROM channel_settings ORDER BY channel")
+
+    def audit(self) -> Iterable[dict[str, Any]]:
+        return self._read("SELECT * FROM audit ORDER BY id")
 
 
 class LifecycleRecords:
@@ -223,6 +253,28 @@ class LifecycleRecords:
             db.execute("UPDATE meta SET value = value + 1 WHERE key IN ('people_generation', 'search_generation')")
             self.audit(actor, "forget", "", **counts)
         return counts
+
+    # --- export (knowledge.export) ---------------------------------------------------------------
+    @contextmanager
+    def export_snapshot(self: _Store) -> Iterator[ExportSnapshot]:
+        """The tables an export writes, as they are at one moment: a read transaction on a connection of its
+        own (WAL: writers go on meanwhile); an in-memory store is read under its lock instead."""
+        if self.path == ":memory:":
+            with self.lock:
+                yield ExportSnapshot(self.rows)
+            return
+        conn = sqlite3.connect(self.path)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("BEGIN")
+
+            def read(sql: str) -> Iterator[dict[str, Any]]:
+                return (dict(r) for r in conn.execute(sql))
+
+            yield ExportSnapshot(read)
+        finally:
+            conn.rollback()
+            conn.close()
 
 
 def _names(db: sqlite_utils.Database, person: Person | None, mine: str, among: str,
