@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -275,6 +275,30 @@ class LifecycleRecords:
         finally:
             conn.rollback()
             conn.close()
+
+    # --- the demo history (knowledge.demo_history) -----------------------------------------------
+    def escalation_ids(self: _Store, question_id: int) -> list[int]:
+        """The escalations rooted at a question."""
+        return [r["id"] for r in self.rows("SELECT id FROM escalations WHERE question_id = ?", [question_id])]
+
+    def backdate_question(self: _Store, question_id: int, at: str, answers: Mapping[int, str],
+                          started: Mapping[int, str], marked_at: str | None) -> None:
+        """Move a question's time stamps to ``at``, and its replies' (``answers``: answer id -> when), in one
+        transaction; so the escalations it started (``started``: escalation id -> the id of the provisional
+        article a marked answer makes) and, given ``marked_at``, when they were answered, their review items and
+        provisional articles."""
+        with self.transaction() as db:
+            db.execute("UPDATE questions SET created_at = ? WHERE id = ?", [at, question_id])
+            for answer_id, when in answers.items():
+                db.execute("UPDATE answers SET created_at = ? WHERE id = ?", [when, answer_id])
+            for escalation_id, article_id in started.items():
+                db.execute("UPDATE escalations SET created_at = ? WHERE id = ?", [at, escalation_id])
+                if marked_at is not None:
+                    db.execute("UPDATE escalations SET answered_at = ? WHERE id = ? AND answered_at != ''",
+                               [marked_at, escalation_id])
+                    db.execute("UPDATE reviews SET created_at = ? WHERE escalation_id = ?", [marked_at, escalation_id])
+                    db.execute("UPDATE articles SET created_at = ?, updated_at = ? WHERE id = ?",
+                               [marked_at, marked_at, article_id])
 
 
 def _names(db: sqlite_utils.Database, person: Person | None, mine: str, among: str,
