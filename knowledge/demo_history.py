@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,8 +29,9 @@ SEED = 2026
 
 
 class Writable(Protocol):
-    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
-    def transaction(self) -> Any: ...
+    def escalation_ids(self, question_id: int) -> list[int]: ...
+    def backdate_question(self, question_id: int, at: str, answers: Mapping[int, str], started: Mapping[int, str],
+                          marked_at: str | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -131,17 +133,6 @@ def backdate(store: Writable, question_id: int, at: datetime, answers: dict[int,
              marked_at: datetime | None) -> None:
     """Move a played question to ``at``: the question, the escalation it started (and when it was answered), the
     replies (``answers``: answer id -> when), and the review item and provisional article a marked answer made."""
-    started = store.rows("SELECT id FROM escalations WHERE question_id = ?", [question_id])
-    with store.transaction() as db:
-        db.execute("UPDATE questions SET created_at = ? WHERE id = ?", [_stamp(at), question_id])
-        for answer_id, when in answers.items():
-            db.execute("UPDATE answers SET created_at = ? WHERE id = ?", [_stamp(when), answer_id])
-        for row in started:
-            db.execute("UPDATE escalations SET created_at = ? WHERE id = ?", [_stamp(at), row["id"]])
-            if marked_at is not None:
-                stamp = _stamp(marked_at)
-                db.execute("UPDATE escalations SET answered_at = ? WHERE id = ? AND answered_at != ''",
-                           [stamp, row["id"]])
-                db.execute("UPDATE reviews SET created_at = ? WHERE escalation_id = ?", [stamp, row["id"]])
-                db.execute("UPDATE articles SET created_at = ?, updated_at = ? WHERE id = ?",
-                           [stamp, stamp, f"vb-{row['id']}"])
+    started = {escalation_id: f"vb-{escalation_id}" for escalation_id in store.escalation_ids(question_id)}
+    store.backdate_question(question_id, _stamp(at), {answer_id: _stamp(when) for answer_id, when in answers.items()},
+                            started, None if marked_at is None else _stamp(marked_at))

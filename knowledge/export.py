@@ -21,24 +21,30 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
-
-Read = Callable[[str], Iterable[dict[str, Any]]]
 
 ARTICLE_FIELDS = ("id", "title", "status", "lang", "owner", "review_date", "url", "source", "updated_at")
 LIST_FIELDS = ("keywords", "questions")
 
 
-class Exportable(Protocol):
-    path: str
-    lock: Any
+class Snapshot(Protocol):
+    """The tables, as rows of their columns, all read at one moment."""
 
-    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
+    def articles(self) -> Iterable[dict[str, Any]]: ...  # by id
+    def people(self) -> Iterable[dict[str, Any]]: ...  # by id
+    def person_handles(self) -> Iterable[dict[str, Any]]: ...  # person_id, platform, handle; by both
+    def routes(self) -> Iterable[dict[str, Any]]: ...  # keyword, channel; by keyword
+    def synonyms(self) -> Iterable[dict[str, Any]]: ...  # term, synonym; by both
+    def channel_settings(self) -> Iterable[dict[str, Any]]: ...  # by channel
+    def audit(self) -> Iterable[dict[str, Any]]: ...  # by id, every column as stored
+
+
+class Exportable(Protocol):
+    def export_snapshot(self) -> AbstractContextManager[Snapshot]: ...
 
 
 class FolderNotEmpty(Exception):
@@ -55,46 +61,23 @@ class ExportReport:
     counts: dict[str, int] = field(default_factory=dict)  # articles, people, routes, synonyms, channels, audit
 
 
-@contextmanager
-def _snapshot(store: Exportable) -> Iterator[Read]:
-    """A reader that sees one moment of the database: a read transaction on a connection of its own (WAL:
-    writers go on meanwhile); an in-memory store is read under its lock instead."""
-    if store.path == ":memory:":
-        with store.lock:
-            yield store.rows
-        return
-    conn = sqlite3.connect(store.path)
-    conn.row_factory = sqlite3.Row
-    try:
-        conn.execute("BEGIN")
-
-        def read(sql: str) -> Iterator[dict[str, Any]]:
-            return (dict(r) for r in conn.execute(sql))
-
-        yield read
-    finally:
-        conn.rollback()
-        conn.close()
-
-
 def export(store: Exportable, folder: Path) -> ExportReport:
     """Write the knowledge base to ``folder`` (created; it must be empty); returns what was written."""
     if folder.exists() and any(folder.iterdir()):
         raise FolderNotEmpty(folder)
     (folder / "articles").mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    with _snapshot(store) as read:
-        counts["articles"] = _articles(read, folder)
-        counts["people"] = _people(read, folder / "people.jsonl")
+    with store.export_snapshot() as snapshot:
+        counts["articles"] = _articles(snapshot, folder)
+        counts["people"] = _people(snapshot, folder / "people.jsonl")
         counts["routes"] = _jsonl(folder / "routes.jsonl", (
-            {"keyword": r["keyword"], "channel": r["channel"]}
-            for r in read("SELECT keyword, channel FROM routes ORDER BY keyword")))
-        counts["synonyms"] = _jsonl(folder / "synonyms.jsonl", _synonyms(read))
+            {"keyword": r["keyword"], "channel": r["channel"]} for r in snapshot.routes()))
+        counts["synonyms"] = _jsonl(folder / "synonyms.jsonl", _synonyms(snapshot))
         counts["channels"] = _jsonl(folder / "channels.jsonl", (
             {"channel": r["channel"], "target_minutes": r["target_minutes"],
              "backup_experts": json.loads(r["backup_experts"]), "backup_channel": r["backup_channel"]}
-            for r in read("SELECT * FROM channel_settings ORDER BY channel")))
-        counts["audit"] = _jsonl(folder / "audit.jsonl", read("SELECT * FROM audit ORDER BY id"))
+            for r in snapshot.channel_settings()))
+        counts["audit"] = _jsonl(folder / "audit.jsonl", snapshot.audit())
     return ExportReport(folder, counts)
 
 
@@ -123,11 +106,11 @@ def _quoted(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _articles(read: Read, folder: Path) -> int:
+def _articles(snapshot: Snapshot, folder: Path) -> int:
     taken: set[str] = set()
     count = 0
     with (folder / "articles.jsonl").open("w", encoding="utf-8") as out:
-        for row in read("SELECT * FROM articles ORDER BY id"):
+        for row in snapshot.articles():
             record = article_record(row)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             name = _file_name(record["id"], taken)
@@ -148,22 +131,22 @@ def _file_name(article_id: str, taken: set[str]) -> str:
     return f"{name}.md"
 
 
-def _people(read: Read, path: Path) -> int:
+def _people(snapshot: Snapshot, path: Path) -> int:
     handles: dict[str, dict[str, str]] = {}
-    for r in read("SELECT person_id, platform, handle FROM person_handles ORDER BY person_id, platform"):
+    for r in snapshot.person_handles():
         handles.setdefault(r["person_id"], {})[r["platform"]] = r["handle"]
     records = (
         {"id": r["id"], "name": r["name"], "title": r["title"], "department": r["department"],
          "expertise": json.loads(r["expertise"]), "email": r["email"], "phone": r["phone"],
          "slack_id": handles.get(r["id"], {}).get("slack", ""), "teams_id": handles.get(r["id"], {}).get("teams", ""),
          "handles": handles.get(r["id"], {})}
-        for r in read("SELECT * FROM people ORDER BY id"))
+        for r in snapshot.people())
     return _jsonl(path, records)
 
 
-def _synonyms(read: Read) -> Iterator[dict[str, Any]]:
+def _synonyms(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
     term, synonyms = None, []
-    for r in read("SELECT term, synonym FROM synonyms ORDER BY term, synonym"):
+    for r in snapshot.synonyms():
         if r["term"] != term and term is not None:
             yield {"term": term, "synonyms": synonyms}
             synonyms = []
