@@ -22,7 +22,7 @@ from bot import bootstrap
 from knowledge.analytics import analytics
 from knowledge.experts import answers_of, experts
 from knowledge.gaps import gaps
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 CHANNELS = ["kcc-burgerzaken", "kcc-belastingen", "kcc-wmo", "kcc-afval", "kcc-parkeren", "kcc-experts"]
 WORDS = ("vuurwerk tuin kippen houden bankje park standplaats markt rijbewijs buitenland paspoort kind "

@@ -30,7 +30,7 @@ from benchmarks import kbgen
 from knowledge import semantic
 from knowledge.model import Article, SearchResult
 from knowledge.search import Searcher
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 CHUNK = 5_000
 ARTICLE_COLUMNS = (

@@ -23,7 +23,7 @@ from knowledge.evaluate import metrics, read_queries
 from knowledge.importers import read_articles
 from knowledge.model import Article, Hit
 from knowledge.search import Searcher
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 WEIGHTS = (1.0, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.0)

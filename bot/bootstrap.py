@@ -18,7 +18,7 @@ from handlers.timers import Schedule
 from knowledge import calibration, demo_load, semantic
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.search import Searcher, Thresholds
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 DEMO = Path(__file__).resolve().parents[1] / "knowledge" / "demo"
 log = logging.getLogger(__name__)

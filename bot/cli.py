@@ -19,13 +19,14 @@ from bot.console.session import ConsoleSession, readable
 from handlers.errors import UserError
 from handlers.messages import TEXTS, t
 from handlers.replies import Action
-from knowledge import backup, evaluate, privacy, privacy_eval, retention, text
+from knowledge import evaluate, privacy, privacy_eval, retention, text
 from knowledge.demo_load import DemoLoad
 from knowledge.export import FolderNotEmpty, export
 from knowledge.forget import Ambiguous, NobodyFound, forget
 from knowledge.importers import read_articles, read_channel_settings, read_people, read_routes, read_synonyms
 from knowledge.model import Place, SearchResult, User
 from knowledge.routing import route
+from knowledge.sqlite import backup
 
 
 def _console(settings: config.Settings) -> tuple[Any, ConsoleChat]:

@@ -14,7 +14,7 @@ from handlers.desk import Desk
 from knowledge.demo_history import Visit, backdate, plan
 from knowledge.demo_load import PLAYED
 from knowledge.model import Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 
 def play_history(settings: Settings, store: SqliteStore, now: datetime | None = None,

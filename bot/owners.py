@@ -11,7 +11,7 @@ from bot.config import Settings
 from handlers.errors import UserError
 from handlers.messages import t
 from knowledge import weblogin
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 
 def owners_of(settings: Settings, store: SqliteStore) -> list[weblogin.Owner]:

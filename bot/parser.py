@@ -9,8 +9,8 @@ from importlib import metadata
 from bot import cli, config, logs
 from handlers.errors import UserError
 from handlers.messages import t
-from knowledge.backup import BackupProblem
 from knowledge.rows import ImportProblem
+from knowledge.sqlite.backup import BackupProblem
 
 
 def _version() -> str:

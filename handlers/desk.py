@@ -24,9 +24,8 @@ from handlers.replies import Action, Button, Line, Message, message_from_dict
 from handlers.timers import Schedule, Timers, utc_now
 from knowledge import text
 from knowledge.directory import asks_for_people
-from knowledge.model import Escalation, Place, Question, SearchResult, User, plain
+from knowledge.model import OUTBOX_ATTEMPTS, Escalation, Place, Question, SearchResult, User, plain
 from knowledge.privacy import has_placeholder, mask, mask_text
-from knowledge.records import OUTBOX_ATTEMPTS
 from knowledge.routing import route
 
 log = logging.getLogger(__name__)

@@ -72,7 +72,7 @@ class Search(Protocol):
 
 
 class Store(Protocol):
-    """What the use cases need from storage (knowledge.store.SqliteStore implements it). Every write is
+    """What the use cases need from storage (knowledge.sqlite.SqliteStore implements it). Every write is
     one transaction; nested in ``transaction()`` they become one step, for this process and every other.
     Reads for reports live in knowledge/ (knowledge.reports), not here."""
 

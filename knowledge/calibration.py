@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from knowledge import text
 from knowledge.analysis import sort_words
 from knowledge.search import Searcher, Thresholds
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 LEARNED = 300             # the latest questions with feedback that join the answerable ones
 SAMPLE = 300               # phrasings asked (the first by a stable hash): seconds, also on a 100k KB

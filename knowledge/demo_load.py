@@ -5,7 +5,7 @@ rejects an answer, forgets a person, removes a synonym, points a routing rule el
 demo`` adds only what the demo never added (after a first run without history, or a newer release's new
 articles) and leaves the rest alone: an item that is there is kept whatever was done to it, and one an earlier
 run added that is gone now is not brought back. The store remembers what the demo added (``demo_items``), so
-"removed since" and "never added" can be told apart. ``DemoRecords`` is a mixin of SqliteStore.
+"removed since" and "never added" can be told apart (knowledge.sqlite.demo).
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import sqlite_utils
+from typing import Protocol
 
 from knowledge.articles import CONTENT
 from knowledge.model import Article, Person
@@ -24,31 +22,8 @@ KINDS = ("articles", "people", "routes", "synonyms")
 PLAYED = "played"  # the history's one item
 
 
-class _Base(Protocol):
-    def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
-    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
-
-
-class DemoRecords:
-    def demo_items(self: _Base) -> dict[str, set[str]]:
-        """What earlier demo runs put in, by kind."""
-        found: dict[str, set[str]] = {}
-        for r in self.rows("SELECT kind, item FROM demo_items"):
-            found.setdefault(r["kind"], set()).add(r["item"])
-        return found
-
-    def remember_demo(self: _Base, kind: str, items: Iterable[str]) -> None:
-        """Remember that the demo put ``items`` of ``kind`` in."""
-        with self.transaction() as db:
-            db.conn.executemany("INSERT OR IGNORE INTO demo_items (kind, item) VALUES (?, ?)",
-                                [(kind, item) for item in items])
-
-    def demo_history_played(self: _Base) -> bool:
-        return bool(self.rows("SELECT 1 FROM demo_items WHERE kind = 'history' AND item = ?", [PLAYED]))
-
-
 class Loadable(Protocol):
-    def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
+    def transaction(self) -> AbstractContextManager[object]: ...
     def demo_items(self) -> dict[str, set[str]]: ...
     def remember_demo(self, kind: str, items: Iterable[str]) -> None: ...
     def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]: ...

@@ -14,7 +14,7 @@ from knowledge import calibration, semantic
 from knowledge.importers import read_articles
 from knowledge.rows import ImportProblem, Problem, read_text
 from knowledge.search import Searcher, Thresholds
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Literal
 
+OUTBOX_ATTEMPTS = 120  # every 30 s: an hour of retries, then the message waits for a person to look
+
 Decision = Literal["answer", "suggest", "escalate", "no_question"]
 ArticleStatus = Literal["provisional", "validated", "archived", "held"]
 # "held": an expert's answer to a question that carried personal data, kept out of search until an owner has

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from knowledge import analysis, text
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 MIN_TYPO_LEN = 4
 MAX_WORDS = 64          # a question longer than this is searched on its first words

@@ -18,7 +18,7 @@ from knowledge.analysis import Phrasing
 from knowledge.directory import find_people
 from knowledge.model import Decision, Hit, SearchResult
 from knowledge.query import Query, QueryBuilder
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 # bm25 column weights over (article_id, title, questions, keywords, body).
 FIELD_WEIGHTS = (0.0, 4.0, 3.0, 2.0, 1.0)

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from knowledge.cache import ByteCache
 from knowledge.model import Article, Hit
 from knowledge.search import Thresholds
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 Vectors = Sequence[Sequence[float]]  # a list of lists or a 2-d numpy array
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from knowledge.model import Person
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 TOKEN_MINUTES = 15
 FLOW_MINUTES = 10  # a single sign-on must come back within this

@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from bot import bootstrap
 from bot.config import Settings
 from handlers.desk import Desk
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.fakes import FakeChat
 
 # CI runs the property tests on a fixed set of examples (a run that lands must not depend on luck); a

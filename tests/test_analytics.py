@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from handlers.desk import Desk
 from knowledge.analytics import Table, analytics, percentile, table_csv
 from knowledge.model import Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.fakes import FakeChat
 
 AGENT = User("agent1", "Anna")

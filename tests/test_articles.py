@@ -14,10 +14,10 @@ import pytest
 from handlers.articles import ArticleEdit, ChangedSince, PersonalData, split_list
 from handlers.desk import Desk
 from handlers.errors import UserError
-from knowledge import schema
 from knowledge.articles import ArticleFilter, article_history, article_owners, find_articles
 from knowledge.model import Article, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite import schema
+from knowledge.sqlite.store import SqliteStore
 
 ANNA = User("owner1", "Anna")
 BRAM = User("owner2", "Bram")

@@ -11,8 +11,8 @@ import pytest
 
 from bot.parser import main
 from knowledge import audit as chain
-from knowledge.schema import MIGRATIONS
-from knowledge.store import SqliteStore
+from knowledge.sqlite.schema import MIGRATIONS
+from knowledge.sqlite.store import SqliteStore
 
 
 def filled(path: Path, n: int = 5, key: bytes = b"") -> SqliteStore:

@@ -20,9 +20,9 @@ import pytest
 
 from bot import bootstrap
 from bot.parser import main
-from knowledge import backup
 from knowledge.model import Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite import backup
+from knowledge.sqlite.store import SqliteStore
 from tests.conftest import LOOP_SETTINGS
 from tests.slack.driver import SlackSide, dm
 from tests.slack.fake_slack import FakeSlack
@@ -196,7 +196,7 @@ def test_restore_keeps_what_the_wal_of_a_killed_process_held_and_does_not_replay
     backup.backup(demo, saved)
     # A process commits questions and dies without closing: they are only in the WAL.
     subprocess.run([sys.executable, "-c", "import os, sys\n"
-                    "from knowledge.store import SqliteStore\nfrom tests.test_backup import ask\n"
+                    "from knowledge.sqlite.store import SqliteStore\nfrom tests.test_backup import ask\n"
                     "s = SqliteStore(sys.argv[1])\ns.db.execute('PRAGMA wal_autocheckpoint = 0')\n"
                     "[ask(s, n) for n in range(5)]\nos._exit(0)", str(demo)], cwd=ROOT, check=True, timeout=60)
     assert Path(f"{demo}-wal").stat().st_size > 0
@@ -320,13 +320,13 @@ def test_a_backup_during_a_running_chat_and_a_restore_refused_until_serve_stops(
 
 def test_nobody_holds_a_database_that_was_closed_or_whose_process_was_killed(demo: Path) -> None:
     assert backup.holder(demo) is None
-    child = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom knowledge.store import SqliteStore\n"
+    child = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom knowledge.sqlite.store import SqliteStore\n"
                               "s = SqliteStore(sys.argv[1]); s.count('articles'); print('open', flush=True)\n"
                               "time.sleep(60)", str(demo)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None and child.stdout.readline() == "open\n"
         assert backup.holder(demo) == child.pid
-        assert "knowledge.store" in backup.command_of(child.pid)
+        assert "knowledge.sqlite" in backup.command_of(child.pid)
     finally:
         child.kill()
         child.wait(10)

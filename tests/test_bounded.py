@@ -19,7 +19,7 @@ from knowledge import text
 from knowledge.cache import ByteCache, entry_size
 from knowledge.model import Place, SearchResult, User
 from knowledge.search import MAX_QUERY, Searcher
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 SECONDS = 2.0  # one search on a shared 2-core machine; each takes milliseconds
 

@@ -14,7 +14,7 @@ from handlers.replies import Action
 from knowledge import calibration
 from knowledge.model import Article, Place, User
 from knowledge.search import Searcher, Thresholds
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 
 def test_the_demo_knowledge_base_calibrates_itself_and_keeps_the_result(demo_store: SqliteStore) -> None:

@@ -16,7 +16,7 @@ from bot.parser import main
 from knowledge import demo_load
 from knowledge.forget import forget
 from knowledge.model import ChannelSettings
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.conftest import LOOP_SETTINGS
 
 

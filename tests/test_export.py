@@ -12,7 +12,7 @@ from bot import bootstrap
 from bot.parser import main
 from knowledge import audit
 from knowledge.model import Article, ChannelSettings, Person
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 TRICKY = [
     Article(id="kolon", title='Paspoort: "spoed" [binnen 1 dag], kosten', body="Regel 1\n\n---\n\nRegel 3: klaar.",

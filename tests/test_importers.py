@@ -11,7 +11,7 @@ from bot.parser import main
 from handlers.messages import TEXTS
 from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.rows import REASONS, ImportProblem
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 
 def test_jsonl_in_the_eval_format(tmp_path: Path) -> None:

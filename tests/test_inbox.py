@@ -16,7 +16,7 @@ from handlers.dispatch import Dispatcher
 from handlers.events import Asked, Clicked, Marked
 from handlers.replies import Action, Message
 from knowledge.model import Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.conftest import LOOP_SETTINGS, demo_copy
 from tests.fakes import FakeChat
 

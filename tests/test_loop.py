@@ -202,7 +202,7 @@ def test_the_question_language_wins_over_the_user_setting(desk: Desk) -> None:
 def test_a_message_the_platform_keeps_refusing_is_given_up_and_audited(desk: Desk, chat: FakeChat,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import handlers.desk as desk_module
-    import knowledge.records as records
+    import knowledge.sqlite.records as records
 
     monkeypatch.setattr(records, "OUTBOX_ATTEMPTS", 3)
     monkeypatch.setattr(desk_module, "OUTBOX_ATTEMPTS", 3)

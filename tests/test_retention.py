@@ -13,7 +13,7 @@ import pytest
 from bot.parser import main
 from knowledge.model import Place, User
 from knowledge.retention import purge, purge_due
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 OLD = (NOW - timedelta(days=200)).isoformat()

@@ -9,7 +9,7 @@ from bot.config import Settings
 from knowledge import calibration, search
 from knowledge.model import Article, Hit, Person
 from knowledge.search import Searcher, Thresholds
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from knowledge import semantic, text
 from knowledge.model import Article, Hit
 from knowledge.search import Thresholds
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 ARTICLES = [
     Article(

@@ -10,7 +10,7 @@ from bot import bootstrap
 from bot.config import Settings
 from knowledge import calibration
 from knowledge.search import Searcher
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 pytestmark = [pytest.mark.quality, pytest.mark.timeout(900)]  # it embeds the demo with the real model
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import schema
 from knowledge.model import Article, Person, Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite import schema
+from knowledge.sqlite.store import SqliteStore
 
 
 @pytest.mark.process
@@ -24,7 +24,7 @@ def test_processes_opening_an_old_file_at_once_apply_each_migration_once(tmp_pat
     conn = sqlite3.connect(path)
     conn.executescript(";".join(schema.MIGRATIONS[:4]) + ";PRAGMA user_version = 4;")  # _V5 only inserts
     conn.close()
-    opening = ("import sys; from knowledge.store import SqliteStore; "
+    opening = ("import sys; from knowledge.sqlite.store import SqliteStore; "
                "SqliteStore(sys.argv[1]).close(); print('ok')")
     runs = [subprocess.Popen([sys.executable, "-c", opening, str(path)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
@@ -166,7 +166,7 @@ def test_a_bulk_load_leaves_the_full_text_index_in_one_segment(store: SqliteStor
     """A search looks up each term in every segment of the index: loads and edits leave many (the demo's
     people index had 13), a bulk load merges them, and searches find the same before and after."""
     from knowledge import text
-    from knowledge.store import BULK
+    from knowledge.sqlite.store import BULK
 
     def segments(table: str) -> int:
         return int(store.db.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx").fetchone()[0])

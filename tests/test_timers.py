@@ -15,7 +15,7 @@ from handlers.errors import UserError
 from handlers.replies import Action
 from handlers.timers import Schedule
 from knowledge.model import ChannelSettings, Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.conftest import LOOP_SETTINGS
 from tests.fakes import FakeChat
 

@@ -11,9 +11,10 @@ from typing import Any
 from bot.console.render import render
 from handlers.messages import t
 from handlers.replies import Message, message_from_dict
+from knowledge.clock import now
 from knowledge.model import Place
 from knowledge.privacy import mask_text
-from knowledge.store import SqliteStore, now
+from knowledge.sqlite import SqliteStore
 
 
 def dm(user: str) -> str:

@@ -19,7 +19,7 @@ from bot.web import console, security, sso
 from bot.web.chat import WebChat
 from handlers.desk import Desk
 from knowledge import weblogin
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent

@@ -16,7 +16,7 @@ from handlers.messages import t
 from handlers.ports import Search
 from knowledge import weblogin
 from knowledge.model import User
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -5,3 +5,7 @@ in domain words (``open_escalation_counts``, ``forget_person``), so the logic mo
 knowledge.forget, ...) decide and compute while the backend reads and writes. A step that reads, decides and
 writes is one method here, inside one transaction, so two processes cannot both do it.
 """
+
+from knowledge.sqlite.store import SqliteStore
+
+__all__ = ["SqliteStore"]

@@ -19,8 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 import sqlite_utils
 
-from knowledge.model import Person
-from knowledge.records import OUTBOX_ATTEMPTS
+from knowledge.model import OUTBOX_ATTEMPTS, Person
 from knowledge.sqlite.base import Base
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from bot.web import create_app
 from handlers.desk import Desk
 from knowledge import weblogin
 from knowledge.model import Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.conftest import LOOP_SETTINGS
 from tests.fakes import FakeChat
 

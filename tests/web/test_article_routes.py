@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from knowledge.model import Article
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.web.conftest import csrf, csrf_of, sign_in
 
 ARTICLE = "en-bulky-waste"

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from bot.config import Settings
 from bot.web.security import safe_next
 from knowledge import weblogin
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.web.conftest import csrf, csrf_of, sign_in
 
 GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1", "/gaps", "/gaps.csv", "/analytics",

@@ -21,7 +21,7 @@ from bot import bootstrap
 from bot.config import Settings
 from bot.console.chat import ConsoleChat, dm
 from knowledge.model import Place, User
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

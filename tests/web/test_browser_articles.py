@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.web.test_browser import ARGS, CHROMIUM, console, shots, vraagbaak  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser,

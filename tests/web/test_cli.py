@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.parser import main
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from handlers.desk import Desk
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.fakes import FakeChat
 from tests.web.conftest import csrf, pending_review
 from tests.web.test_review_routes import ANSWER, FIREWORKS

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from handlers.desk import Desk
 from knowledge.model import Article, Place
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.fakes import FakeChat
 from tests.web.conftest import AGENT, pending_review
 from tests.web.test_review_routes import ANSWER, FIREWORKS

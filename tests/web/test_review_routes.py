@@ -8,7 +8,7 @@ import json
 from flask.testing import FlaskClient
 
 from handlers.desk import Desk
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.fakes import FakeChat
 from tests.web.conftest import csrf, pending_review
 

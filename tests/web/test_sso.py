@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from bot.config import Settings
 from bot.web import create_app
-from knowledge.store import SqliteStore
+from knowledge.sqlite.store import SqliteStore
 from tests.conftest import LOOP_SETTINGS
 from tests.web.fake_idp import APP_ID, SLACK_CLIENT, SLACK_SECRET, TENANT, FakeIdentityProvider
 

@@ -14,15 +14,16 @@ from typing import Any
 import sqlite_utils
 
 from knowledge import analysis, reports, retention, text
-from knowledge.articles import CONTENT, ArticleRecords, index_article
-from knowledge.demo_load import DemoRecords
-from knowledge.inbox import InboxRecords
+from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, Stats, User
-from knowledge.records import LoopRecords, now
-from knowledge.schema import migrate
 from knowledge.sqlite.access import AccessRecords
+from knowledge.sqlite.articles import ArticleRecords, index_article
+from knowledge.sqlite.demo import DemoRecords
+from knowledge.sqlite.inbox import InboxRecords
 from knowledge.sqlite.insights import InsightQueries
 from knowledge.sqlite.lifecycle import LifecycleRecords
+from knowledge.sqlite.records import LoopRecords, now
+from knowledge.sqlite.schema import migrate
 
 
 @contextmanager

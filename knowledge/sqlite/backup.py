@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from knowledge.schema import MIGRATIONS
+from knowledge.sqlite.schema import MIGRATIONS
 
 # What every Vraagbaak database has had since its first version.
 TABLES = ("articles", "people", "questions", "escalations", "audit")

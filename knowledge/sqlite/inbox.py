@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
-from knowledge.records import now
+from knowledge.clock import now
 
 EVENT_ATTEMPTS = 5  # an event that fails this often is set aside ('failed') and logged, not retried forever
 

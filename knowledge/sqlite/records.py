@@ -15,9 +15,8 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from knowledge import audit as audit_chain
-from knowledge.model import Answer, ChannelSettings, Escalation, Place, ReviewItem, User
-
-OUTBOX_ATTEMPTS = 120  # every 30 s: an hour of retries, then the message waits for a person to look
+from knowledge.clock import now
+from knowledge.model import OUTBOX_ATTEMPTS, Answer, ChannelSettings, Escalation, Place, ReviewItem, User
 
 
 class _Base(Protocol):
@@ -31,10 +30,6 @@ class _Base(Protocol):
 # open escalations another question may join: not about one person's own case
 _JOINABLE = ("escalations e JOIN questions q ON q.id = e.question_id"
              " WHERE e.status IN ('pending', 'open') AND q.personal = 0")
-
-
-def now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _escalation(r: dict[str, Any]) -> Escalation:
