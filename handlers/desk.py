@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from handlers.articles import ArticleEditing
 from handlers.curate import Curation
 from handlers.errors import UserError
 from handlers.messages import t
-from handlers.ports import Chat, DeliveryFailed, Search, Store
+from handlers.ports import Chat, DeliveryFailed, Metrics, NoMetrics, Search, Store
 from handlers.replies import Action, Button, Line, Message, message_from_dict
 from handlers.timers import Schedule, Timers, utc_now
 from knowledge import text
@@ -44,7 +45,7 @@ class Desk(Curation, ArticleEditing, Timers):
     def __init__(self, *, store: Store, search: Search, chat: Chat, default_channel: str,
                  owners: frozenset[str] = frozenset(), default_lang: str = "nl",
                  channels: dict[str, str] | None = None, schedule: Schedule | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, metrics: Metrics | None = None) -> None:
         self.store = store
         self.searcher = search
         self.chat = chat
@@ -58,6 +59,7 @@ class Desk(Curation, ArticleEditing, Timers):
         self.schedule = schedule or Schedule()
         self.clock = clock
         self.lease = OUTBOX_LEASE  # seconds an event or outgoing message is held by the process working on it
+        self.metrics: Metrics = metrics or NoMetrics()  # a serving process's /metrics
 
     # --- delivery -------------------------------------------------------------------------
     def deliver(self, place: Place, message: Message, escalation_id: int | None = None, *, key: str | None = None,
@@ -104,6 +106,7 @@ class Desk(Curation, ArticleEditing, Timers):
                     self.store.set_escalation_post(item["escalation_id"], posted)
         except DeliveryFailed as error:
             log.warning("%s to %s failed, kept in the outbox: %s", item["kind"], place.channel, error)
+            self.metrics.delivery_failed(item["kind"])
             self.store.outbox_result(item["id"], str(error) or "failed")
             if item["attempts"] + 1 >= OUTBOX_ATTEMPTS:
                 log.error("giving up on outbox item %s to %s after %s attempts: %s", item["id"], place.channel,
@@ -176,9 +179,11 @@ class Desk(Curation, ArticleEditing, Timers):
             question = question[urgent.end():].strip()
         lang = self.lang_of(asker, question)
         if not text.words(question):
+            self.metrics.asked("no_question")
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
-        result = self.searcher.search(question)
+        result = self._search(question)
         if result.decision == "no_question":  # 'hallo', 'dank je': ask for the question, search nothing
+            self.metrics.asked("no_question")
             return Message(text=t("no_question", lang), lines=(Line("text", t("no_question", lang)),))
         found = mask(question)
         masked, personal = found.text, bool(found.found) or has_placeholder(question)  # masked on the way in
@@ -189,6 +194,7 @@ class Desk(Curation, ArticleEditing, Timers):
                 q = self._record(asker, place, masked, lang, "answer", result, status="answered", personal=personal,
                                  key=key)
                 self.store.audit(asker.id, "ask", str(q.id), decision="people", text=masked)
+            self.metrics.asked("people")
             return cards.people_card(q, result.people)
         # One step for every process (the write lock is taken first): is an open escalation asking the same,
         # record the question, join it or escalate. A question with personal data is about one person's case:
@@ -206,6 +212,7 @@ class Desk(Curation, ArticleEditing, Timers):
                 self.store.audit(asker.id, "join_escalation", str(joined.id), question=q.id)
             elif result.decision == "escalate":
                 esc = self._escalate(q, asker, result)
+        self.metrics.asked("joined" if joined is not None else result.decision)
         if urgent and joined is not None:
             self.flag_urgent(q.id, asker)
         if joined is not None:
@@ -213,6 +220,13 @@ class Desk(Curation, ArticleEditing, Timers):
         if esc is not None:
             return self._escalated(q, esc)
         return cards.answer_card(q, result, owner=self.is_owner(asker))
+
+    def _search(self, question: str) -> SearchResult:
+        started = time.perf_counter()
+        try:
+            return self.searcher.search(question)
+        finally:
+            self.metrics.searched(time.perf_counter() - started)
 
     def _again(self, q: Question, result: SearchResult) -> Message:
         """The reply to a question already recorded for this event (the event is handled again after a stop):
@@ -280,7 +294,7 @@ class Desk(Curation, ArticleEditing, Timers):
     # --- escalate -------------------------------------------------------------------------
     def escalate(self, question_id: int, by: User) -> Message:
         q = self._question(question_id, by)
-        result = self.searcher.search(q.text)
+        result = self._search(q.text)
         with self.store.transaction():  # checked and written in one step: two clicks escalate once
             existing = self.store.escalation_for_question(q.id)
             esc = self._escalate(q, by, result) if existing is None else None
@@ -299,6 +313,7 @@ class Desk(Curation, ArticleEditing, Timers):
         self._post(q, esc)
         self.store.audit(by.id, "escalate", str(esc.id), question=q.id, channel=channel, experts=experts,
                          tried=tried)
+        self.store.after_commit(self.metrics.escalated)
         return esc
 
     def _escalated(self, q: Question, esc: Escalation) -> Message:
@@ -346,6 +361,9 @@ class Desk(Curation, ArticleEditing, Timers):
                 return True  # the same message seen twice (a message event and a mention event)
             answer = self.store.add_answer(esc.id, author, masked, place)
             self.store.audit(author.id, "expert_reply", str(esc.id), answer=answer.id, text=masked)
+            first = self.store.answers(esc.id)[0].id == answer.id
+        if first and (waited := _seconds_between(esc.created_at, answer.created_at)) is not None:
+            self.metrics.first_reply(waited)
         return True
 
     def mark_answer(self, place: Place, by: User, note: str = "") -> Message:
@@ -380,14 +398,16 @@ class Desk(Curation, ArticleEditing, Timers):
             for q in waiting:
                 self.deliver(q.place, self._noted(cards.relay(q, answer), note, by, q.lang),
                              key=f"relay:{esc.id}:{q.id}", now=False)
+            resolved = self.store.escalation(esc.id) or esc
             if esc.place:
-                resolved = self.store.escalation(esc.id) or esc
                 post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),
                                              self.store.people(esc.experts), answered=(answer, resolved.answered_at),
                                              platform=self.platform)
                 self.deliver(esc.place, post, kind="update", key=f"answered:{esc.id}", now=False)
             self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
                              relayed=[q.id for q in waiting], **({"note": note} if note else {}))
+        if (waited := _seconds_between(esc.created_at, resolved.answered_at)) is not None:
+            self.metrics.answer_marked(waited)
         key = "marked_held" if article.status == "held" else "marked"
         return Message(text=t(key, first.lang, count=len(waiting)))
 
@@ -399,3 +419,11 @@ class Desk(Curation, ArticleEditing, Timers):
         said = t("relay_note", lang, who=by.name or by.id, note=note)
         return Message(text=f"{message.text}\n{said}", lines=(*message.lines, Line("context", said)),
                        buttons=message.buttons)
+
+
+def _seconds_between(start: str, end: str) -> float | None:
+    """Seconds from one stored time to another (ISO 8601, UTC); None when either is missing or unreadable."""
+    try:
+        return max(0.0, (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds())
+    except (ValueError, TypeError):  # missing, or one without its time zone
+        return None

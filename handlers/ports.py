@@ -65,6 +65,55 @@ class Chat(Protocol):
         ...
 
 
+class Metrics(Protocol):
+    """What the use cases tell about their work as it happens, for a serving process's /metrics (bot/metrics.py
+    counts it); ``NoMetrics`` tells no one. Durations are seconds."""
+
+    def asked(self, decision: str) -> None:
+        """A question was handled: answer, suggest, escalate, joined (an open escalation), people, no_question."""
+        ...
+
+    def searched(self, seconds: float) -> None: ...
+
+    def escalated(self) -> None:
+        """An escalation was written (asked, or the asker's click)."""
+        ...
+
+    def first_reply(self, seconds: float) -> None:
+        """An escalation got its first reply from an expert, ``seconds`` after it was written."""
+        ...
+
+    def answer_marked(self, seconds: float) -> None:
+        """An escalation's answer was marked, ``seconds`` after it was written."""
+        ...
+
+    def delivery_failed(self, kind: str) -> None:
+        """The platform would not take a message (``kind``: send, update, tell, home); it stays in the outbox."""
+        ...
+
+
+class NoMetrics:
+    """Metrics that go nowhere: the console, the command line and tests."""
+
+    def asked(self, decision: str) -> None:
+        pass
+
+    def searched(self, seconds: float) -> None:
+        pass
+
+    def escalated(self) -> None:
+        pass
+
+    def first_reply(self, seconds: float) -> None:
+        pass
+
+    def answer_marked(self, seconds: float) -> None:
+        pass
+
+    def delivery_failed(self, kind: str) -> None:
+        pass
+
+
 class Search(Protocol):
     """The one search call every entry point uses (knowledge.search.Searcher implements it)."""
 

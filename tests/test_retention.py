@@ -173,7 +173,7 @@ def test_a_bad_retention_setting_is_named(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("VRAAGBAAK_LANG", "en")
     monkeypatch.setenv("VRAAGBAAK_RETENTION_DAYS", "half a year")
     assert main(["purge", "--dry-run"]) == 2
-    assert "VRAAGBAAK_RETENTION_DAYS=half a year: give a number of days" in capsys.readouterr().err
+    assert "VRAAGBAAK_RETENTION_DAYS='half a year' is not allowed: give a number of days" in capsys.readouterr().err
 
 
 def test_the_timer_entry_logs_a_failure_and_tries_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

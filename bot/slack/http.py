@@ -4,7 +4,8 @@ Bolt verifies the signature (401 for a bad or missing one, or a timestamp older 
 timestamp that is not a plain number of seconds gets 401 here, before Bolt, whose ``int()`` would raise (500).
 This file translates HTTP to BoltRequest and back, and bounds what a client can hold: a read timeout per
 connection, a limit on connections served at once (503 past it), a body size, and 400 for a body that is
-not UTF-8 or that Bolt cannot parse. Nothing a client sends makes the handler raise.
+not UTF-8 or that Bolt cannot parse. Nothing a client sends makes the handler raise. ``GET /healthz``,
+``/readyz`` and ``/metrics`` answer what bot/health.py says (Slack's part of /readyz: auth.test).
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.health import Health
+from bot.metrics import monitor_of
+from bot.slack.app import dispatcher_of
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +34,26 @@ READ_TIMEOUT = 10.0         # seconds a connection may take to send its request 
 MAX_CONNECTIONS = 64        # connections served at once; more get 503 at once
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # X-Slack-Request-Timestamp: Unix seconds, as Slack sends them
 BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n")
+PROBE_TIMEOUT = 3  # seconds auth.test may take for /readyz (no retries: the next probe is the retry)
+
+
+def health_of(app: App) -> Health:
+    """The health of the bot behind ``app`` (built by ``build_app``): its database, and Slack's auth.test with the
+    app's token and Web API address; its Monitor counts the Desk's work from now on."""
+    desk = dispatcher_of(app).desk
+    probe = WebClient(token=app.client.token, base_url=app.client.base_url, timeout=PROBE_TIMEOUT,
+                      retry_handlers=[])
+
+    def slack() -> str:
+        try:
+            probe.auth_test()
+        except SlackApiError as error:
+            return f"auth.test answered {error.response.get('error') or error.response.status_code}"
+        except Exception as error:  # the Web API unreachable: refused, timed out, TLS
+            return f"auth.test failed: {type(error).__name__}: {error}"
+        return ""
+
+    return Health(monitor_of(desk, "slack"), ("slack", slack))
 
 
 class BoundedHTTPServer(ThreadingHTTPServer):
@@ -79,8 +106,10 @@ def _misshapen(body: dict[str, Any]) -> str:
 
 
 def make_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, read_timeout: float = READ_TIMEOUT,
-                max_connections: int = MAX_CONNECTIONS) -> ThreadingHTTPServer:
-    """A server for ``app``; ``serve_forever()`` it. Port 0 picks a free port (``server_address[1]``)."""
+                max_connections: int = MAX_CONNECTIONS, health: Health | None = None) -> ThreadingHTTPServer:
+    """A server for ``app``; ``serve_forever()`` it. Port 0 picks a free port (``server_address[1]``).
+    ``health``: what its GET endpoints answer (default: ``health_of(app)``)."""
+    checks = health or health_of(app)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -137,7 +166,11 @@ def make_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, read_timeo
             self._send(response.status, response.headers, response.body.encode("utf-8"))
 
         def do_GET(self) -> None:  # noqa: N802
-            self._send(404 if urlsplit(self.path).path != "/health" else 200, {}, b"")
+            found = checks.answer(self.path)
+            if found is not None:
+                self._send(found.status, {"Content-Type": found.content_type}, found.body)
+            else:
+                self._send(404 if urlsplit(self.path).path != "/health" else 200, {}, b"")
 
         def _refuse(self, status: int, why: str) -> None:
             """An error status without the body (which may be anyone's), and a log line saying why."""

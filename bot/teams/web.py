@@ -1,4 +1,6 @@
-"""The HTTP endpoint ``POST /api/messages`` and ``serve``: authenticate, then hand the activity over."""
+"""The HTTP endpoint ``POST /api/messages`` and ``serve``: authenticate, then hand the activity over.
+``GET /healthz``, ``/readyz`` and ``/metrics`` answer what bot/health.py says (Teams' part of /readyz: Entra ID's
+token endpoint reachable and a token for the Bot Framework obtainable)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,12 @@ import requests
 from aiohttp import web
 
 from bot.config import Settings
+from bot.health import PATHS, Health, Probe
+from bot.metrics import monitor_of
 from bot.teams.auth import AuthError, KeySet, TokenValidator
 from bot.teams.chat import TeamsChat
 from bot.teams.inbound import Inbound
+from bot.teams.tokens import TokenError
 from handlers.dispatch import Dispatcher
 from handlers.errors import UserError
 from handlers.messages import t
@@ -34,6 +39,8 @@ MAX_REQUESTS = 64       # requests handled at once; more get 503 at once
 SHAPE_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)  # an activity not shaped like Teams'
 CHAT = web.AppKey("teams_chat", TeamsChat)
 KEYS = web.AppKey("teams_keys", KeySet)
+HEALTH = web.AppKey("teams_health", Health)
+PROBE_TIMEOUT = 3.0  # seconds the token endpoint may take to answer /readyz
 
 
 def build_web_app(
@@ -58,7 +65,8 @@ def build_web_app(
     inbound = Inbound(dispatcher, chat, lang=settings.lang)
     # activities are handled by as many threads as the inbox has workers: past them, a stored activity waits
     # its turn (its claim keeps the workers off it; if this process dies, a worker takes it after the lease)
-    handling = ThreadPoolExecutor(max(1, int(settings.workers or 2)), thread_name_prefix="vraagbaak-teams")
+    handling = ThreadPoolExecutor(settings.workers, thread_name_prefix="vraagbaak-teams")
+    health = Health(monitor_of(desk, "teams"), ("teams", token_check(chat)))
 
     async def messages(request: web.Request) -> web.StreamResponse:
         authorization = request.headers.get("Authorization")
@@ -99,12 +107,42 @@ def build_web_app(
         return web.Response(status=200)
 
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_limited(max_requests or MAX_REQUESTS)])
+    async def checks(request: web.Request) -> web.StreamResponse:
+        found = await asyncio.to_thread(health.answer, request.path)
+        assert found is not None
+        return web.Response(status=found.status, body=found.body, headers={"Content-Type": found.content_type})
+
     app.router.add_post("/api/messages", messages)
+    for path in PATHS:
+        app.router.add_get(path, checks)
     app[CHAT] = chat
     app[KEYS] = keys
     app[DISPATCHER] = dispatcher
-    app.cleanup_ctx.append(_workers(dispatcher, flush_every, max(1, int(settings.workers or 2))))
+    app[HEALTH] = health
+    app.cleanup_ctx.append(_workers(dispatcher, flush_every, settings.workers))
     return app
+
+
+def token_check(chat: TeamsChat) -> Probe:
+    """Teams' part of /readyz: Entra ID's OpenID metadata answers (what msal reads to find the token endpoint), and
+    a token for the Bot Framework can be had (msal keeps one until it expires)."""
+    token = chat.connector.token
+
+    def teams() -> str:
+        url = f"{token.authority()}/v2.0/.well-known/openid-configuration"
+        try:
+            answered = chat.http.get(url, timeout=PROBE_TIMEOUT)
+        except requests.RequestException as error:
+            return f"the token endpoint is unreachable: {type(error).__name__}"
+        if answered.status_code != 200:
+            return f"the token endpoint's metadata answered {answered.status_code}"
+        try:
+            token.get()
+        except TokenError as error:
+            return f"no token: {error}"
+        return ""
+
+    return teams
 
 
 def _limited(max_requests: int) -> Callable[..., Awaitable[web.StreamResponse]]:
@@ -155,6 +193,8 @@ def serve(settings: Settings, *, port: int = 3978, host: str = "0.0.0.0") -> Non
 
     check_settings(settings)
     # sends run under a claim on their outbox row (the lease): their retries end well within it
-    chat = TeamsChat(settings, budget=max(1.0, float(settings.lease_seconds or 60)) / 3)
+    chat = TeamsChat(settings, budget=settings.lease_seconds / 3)
     desk = build_desk(settings, chat, store=open_store(settings), serving=True)
-    web.run_app(build_web_app(settings, desk, chat=chat), host=host, port=port, keepalive_timeout=READ_TIMEOUT)
+    app = build_web_app(settings, desk, chat=chat)
+    print(t("cli_serving_teams", settings.lang, url=f"http://{host}:{port}/api/messages"), flush=True)
+    web.run_app(app, host=host, port=port, keepalive_timeout=READ_TIMEOUT, print=None)

@@ -1,4 +1,5 @@
-"""The owners' web console as a Flask app (server-rendered, Jinja2 with autoescape), served by waitress."""
+"""The owners' web console as a Flask app (server-rendered, Jinja2 with autoescape), served by waitress, with
+/healthz, /readyz (the database) and /metrics, and an access log line per request."""
 
 from __future__ import annotations
 
@@ -6,18 +7,23 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from bot import bootstrap
-from bot.config import LANGS, Settings
+from bot.config import LANGS, SETTINGS, WEB_PORT, Settings
+from bot.health import PATHS, Health
+from bot.metrics import monitor_of
 from bot.web import console, security, sso
+from bot.web.access import AccessLog
 from bot.web.chat import WebChat
 from handlers.desk import Desk
+from handlers.messages import t
 from knowledge import weblogin
 from knowledge.sqlite.store import SqliteStore
 
@@ -55,7 +61,23 @@ def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: De
                                  current_lang=console.lang, langs=LANGS)
     app.register_error_handler(HTTPException, error_page)
     _register(app)
+    _add_health(app, Health(monitor_of(desk, "web")))
+    app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def _add_health(app: Flask, health: Health) -> None:
+    """/healthz, /readyz and /metrics, open to anyone who reaches the port (a proxy in front forwards only the
+    console's own pages; docs/operations.md)."""
+
+    def checks() -> Response:
+        found = health.answer(request.path)
+        assert found is not None
+        return Response(found.body, status=found.status, content_type=found.content_type)
+
+    for path in PATHS:
+        app.add_url_rule(path, endpoint=f"health_{path.strip('/')}", view_func=checks)
+    app.extensions["vraagbaak_health"] = health
 
 
 def _register(app: Flask) -> None:
@@ -82,15 +104,22 @@ def error_page(error: HTTPException) -> tuple[str, int] | Response:
     return render_template("error.html", code=code, key=f"web_error_{code}" if known else "web_error_other"), code
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080,
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = WEB_PORT,
           settings_source: Callable[[], Settings] | None = None) -> None:
     """Serve the console with waitress: a few threads, a bounded number of connections, and a timeout so a
-    slow or half-sent request cannot hold the server."""
+    slow or half-sent request cannot hold the server. Prints where it listens; logs each request."""
     import waitress
 
-    app = create_app(settings, settings_source=settings_source)
-    server = waitress.create_server(app, host=host, port=port, threads=8, connection_limit=100, channel_timeout=30,
-                                    cleanup_interval=10, max_request_body_size=MAX_FORM_BYTES, ident="vraagbaak")
+    server = waitress.create_server(create_app(settings, settings_source=settings_source), host=host, port=port,
+                                    threads=8, connection_limit=100, channel_timeout=30, cleanup_interval=10,
+                                    max_request_body_size=MAX_FORM_BYTES, ident="vraagbaak")
     security.harden(server)  # waitress's own error answers (413, 400) get the security headers too
-    log.info("web console on http://%s:%d", host, port)
+    bound = int(getattr(server, "effective_port", port))
+    print(t("cli_serving_web", settings.lang, url=f"http://{host}:{bound}"), flush=True)
+    public = urlsplit(settings.web_url)
+    public_port = public.port or (443 if public.scheme == "https" else 80)
+    if public.hostname in ("127.0.0.1", "localhost") and public_port != bound:
+        print(t("cli_serving_web_url", settings.lang, env=SETTINGS["web_url"].env, public=settings.web_url),
+              flush=True)
+    logging.getLogger(AccessLog.__module__).setLevel(logging.INFO)  # the access log, also without -v
     server.run()

@@ -10,14 +10,31 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import sqlite_utils
 
 from knowledge.clock import now
+from knowledge.model import OUTBOX_ATTEMPTS
 
 EVENT_ATTEMPTS = 5  # an event that fails this often is set aside ('failed') and logged, not retried forever
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits, as every process sees it: events not handled yet and messages not sent yet (with the time the
+    oldest came in, '' when none waits), what was given up (events set aside after repeated failures, messages
+    after OUTBOX_ATTEMPTS tries), and the escalations no marked answer closed yet."""
+
+    events_waiting: int
+    oldest_event: str
+    events_failed: int
+    messages_waiting: int
+    oldest_message: str
+    messages_given_up: int
+    escalations_open: int
 
 
 class _Base(Protocol):
@@ -84,6 +101,20 @@ class InboxRecords:
 
     def waiting_events(self: _Base) -> int:
         return int(self.rows("SELECT count(*) AS n FROM inbox WHERE status = 'new'")[0]["n"])
+
+    def backlog(self: _Base) -> Backlog:
+        """The inbox, the outbox and the open escalations in figures (read at each scrape of /metrics)."""
+        row = self.rows(
+            "SELECT (SELECT count(*) FROM inbox WHERE status = 'new') AS events_waiting,"
+            " (SELECT coalesce(min(created_at), '') FROM inbox WHERE status = 'new') AS oldest_event,"
+            " (SELECT count(*) FROM inbox WHERE status = 'failed') AS events_failed,"
+            " (SELECT count(*) FROM outbox WHERE sent_at = '' AND attempts < :tries) AS messages_waiting,"
+            " (SELECT coalesce(min(created_at), '') FROM outbox WHERE sent_at = '' AND attempts < :tries)"
+            " AS oldest_message,"
+            " (SELECT count(*) FROM outbox WHERE sent_at = '' AND attempts >= :tries) AS messages_given_up,"
+            " (SELECT count(*) FROM escalations WHERE status IN ('pending', 'open')) AS escalations_open",
+            {"tries": OUTBOX_ATTEMPTS})[0]
+        return Backlog(**row)
 
     def forget_events(self: _Base, before: str) -> int:
         """Drop handled events stored before ``before`` (their keys only guard against redeliveries, which

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -198,6 +199,22 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
             except Exception:  # searches only get slower; the next day's purge merges again
                 log.exception("merging the full-text indexes after the purge failed")
         return report
+
+    def reachable(self, timeout: float = 2.0) -> str:
+        """'' when the database can be opened and read now, else why not. A new connection, so a file that was
+        removed, moved or made unreadable is noticed (this process's own connection would go on with it)."""
+        try:
+            if self.path == ":memory:":
+                self.rows("SELECT count(*) FROM sqlite_master")
+                return ""
+            probe = sqlite3.connect(Path(self.path).resolve().as_uri() + "?mode=rw", uri=True, timeout=timeout)
+            try:
+                probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                probe.close()
+        except sqlite3.Error as error:
+            return str(error)
+        return ""
 
     def close(self) -> None:
         self.db.conn.close()

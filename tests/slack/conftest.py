@@ -45,6 +45,7 @@ def settings(fake: FakeSlack, tmp_path: Path) -> Settings:
         slack_owners=OWNER,
         escalation_channel="kcc-experts",
         digest="off",  # the weekly digest has its own tests, with a clock of their own
+        metrics_port="0",  # Socket Mode's /metrics on a free port, not the default one
         **LOOP_SETTINGS,
     )
 

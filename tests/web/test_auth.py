@@ -20,7 +20,8 @@ from tests.web.conftest import csrf, csrf_of, sign_in
 GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1", "/gaps", "/gaps.csv", "/analytics",
                "/analytics/per_day.csv"]
 GUARDED_POST = ["/reviews/1/approve", "/reviews/1/edit", "/reviews/1/merge", "/reviews/1/reject", "/gaps/write"]
-OPEN = {"/login", "/logout", "/lang", "/static/<path:filename>", "/login/<name>", "/login/<name>/callback"}
+OPEN = {"/login", "/logout", "/lang", "/static/<path:filename>", "/login/<name>", "/login/<name>/callback",
+        "/healthz", "/readyz", "/metrics"}  # for the load balancer and Prometheus (docs/operations.md)
 
 
 def test_every_route_is_guarded_or_known_to_be_open(app: Flask) -> None:
