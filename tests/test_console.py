@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.console.chat import ConsoleChat
 from bot.parser import main
+from handlers.replies import Message
+from knowledge.store import SqliteStore
 from tests.conftest import LOOP_SETTINGS
 
 QUESTION = "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond in de achtertuin?"
@@ -241,3 +244,17 @@ def test_demo_plays_six_weeks_of_history_once(db: Path, monkeypatch: pytest.Monk
     assert "0 vragen uit zes weken geschiedenis" in again  # a second run adds no second history
     out = run(["chat", "--as", "kim", "--role", "owner"], "/beoordelen\n", monkeypatch, capsys)
     assert "/goedkeuren" in out  # the experts' marked answers wait for review
+
+
+def test_a_dm_prints_once_for_its_reader_and_waits_unread_for_anyone_else(store: SqliteStore) -> None:
+    printed: list[str] = []
+    chat = ConsoleChat(store, out=printed.append)
+    chat.viewer = "anna"
+    chat.send(chat.direct("anna"), Message(text="Voor anna"))
+    chat.send(chat.direct("piet"), Message(text="Voor piet"))
+    assert len(printed) == 1 and "Voor anna" in printed[0]
+    assert chat.unread("anna") == []  # shown already: not again as unread
+    assert [m.text for m in chat.unread("piet")] == ["Voor piet"]
+    assert chat.unread("piet") == []  # read once
+    stored = store.rows("SELECT channel, read FROM console_messages ORDER BY id")
+    assert stored == [{"channel": "@anna", "read": 1}, {"channel": "@piet", "read": 1}]
