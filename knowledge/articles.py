@@ -4,7 +4,7 @@ log. The conditional save (by version) is the backend's (knowledge.sqlite.articl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -19,7 +19,9 @@ CONTENT = ("title", "body", "keywords", "questions", "url", "owner", "status", "
 
 # --- reads -------------------------------------------------------------------------------------------
 class Readable(Protocol):
-    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
+    def count_articles(self, f: ArticleFilter, today: str) -> int: ...
+    def article_ids(self, f: ArticleFilter, today: str, limit: int, offset: int) -> list[str]: ...
+    def article_owners(self) -> list[str]: ...
     def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]: ...
 
 
@@ -49,47 +51,24 @@ class ArticlePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _like(word: str) -> str:
-    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _where(f: ArticleFilter, today: date) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for word in f.text.split()[:10]:
-        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in (
-            "id", "title", "questions", "keywords", "body")) + ")")
-        params += [_like(word)] * 5
-    for column, value in (("status", f.status), ("owner", f.owner), ("lang", f.lang)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if f.due:
-        clauses.append("status = 'validated' AND review_date != '' AND review_date < ?")
-        params.append(today.isoformat())
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
 def find_articles(store: Readable, f: ArticleFilter, today: date | None = None) -> ArticlePage:
     """One page of the articles ``f`` asks for: the longest overdue first when ``due``, else the most recently
     changed first; with the number of all that match."""
-    where, params = _where(f, today or date.today())
+    day = (today or date.today()).isoformat()
     per_page = max(1, min(f.per_page, MAX_PER_PAGE))
-    total = store.rows(f"SELECT count(*) AS n FROM articles{where}", params)[0]["n"]
+    total = store.count_articles(f, day)
     page = max(1, min(f.page, max(1, -(-total // per_page))))
-    order = "review_date, id" if f.due else "updated_at DESC, id"
-    ids = [r["id"] for r in store.rows(f"SELECT id FROM articles{where} ORDER BY {order} LIMIT ? OFFSET ?",
-                                       [*params, per_page, (page - 1) * per_page])]
+    ids = store.article_ids(f, day, per_page, (page - 1) * per_page)
     return ArticlePage(tuple(store.articles(ids)), total, page, per_page)
 
 
 def article_owners(store: Readable) -> list[str]:
     """Every owner named on an article, for a filter's choices."""
-    return [r["owner"] for r in store.rows("SELECT DISTINCT owner FROM articles WHERE owner != '' ORDER BY owner")]
+    return store.article_owners()
 
 
-class _Rows(Protocol):
-    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
+class _Audit(Protocol):
+    def audit_about(self, subject: str, leaving_out: Sequence[str], limit: int) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -107,11 +86,9 @@ NOT_HISTORY = ("ask", "chose", "feedback", "join_escalation", "escalate", "exper
                "delivery_failed", "escalation_recovered", "read")
 
 
-def article_history(store: _Rows, article_id: str, limit: int = 200) -> list[HistoryEntry]:
+def article_history(store: _Audit, article_id: str, limit: int = 200) -> list[HistoryEntry]:
     """The audit log's entries about ``article_id`` (what changed it, and who), newest first."""
-    marks = ", ".join("?" * len(NOT_HISTORY))
-    rows = store.rows(f"SELECT id, at, actor, action, detail FROM audit WHERE subject = ? AND action NOT IN ({marks})"
-                      " ORDER BY id DESC LIMIT ?", [article_id, *NOT_HISTORY, limit])
+    rows = store.audit_about(article_id, NOT_HISTORY, limit)
     return [HistoryEntry(r["id"], r["at"], r["actor"], r["action"], _detail(r["detail"])) for r in rows]
 
 

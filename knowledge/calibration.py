@@ -19,13 +19,12 @@ RECALIBRATE_SHARE. A configured threshold still wins (bot/bootstrap.py).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from knowledge import text
 from knowledge.analysis import sort_words
 from knowledge.search import Searcher, Thresholds
-from knowledge.sqlite.store import SqliteStore
 
 LEARNED = 300             # the latest questions with feedback that join the answerable ones
 SAMPLE = 300               # phrasings asked (the first by a stable hash): seconds, also on a 100k KB
@@ -36,6 +35,14 @@ RECALIBRATE_SHARE = 0.10   # recalibrate when the article count changed by more 
 MIN_ARTICLES = 5           # below this there is nothing to learn from: the built-in thresholds hold
 ESCALATE_SHARE = 0.75      # the suggest threshold: this share of the unanswerable questions escalate at once
 SCALE = 10_000             # meta holds integers: thresholds in ten-thousandths
+
+
+class Store(Protocol):
+    def article_phrasings(self) -> list[tuple[str, str, tuple[str, ...]]]: ...
+    def feedback_questions(self, limit: int) -> list[tuple[str, str, bool]]: ...
+    def calibration_values(self, mode: str) -> dict[str, int]: ...
+    def save_calibration_values(self, mode: str, values: dict[str, int]) -> None: ...
+    def count_unarchived_articles(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -69,15 +76,14 @@ class Calibration:
         return "calibration_chosen", values
 
 
-def _samples(store: SqliteStore) -> list[tuple[str, str, int]]:
+def _samples(store: Store) -> list[tuple[str, str, int]]:
     """(article id, phrasing, phrasings of that article) for the first SAMPLE phrasings by a stable hash."""
     found = []
-    for row in store.rows("SELECT id, title, questions FROM articles WHERE status != 'archived'"):
-        phrasings = list(dict.fromkeys(p for p in [row["title"], *json.loads(row["questions"] or "[]")]
-                                       if p.strip()))
+    for article_id, title, questions in store.article_phrasings():
+        phrasings = list(dict.fromkeys(p for p in [title, *questions] if p.strip()))
         for p in phrasings:
-            key = hashlib.sha1(f"{row['id']}\x1f{p}".encode()).hexdigest()
-            found.append((key, row["id"], p, len(phrasings)))
+            key = hashlib.sha1(f"{article_id}\x1f{p}".encode()).hexdigest()
+            found.append((key, article_id, p, len(phrasings)))
     found.sort()
     return [(aid, p, n) for _, aid, p, n in found[:SAMPLE]]
 
@@ -102,16 +108,11 @@ def learned(searcher: Searcher) -> list[tuple[float, bool]]:
     """What the loop teaches: the questions agents marked helpful (their article is right) or not helpful
     (that article is wrong), asked again now, as answerable questions with whether the first article is right.
     A not-helpful one counts only when that article still comes first (which one is right is not known)."""
-    rows = searcher.store.rows(
-        "SELECT q.text, a.detail FROM audit AS a JOIN questions AS q ON q.id = CAST(a.subject AS INTEGER)"
-        " WHERE a.action = 'feedback' ORDER BY a.id DESC LIMIT ?", [LEARNED])
     found: list[tuple[float, bool]] = []
-    for row in rows:
-        detail = json.loads(row["detail"] or "{}")
-        article, helpful = detail.get("article"), bool(detail.get("helpful"))
-        if not article or not text.has_content(row["text"]):
+    for question, article, helpful in searcher.store.feedback_questions(LEARNED):
+        if not article or not text.has_content(question):
             continue
-        hits = searcher.hits(searcher.query(row["text"]))
+        hits = searcher.hits(searcher.query(question))
         if hits and (helpful or hits[0].article.id == article):
             found.append((hits[0].score, helpful and hits[0].article.id == article))
     return found
@@ -158,33 +159,30 @@ def calibrate(searcher: Searcher, mode: str, base: Thresholds | None = None) -> 
     return found
 
 
-def stored(store: SqliteStore, mode: str, articles_now: int | None = None) -> Calibration | None:
+def stored(store: Store, mode: str, articles_now: int | None = None) -> Calibration | None:
     """The stored calibration for ``mode``, or None when there is none or the KB changed materially since
     (``articles_now``: the indexed articles, when the caller knows; counting them takes 0.2 s at 100,000)."""
-    keys = {r["key"]: r["value"] for r in store.rows("SELECT key, value FROM meta WHERE key LIKE ?",
-                                                        [f"calibration_{mode}_%"])}
-    if f"calibration_{mode}_answer" not in keys:
+    kept = store.calibration_values(mode)
+    if "answer" not in kept:
         return None
-    articles = int(keys.get(f"calibration_{mode}_articles", 0))
+    articles = kept.get("articles", 0)
     now = _articles(store) if articles_now is None else articles_now
     if abs(now - articles) > max(1.0, RECALIBRATE_SHARE * articles):
         return None
 
     def get(name: str) -> int:
-        return int(keys.get(f"calibration_{mode}_{name}", 0))
+        return kept.get(name, 0)
 
     return Calibration(get("answer") / SCALE, get("suggest") / SCALE, articles, get("answerable"),
                        get("unanswerable"), get("correct") / SCALE, get("false") / SCALE, get("learned"))
 
 
-def save(store: SqliteStore, mode: str, found: Calibration) -> None:
+def save(store: Store, mode: str, found: Calibration) -> None:
     values = {"answer": round(found.answer * SCALE), "suggest": round(found.suggest * SCALE),
               "articles": found.articles, "answerable": found.answerable, "unanswerable": found.unanswerable,
               "correct": round(found.correct * SCALE), "false": round(found.false_answers * SCALE),
               "learned": found.learned}
-    with store.transaction() as db:
-        db.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                            [[f"calibration_{mode}_{k}", v] for k, v in values.items()])
+    store.save_calibration_values(mode, values)
 
 
 def ensure(searcher: Searcher, mode: str, base: Thresholds) -> Calibration:
@@ -194,5 +192,5 @@ def ensure(searcher: Searcher, mode: str, base: Thresholds) -> Calibration:
     return stored(searcher.store, mode, vocabulary.docs) or calibrate(searcher, mode, base)
 
 
-def _articles(store: SqliteStore) -> int:
-    return int(store.rows("SELECT count(*) AS n FROM articles WHERE status != 'archived'")[0]["n"])
+def _articles(store: Store) -> int:
+    return store.count_unarchived_articles()

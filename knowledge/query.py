@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
 from knowledge import analysis, text
-from knowledge.sqlite.store import SqliteStore
 
 MIN_TYPO_LEN = 4
 MAX_WORDS = 64          # a question longer than this is searched on its first words
@@ -18,6 +18,14 @@ POSTINGS_BUDGET = 500    # ... and the rarest terms select until their article c
 BROAD_BUDGET = 20_000    # the same for the fallback over every term, when too few candidates were found
 PART_CREDIT = 0.5        # evidence credit of a compound matched only by its known end
 RANKING_TERMS = 4        # terms the budget left out of selecting that still count in bm25 (the rarest ones)
+
+
+class Store(Protocol):
+    @property
+    def generation(self) -> int: ...
+    def term_article_counts(self) -> dict[str, int]: ...
+    def indexed_articles_per_lang(self) -> dict[str, int]: ...
+    def synonyms_cached(self, generation: int | None = None) -> dict[str, tuple[str, ...]]: ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ class Query:
 class Vocabulary:
     """Terms of the article index with document frequencies, reloaded when the articles change."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._generation: int | None = None
@@ -55,11 +63,9 @@ class Vocabulary:
         if generation == self._generation:
             return
         with self._lock:
-            rows = self.store.rows("SELECT term, doc FROM article_vocab")
-            self.df = {r["term"]: r["doc"] for r in rows}
+            self.df = self.store.term_article_counts()
             # the indexed articles are those in search (not archived, not held)
-            self.docs_by_lang = {r["lang"]: r["n"] for r in self.store.rows(
-                "SELECT lang, count(*) AS n FROM articles WHERE status NOT IN ('archived', 'held') GROUP BY lang")}
+            self.docs_by_lang = self.store.indexed_articles_per_lang()
             self.docs = sum(self.docs_by_lang.values())
             by_initial: dict[str, list[str]] = {}
             for term in self.df:
@@ -152,7 +158,7 @@ class Vocabulary:
 
 
 class QueryBuilder:
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self.vocabulary = Vocabulary(store)
 

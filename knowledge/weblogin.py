@@ -7,18 +7,27 @@ against the directory on every call, so someone taken off a list (or out of the 
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from knowledge.model import Person
-from knowledge.sqlite.store import SqliteStore
 
 TOKEN_MINUTES = 15
 FLOW_MINUTES = 10  # a single sign-on must come back within this
+
+
+class Store(Protocol):
+    def person_by_email(self, email: str) -> Person | None: ...
+    def person_by_handle(self, platform: str, handle: str) -> Person | None: ...
+    def add_login_token(self, token_hash: str, owner_id: str, created_at: str, expires_at: str) -> None: ...
+    def take_login_token(self, token_hash: str, at: str, forget_before: str) -> str | None: ...
+    def save_login_flow(self, state: str, provider: str, flow: dict[str, Any], at: str,
+                        forget_before: str) -> None: ...
+    def take_login_flow(self, state: str, provider: str, since: str) -> dict[str, Any] | None: ...
+    def session_secret(self, candidate: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -38,20 +47,14 @@ def _owner(person: Person | None, written: str, *more: str) -> Owner:
     return Owner(person.id, person.name or person.id, frozenset(a.lower() for a in aliases if a))
 
 
-def _by_email(store: SqliteStore, email: str) -> Person | None:
-    found = store.rows("SELECT id FROM people WHERE lower(email) = ? LIMIT 1", [email.lower()])
-    people = store.people([found[0]["id"]]) if found else []
-    return people[0] if people else None
-
-
-def owners(store: SqliteStore, names: Iterable[str], handles: Iterable[tuple[str, str]]) -> list[Owner]:
+def owners(store: Store, names: Iterable[str], handles: Iterable[tuple[str, str]]) -> list[Owner]:
     """The owners: ``names`` (VRAAGBAAK_OWNERS: names as people use them in the console, or e-mail addresses
     from the directory) and ``handles`` ((platform, chat user id) of the Slack and Teams owner lists), each
     resolved through the directory where it can be."""
     found: dict[str, Owner] = {}
     for name in (n.strip() for n in names):
         if name:
-            owner = _owner(_by_email(store, name), name) if "@" in name else _owner(None, name)
+            owner = _owner(store.person_by_email(name), name) if "@" in name else _owner(None, name)
             found.setdefault(owner.id, owner)
     for platform, handle in handles:
         owner = _owner(store.person_by_handle(platform, handle), handle)
@@ -74,53 +77,33 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
-def issue(store: SqliteStore, owner_id: str, minutes: int = TOKEN_MINUTES, now: datetime | None = None) -> str:
+def issue(store: Store, owner_id: str, minutes: int = TOKEN_MINUTES, now: datetime | None = None) -> str:
     """A new one-time sign-in token for ``owner_id``, valid ``minutes``; only its hash is stored."""
     token = secrets.token_urlsafe(32)
     moment = now or datetime.now(UTC)
-    with store.transaction() as db:
-        db.execute("INSERT INTO web_logins (token_hash, owner, created_at, expires_at) VALUES (?,?,?,?)",
-                   [_hash(token), owner_id, _stamp(moment), _stamp(moment + timedelta(minutes=minutes))])
+    store.add_login_token(_hash(token), owner_id, _stamp(moment), _stamp(moment + timedelta(minutes=minutes)))
     return token
 
 
-def redeem(store: SqliteStore, token: str, now: datetime | None = None) -> str | None:
+def redeem(store: Store, token: str, now: datetime | None = None) -> str | None:
     """The owner id ``token`` was issued for, once: a used, expired or unknown token gives None."""
     if not token or len(token) > 200:
         return None
     moment = _stamp(now or datetime.now(UTC))
-    with store.transaction() as db:
-        found = db.execute("SELECT owner FROM web_logins WHERE token_hash = ? AND used_at = '' AND expires_at > ?",
-                           [_hash(token), moment]).fetchone()
-        if found is None:
-            return None
-        db.execute("UPDATE web_logins SET used_at = ? WHERE token_hash = ?", [moment, _hash(token)])
-        db.execute("DELETE FROM web_logins WHERE expires_at < ?", [_stamp(datetime.now(UTC) - timedelta(days=1))])
-    return str(found[0])
+    return store.take_login_token(_hash(token), moment, _stamp(datetime.now(UTC) - timedelta(days=1)))
 
 
-def save_flow(store: SqliteStore, state: str, provider: str, flow: dict[str, Any]) -> None:
+def save_flow(store: Store, state: str, provider: str, flow: dict[str, Any]) -> None:
     """Keep a single sign-on under way (its state, nonce and PKCE verifier) until the browser comes back."""
     moment = datetime.now(UTC)
-    with store.transaction() as db:
-        db.execute("DELETE FROM web_flows WHERE created_at < ?", [_stamp(moment - timedelta(minutes=FLOW_MINUTES))])
-        db.execute("INSERT INTO web_flows (state, provider, flow, created_at) VALUES (?,?,?,?)",
-                   [state, provider, json.dumps(flow), _stamp(moment)])
+    store.save_login_flow(state, provider, flow, _stamp(moment), _stamp(moment - timedelta(minutes=FLOW_MINUTES)))
 
 
-def take_flow(store: SqliteStore, state: str, provider: str) -> dict[str, Any] | None:
+def take_flow(store: Store, state: str, provider: str) -> dict[str, Any] | None:
     """The sign-on under way with ``state`` at ``provider``, once, within FLOW_MINUTES; None otherwise."""
-    since = _stamp(datetime.now(UTC) - timedelta(minutes=FLOW_MINUTES))
-    with store.transaction() as db:
-        found = db.execute("SELECT flow FROM web_flows WHERE state = ? AND provider = ? AND created_at >= ?",
-                           [state, provider, since]).fetchone()
-        db.execute("DELETE FROM web_flows WHERE state = ?", [state])
-    return dict(json.loads(found[0])) if found else None
+    return store.take_login_flow(state, provider, _stamp(datetime.now(UTC) - timedelta(minutes=FLOW_MINUTES)))
 
 
-def secret(store: SqliteStore) -> str:
+def secret(store: Store) -> str:
     """The console's session secret, generated once and kept in the database so every process agrees."""
-    with store.transaction() as db:
-        db.execute("INSERT OR IGNORE INTO web_settings (key, value) VALUES ('session_secret', ?)",
-                   [secrets.token_hex(32)])
-    return str(store.rows("SELECT value FROM web_settings WHERE key = 'session_secret'")[0]["value"])
+    return store.session_secret(secrets.token_hex(32))

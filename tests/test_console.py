@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.console.chat import ConsoleChat
 from bot.parser import main
+from handlers.replies import Message
+from knowledge.sqlite import SqliteStore
 from tests.conftest import LOOP_SETTINGS
 
 QUESTION = "Mag een inwoner een vuurwerkvergunning krijgen voor oudejaarsavond in de achtertuin?"
@@ -269,3 +272,17 @@ def test_the_owner_list_holds_in_the_console_and_on_the_command_line(
     monkeypatch.setenv("VRAAGBAAK_OWNERS", "")  # no list: anyone may play the owner in the console, as before
     assert "Niets te beoordelen" in run(["chat", "--as", "mallory", "--role", "owner"], "/beoordelen\n",
                                         monkeypatch, capsys)
+
+
+def test_a_dm_prints_once_for_its_reader_and_waits_unread_for_anyone_else(store: SqliteStore) -> None:
+    printed: list[str] = []
+    chat = ConsoleChat(store, out=printed.append)
+    chat.viewer = "anna"
+    chat.send(chat.direct("anna"), Message(text="Voor anna"))
+    chat.send(chat.direct("piet"), Message(text="Voor piet"))
+    assert len(printed) == 1 and "Voor anna" in printed[0]
+    assert chat.unread("anna") == []  # shown already: not again as unread
+    assert [m.text for m in chat.unread("piet")] == ["Voor piet"]
+    assert chat.unread("piet") == []  # read once
+    stored = store.rows("SELECT channel, read FROM console_messages ORDER BY id")
+    assert stored == [{"channel": "@anna", "read": 1}, {"channel": "@piet", "read": 1}]

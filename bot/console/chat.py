@@ -3,7 +3,6 @@ agent, an expert and an owner can each run ``vraagbaak chat`` (or switch with ``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 from bot.console.render import render
 from handlers.messages import t
 from handlers.replies import Message, message_from_dict
-from knowledge.clock import now
 from knowledge.model import Place
 from knowledge.privacy import mask_text
 from knowledge.sqlite import SqliteStore
@@ -30,29 +28,19 @@ class ConsoleChat:
         self.lang = lang  # of the headers it prints (VRAAGBAAK_LANG); the messages carry their own
         self.viewer = ""  # the console user: their DMs print at once, others wait as unread
 
-    def _insert(self, channel: str, thread: str | None, author: str, text: str, payload: dict[str, Any]) -> str:
-        with self.store.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO console_messages (channel, thread, author, text, payload, created_at)"
-                " VALUES (?,?,?,?,?,?)", [channel, thread, author, text, json.dumps(payload), now()])
-        return str(cur.lastrowid)
-
     def send(self, place: Place, message: Message) -> Place:
-        mid = self._insert(place.channel, place.thread, "vraagbaak", message.text, asdict(message))
-        if place.channel.startswith("@") and place.channel != dm(self.viewer):
+        seen = place.channel == dm(self.viewer)  # the viewer's own DM prints at once; others wait as unread
+        mid = self.store.post_console_message(place.channel, place.thread, "vraagbaak", message.text,
+                                              asdict(message), read=seen)
+        if place.channel.startswith("@") and not seen:
             return Place(place.channel, place.thread, mid)
-        if place.channel.startswith("@"):
-            with self.store.transaction() as db:
-                db.execute("UPDATE console_messages SET read = 1 WHERE id = ?", [mid])
         where = place.channel if place.channel.startswith("@") else f"#{place.channel}"
         thread = f" (thread {place.thread})" if place.thread else ""
         self.out(f"\n[{t('console_posted', self.lang, where=where + thread, id=mid)}]\n{render(message)}")
         return Place(place.channel, place.thread, mid)
 
     def update(self, place: Place, message: Message) -> None:
-        with self.store.transaction() as db:
-            db.execute("UPDATE console_messages SET text = ?, payload = ? WHERE id = ?",
-                       [message.text, json.dumps(asdict(message)), place.message])
+        self.store.edit_console_message(place.message or "", message.text, asdict(message))
         header = t("console_updated", self.lang, where=f"#{place.channel}", id=place.message)
         self.out(f"\n[{header}]\n{render(message)}")
 
@@ -72,26 +60,18 @@ class ConsoleChat:
     # --- what a person does in the console ------------------------------------------------
     def say(self, channel: str, thread: str | None, author: str, text: str) -> Place:
         """A person's own message (an expert's reply in a thread), stored masked like everything else."""
-        return Place(channel, thread, self._insert(channel, thread, author, mask_text(text), {}))
+        return Place(channel, thread, self.store.post_console_message(channel, thread, author, mask_text(text), {}))
 
     def message(self, message_id: str) -> dict[str, Any] | None:
-        found = self.store.rows("SELECT * FROM console_messages WHERE id = ?", [message_id])
-        return found[0] if found else None
+        return self.store.console_message(message_id)
 
     def open_posts(self) -> list[tuple[dict[str, Any], Message]]:
         """Root posts in expert channels that still carry buttons (not yet answered)."""
-        rows = self.store.rows("SELECT * FROM console_messages WHERE thread IS NULL AND channel NOT LIKE '@%'"
-                               " AND author = 'vraagbaak' ORDER BY id")
-        posts = [(r, message_from_dict(json.loads(r["payload"]))) for r in rows]
+        posts = [(r, message_from_dict(r["payload"])) for r in self.store.console_posts()]
         return [(r, m) for r, m in posts if m.buttons]
 
     def thread(self, root: str) -> list[dict[str, Any]]:
-        return self.store.rows("SELECT * FROM console_messages WHERE id = ? OR thread = ? ORDER BY id",
-                               [root, root])
+        return self.store.console_thread(root)
 
     def unread(self, user: str) -> list[Message]:
-        with self.store.transaction() as db:
-            rows = list(db.execute("SELECT id, payload FROM console_messages WHERE channel = ? AND read = 0"
-                                   " AND author = 'vraagbaak' ORDER BY id", [dm(user)]).fetchall())
-            db.execute("UPDATE console_messages SET read = 1 WHERE channel = ?", [dm(user)])
-        return [message_from_dict(json.loads(p)) for _, p in rows]
+        return [message_from_dict(p) for p in self.store.unread_console_messages(dm(user))]
