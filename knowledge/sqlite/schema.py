@@ -228,7 +228,22 @@ _V13 = """
         CREATE TABLE demo_items (kind TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (kind, item));
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13]
+# The web console's sessions live here, not in the cookie (which carries only a random id; a hash of it is kept),
+# so signing out, "sign out everywhere" and leaving the owners end them on every replica at once. Sign-in attempts
+# are counted per client address and minute here too, so replicas share the limit; old minutes are dropped.
+_WEB_SESSIONS = """
+        CREATE TABLE web_sessions (
+            id_hash TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at TEXT NOT NULL, last_seen TEXT NOT NULL,
+            expires_at TEXT NOT NULL, ended_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX web_sessions_owner ON web_sessions(owner, ended_at);
+        CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
+        CREATE TABLE web_attempts (
+            minute TEXT NOT NULL, client TEXT NOT NULL, attempts INTEGER NOT NULL, PRIMARY KEY (minute, client)
+        );
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13, _WEB_SESSIONS]
 
 
 def statements(script: str) -> list[str]:
