@@ -88,6 +88,11 @@ class LoopRecords(PostgresBase):
         return _escalation(found[0]) if found else None
 
     def escalation_for_question(self, question_id: int) -> Escalation | None:
+        """The escalation ``question_id`` waits on. Inside a transaction this is the escalate-once check (two
+        clicks on "ask an expert"): it takes the loop lock first, as ``open_escalation_questions`` does."""
+        if self.in_transaction:
+            with self._reading() as conn:  # the caller's transaction's connection: held until it commits
+                self.lock(conn, LOOP_LOCK)
         found = self.rows(
             "SELECT e.* FROM escalations e JOIN waiters w ON w.escalation_id = e.id"
             " WHERE w.question_id = %s ORDER BY e.id DESC LIMIT 1", [question_id])

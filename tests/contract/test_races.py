@@ -36,6 +36,11 @@ def _race(spec: dict[str, str], what: str, who: int, start: Any, arg: Any, out: 
             store.event_done(row["id"])
     elif what == "escalate":
         found = store.add_escalation(arg, "kcc-dieren", [], []).id
+    elif what == "click":  # the escalate step of handlers/desk.py: checked and written in one transaction
+        with store.transaction():
+            if store.escalation_for_question(arg) is None:
+                found = store.add_escalation(arg, "kcc-dieren", [], []).id
+                store.audit(f"U{who}", "escalate", str(found), question=arg)
     elif what == "ask":  # the ask step of handlers/desk.py: join an open escalation like it, or escalate
         with store.transaction():
             joinable = store.open_escalation_questions()
@@ -105,6 +110,19 @@ def test_racing_processes_escalate_one_question_once(pg_spec: dict[str, str], tm
         q = store.add_question(User("U1"), "slack", Place("D1"), DRAGON, "nl", "suggest", None, [])
         found = race(pg_spec, "escalate", processes, tmp_path, q.id)
         assert len(set(found)) == 1 and store.count("escalations") == 1 and store.count("waiters") == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.process
+@pytest.mark.parametrize("processes", [2, 8])
+def test_racing_clicks_on_ask_an_expert_escalate_once(pg_spec: dict[str, str], tmp_path: Path, processes: int) -> None:
+    store = PostgresStore(pg_spec["url"], schema=pg_spec["schema"])
+    try:
+        q = store.add_question(User("U1"), "slack", Place("D1"), DRAGON, "nl", "suggest", None, [])
+        found = race(pg_spec, "click", processes, tmp_path, q.id)
+        assert len([f for f in found if f is not None]) == 1  # one process escalated, the others found it done
+        assert store.count("escalations") == 1 and [e["action"] for e in store.audit_log()] == ["escalate"]
     finally:
         store.close()
 
