@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from knowledge.model import OUTBOX_ATTEMPTS
+from knowledge.model import OUTBOX_ATTEMPTS, Place
 from knowledge.postgres.base import PostgresBase, plain
 from knowledge.sqlite.inbox import EVENT_ATTEMPTS, Backlog
 
@@ -108,7 +108,7 @@ class InboxRecords(PostgresBase):
             return conn.execute("DELETE FROM events WHERE seen_at < %s::timestamptz", [before]).rowcount
 
     # --- the outbox ---------------------------------------------------------------------------
-    def queue(self, kind: str, place: Any, payload: dict[str, Any], error: str = "",
+    def queue(self, kind: str, place: Place, payload: dict[str, Any], error: str = "",
               escalation_id: int | None = None, *, key: str | None = None, recipient: str = "",
               claim: float = 0.0) -> int:
         """Put a message in the outbox; returns its id. Queued again with the same ``key``, the first row's id

@@ -59,3 +59,25 @@ def test_another_thread_is_not_inside_this_threads_transaction(store: Any) -> No
         thread.start()
         thread.join(1)  # SQLite: the thread only reads a flag; it does not wait for the lock
     assert seen == [False]
+
+
+def test_a_failed_step_caught_inside_a_transaction_leaves_it_usable(store: Any) -> None:
+    """On PostgreSQL an error aborts the whole transaction unless it happened inside a savepoint; every write
+    method is its own (nested) transaction, so a caller that catches one goes on, as on SQLite."""
+    with store.transaction():
+        kept = store.add_question(AGENT, "slack", Place("D1"), "een", "nl", "escalate", None, [], event_key="k1")
+        with pytest.raises(Exception):  # noqa: B017 (sqlite3.IntegrityError or psycopg's UniqueViolation)
+            store.add_question(AGENT, "slack", Place("D1"), "twee", "nl", "escalate", None, [], event_key="k1")
+        after = _ask(store, "drie")
+    assert [q.id for q in store.open_questions("U1")] == [after, kept.id]
+
+
+def test_an_id_of_a_rolled_back_insert(store: Any) -> None:
+    """Where the backends differ: SQLite gives the next row the id a rolled-back insert had; PostgreSQL's
+    identity does not (a sequence is not transactional). Ids are unique and rising on both, not gap-free."""
+    _ask(store, "een")
+    with pytest.raises(RuntimeError), store.transaction():
+        _ask(store, "weg")
+        raise RuntimeError
+    third = _ask(store, "drie")
+    assert third == (3 if type(store).__name__ == "PostgresStore" else 2)
