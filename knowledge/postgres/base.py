@@ -78,17 +78,19 @@ class PostgresBase:
     def __init__(self, url: str, schema: str | None = None, *, pool_size: int = 10) -> None:
         self.conninfo, self.schema = split_url(url, schema)
         self.path = f"{self.conninfo} (schema {self.schema})"  # what a log line or an error names
-        self._options: dict[str, Any] = {"options": f"-c search_path={self.schema}"}
-        self.pool: ConnectionPool[Any] = ConnectionPool(self.conninfo, min_size=1, max_size=pool_size, open=False,
-                                   kwargs={"autocommit": True, "row_factory": dict_row, **self._options},
-                                   configure=self._configure, check=ConnectionPool.check_connection,
-                                   name=f"vraagbaak-{self.schema}")
+        self._options: dict[str, Any] = {"options": f"-c search_path={self.schema}", "application_name": "vraagbaak"}
+        # migrated on a connection of its own first: a wrong URL fails at once with libpq's own reason (a pool
+        # would retry in the background and say only that it timed out)
+        with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row, **self._options) as conn:
+            self.version = migrate(conn, self.schema)
+        self.pool: ConnectionPool[Any] = ConnectionPool(
+            self.conninfo, min_size=1, max_size=pool_size, open=False,
+            kwargs={"autocommit": True, "row_factory": dict_row, **self._options}, configure=self._configure,
+            check=ConnectionPool.check_connection, name=f"vraagbaak-{self.schema}")
         self.pool.open(wait=True, timeout=30)
         self._local = threading.local()
         self.channels = {"events": f"{self.schema}.inbox", "outbox": f"{self.schema}.outbox"}
         self._wakeups = Wakeups(self.conninfo, self._options, self.channels)
-        with self.pool.connection() as conn:
-            self.version = migrate(conn, self.schema)
 
     @staticmethod
     def _configure(conn: psycopg.Connection[Any]) -> None:

@@ -145,3 +145,22 @@ def test_a_database_that_went_away_is_named(pg_cluster: postgres.Cluster) -> Non
             assert f'database "{name}" does not exist' in store.reachable()
         finally:
             store.close()
+
+
+def test_a_store_that_cannot_be_opened_says_why_at_once_and_leaves_no_connections(pg_cluster: postgres.Cluster,
+                                                                                   ) -> None:
+    started = time.monotonic()
+    with pytest.raises(psycopg.OperationalError, match='database "no_such_database" does not exist'):
+        PostgresStore(pg_cluster.url("no_such_database"))
+    assert time.monotonic() - started < 5
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+        admin.execute("CREATE SCHEMA taken")
+        admin.execute("CREATE TABLE taken.schema_version (id integer)")  # not ours: migrating it fails
+        with pytest.raises(psycopg.errors.UndefinedColumn):
+            PostgresStore(pg_cluster.url(), schema="taken")
+        deadline = time.monotonic() + 5
+        while admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vraagbaak'"
+                            ).fetchone() != (0,) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert admin.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vraagbaak'"
+                             ).fetchone() == (0,)
