@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from knowledge.model import OUTBOX_ATTEMPTS, Place
+from knowledge.model import EVENT_ATTEMPTS, OUTBOX_ATTEMPTS, Backlog, Place
 from knowledge.postgres.base import PostgresBase, plain
-from knowledge.sqlite.inbox import EVENT_ATTEMPTS, Backlog
 
 _EVENT = "id, key, platform, kind, payload, attempts"
 _FREE = "(claimed_until IS NULL OR claimed_until < now())"  # not claimed, or the claim ran out

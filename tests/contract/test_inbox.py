@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge.model import OUTBOX_ATTEMPTS, Place
-from knowledge.sqlite.inbox import EVENT_ATTEMPTS
+from knowledge.model import EVENT_ATTEMPTS, OUTBOX_ATTEMPTS, Place
 
 FAR_PAST = "2000-01-01T00:00:00+00:00"
 FAR_FUTURE = "2999-01-01T00:00:00+00:00"
