@@ -19,6 +19,7 @@ from handlers import cards
 from handlers.articles import ArticleEditing
 from handlers.curate import Curation
 from handlers.errors import UserError
+from handlers.heartbeat import holding
 from handlers.messages import t
 from handlers.ports import Chat, DeliveryFailed, Metrics, NoMetrics, Search, Store
 from handlers.replies import Action, Button, Line, Message, message_from_dict
@@ -84,8 +85,8 @@ class Desk(Curation, ArticleEditing, Timers):
 
     def _send(self, item_id: int | None = None, claimed: dict[str, Any] | None = None,
               mine: bool = False) -> Place | None:
-        """Claim one outbox item (so no other process sends it meanwhile) and send it; ``mine``: it was queued
-        claimed by this caller."""
+        """Claim one outbox item (so no other process sends it meanwhile) and send it, the claim renewed while
+        the platform takes its time (``handlers.heartbeat``); ``mine``: it was queued claimed by this caller."""
         item = claimed or (self.store.outbox_item(item_id) if mine and item_id else None) \
             or self.store.claim_outbox(self.lease, item_id)
         if item is None:
@@ -94,16 +95,17 @@ class Desk(Curation, ArticleEditing, Timers):
         message = message_from_dict(item["payload"])
         posted: Place | None = place
         try:
-            if item["kind"] == "update":
-                self.chat.update(place, message)
-            elif item["kind"] == "tell":
-                self.chat.tell(item["recipient"], place, message)
-            elif item["kind"] == "home":
-                self.chat.show_home(item["recipient"], message)
-            else:
-                posted = self.chat.send(place, message)
-                if item["escalation_id"]:
-                    self.store.set_escalation_post(item["escalation_id"], posted)
+            with holding(self.store.extend_outbox_claim, item["id"], self.lease):  # a slow send keeps its claim
+                if item["kind"] == "update":
+                    self.chat.update(place, message)
+                elif item["kind"] == "tell":
+                    self.chat.tell(item["recipient"], place, message)
+                elif item["kind"] == "home":
+                    self.chat.show_home(item["recipient"], message)
+                else:
+                    posted = self.chat.send(place, message)
+                    if item["escalation_id"]:
+                        self.store.set_escalation_post(item["escalation_id"], posted)
         except DeliveryFailed as error:
             log.warning("%s to %s failed, kept in the outbox: %s", item["kind"], place.channel, error)
             self.metrics.delivery_failed(item["kind"])

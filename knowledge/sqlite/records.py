@@ -316,6 +316,14 @@ class LoopRecords:
         found = dict(zip(names, row, strict=True))
         return {**found, "payload": json.loads(found["payload"])}
 
+    def extend_outbox_claim(self: _Base, item_id: int, lease: float) -> bool:
+        """Hold the claim on an unsent message ``lease`` seconds more, while it is being sent (the heartbeat of
+        ``handlers.heartbeat``); False when the claim is no longer held (it lapsed, or the send ended)."""
+        until = (datetime.now(UTC) + timedelta(seconds=lease)).replace(microsecond=0).isoformat()
+        with self.transaction() as db:
+            return db.execute("UPDATE outbox SET claimed_until = ? WHERE id = ? AND sent_at = ''"
+                              " AND claimed_until >= ?", [until, item_id, now()]).rowcount == 1
+
     def pending_outbox(self: _Base) -> list[dict[str, Any]]:
         return [{**row, "payload": json.loads(row["payload"])} for row in self.rows(
             "SELECT * FROM outbox WHERE sent_at = '' AND attempts < ? ORDER BY id", [OUTBOX_ATTEMPTS])]
