@@ -6,7 +6,7 @@ import time
 
 from handlers.heartbeat import Heartbeat
 from knowledge.model import Place
-from knowledge.store import SqliteStore
+from knowledge.sqlite import SqliteStore
 
 
 def claimed_until(store: SqliteStore, item_id: int) -> str:
