@@ -243,7 +243,25 @@ _WEB_SESSIONS = """
         );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13, _WEB_SESSIONS]
+# Every post of an escalation (a post sent again after a stop is a second one): a reply or a mark in any of their
+# threads belongs to that escalation. The posts recorded before are copied in. An outgoing message whose claim
+# lapsed (the process sending it stopped) is ``in_doubt`` when claimed again: it may be on the platform already,
+# so the sender looks for it there before posting it again (docs/duplicates.md).
+_ESCALATION_POSTS = """
+        CREATE TABLE escalation_posts (
+            escalation_id INTEGER NOT NULL REFERENCES escalations(id), channel TEXT NOT NULL,
+            message TEXT NOT NULL, thread TEXT, extra TEXT NOT NULL DEFAULT '', posted_at TEXT NOT NULL,
+            PRIMARY KEY (channel, message)
+        );
+        CREATE INDEX escalation_posts_escalation ON escalation_posts(escalation_id);
+        INSERT OR IGNORE INTO escalation_posts (escalation_id, channel, message, thread, extra, posted_at)
+            SELECT id, post_channel, post_message, post_thread, post_extra, created_at FROM escalations
+            WHERE post_channel IS NOT NULL AND post_message IS NOT NULL AND post_message != '';
+        ALTER TABLE outbox ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13, _WEB_SESSIONS,
+                         _ESCALATION_POSTS]
 
 
 def statements(script: str) -> list[str]:
