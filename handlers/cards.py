@@ -93,6 +93,15 @@ def answer_card(question: Question, result: SearchResult, owner: bool = False) -
                                                                   "primary"),))
 
 
+def small_talk(kind: str, lang: str, in_thread: bool = False) -> Message:
+    """The short reply to small talk (knowledge.smalltalk): 'Graag gedaan!', or a prompt to ask the question;
+    none (an empty message) in a thread, where a reply would only add noise."""
+    if in_thread:
+        return Message(text="")
+    said = t(f"small_talk_{kind}" if f"small_talk_{kind}" in TEXTS else "small_talk_noise", lang)
+    return Message(text=said, lines=(Line("text", said),))
+
+
 def whole_article(question: Question | None, article: Article, lang: str, owner: bool = False) -> Message:
     """The whole article, for "show all" and for a suggestion picked."""
     lines = article_lines(article, lang, owner=owner, whole=True)
