@@ -13,7 +13,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from knowledge import text
+from knowledge import smalltalk, text
 from knowledge.analysis import Phrasing
 from knowledge.directory import find_people
 from knowledge.model import Decision, Hit, SearchResult
@@ -83,13 +83,15 @@ class Searcher:
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
         query = text.scrub(query[:MAX_QUERY])
-        if not text.has_content(query):  # 'hallo', 'dank je': nothing to search for
-            said = text.guess_lang(query)
-            return SearchResult(query=query, decision=NO_QUESTION, lang=said or self.default_lang)
+        judged = smalltalk.judge(query, smalltalk.known_by(self.queries))
+        if judged.small_talk:  # 'hallo', 'dank je', 'test', 'asdf': nothing to search for
+            return smalltalk.no_question(query, judged, self.default_lang)
         self.recalibrate()
-        q = self.query(query)
+        q = self.query(judged.question)  # without the small talk around it ('hoi, ik heb een vraag: ...')
         hits = self.hits(q, limit=limit)
         decision = self.decide(hits)
+        if decision == "escalate" and judged.verdict == "doubtful":  # 'top, dan bel ik terug': nothing found
+            return smalltalk.no_question(query, judged, self.default_lang)
         # the best article's owner and keywords point at experts only when that article is relevant
         topic = hits[:1] if decision != "escalate" else []
         found_people = find_people(self.store, q, topic) if people else []
