@@ -7,18 +7,18 @@ more confident; the weights and thresholds below were chosen by measurement on t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 
 from knowledge import smalltalk, text
 from knowledge.analysis import Phrasing
-from knowledge.directory import find_people
-from knowledge.model import Decision, Hit, SearchResult
+from knowledge.directory import Directory, find_people
+from knowledge.model import Article, Decision, Hit, SearchResult
 from knowledge.query import Query, QueryBuilder
-from knowledge.sqlite.store import SqliteStore
+from knowledge.query import Store as VocabularyStore
 
 # bm25 column weights over (article_id, title, questions, keywords, body).
 FIELD_WEIGHTS = (0.0, 4.0, 3.0, 2.0, 1.0)
@@ -46,6 +46,18 @@ class Thresholds:
     suggest: float = 0.55  # below this nothing is relevant: escalate at once
 
 
+class SearchStore(VocabularyStore, Directory, Protocol):
+    """What search reads through: full-text candidates, the articles, and the vocabulary and people behind them
+    (knowledge.sqlite: FTS5 and bm25; another backend brings its own index)."""
+
+    def matching(self, match: str | None, limit: int, weights: Sequence[float] | None = None,
+                 ) -> list[Candidate]: ...
+    def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]: ...
+
+
+S = TypeVar("S", bound=SearchStore, covariant=True)  # the store a searcher was given (calibration reads more of it)
+
+
 class Reranker(Protocol):
     """An optional second opinion on the lexical candidates (knowledge.semantic.SemanticReranker)."""
 
@@ -56,9 +68,9 @@ class Reranker(Protocol):
         ...
 
 
-class Searcher:
-    def __init__(self, store: SqliteStore, thresholds: Thresholds | None = None, default_lang: str = "nl",
-                 reranker: Reranker | None = None, calibrate: Callable[[Searcher], Thresholds] | None = None,
+class Searcher(Generic[S]):
+    def __init__(self, store: S, thresholds: Thresholds | None = None, default_lang: str = "nl",
+                 reranker: Reranker | None = None, calibrate: Callable[[Searcher[S]], Thresholds] | None = None,
                  ) -> None:
         self.store = store
         self.thresholds = thresholds or Thresholds()
