@@ -174,7 +174,23 @@ CREATE TABLE web_settings (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE demo_items (kind text NOT NULL, item text NOT NULL, PRIMARY KEY (kind, item));
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Every post of an escalation (one sent again after a stop is a second), and the outbox's in_doubt: the SQLite
+# schema's _ESCALATION_POSTS (docs/duplicates.md).
+_ESCALATION_POSTS = """
+CREATE TABLE escalation_posts (
+    escalation_id bigint NOT NULL REFERENCES escalations(id), channel text NOT NULL, message text NOT NULL,
+    thread text, extra text NOT NULL DEFAULT '', posted_at timestamptz NOT NULL DEFAULT now(),
+    seq bigserial, PRIMARY KEY (channel, message)
+);
+CREATE INDEX escalation_posts_escalation ON escalation_posts (escalation_id);
+INSERT INTO escalation_posts (escalation_id, channel, message, thread, extra, posted_at)
+    SELECT id, post_channel, post_message, post_thread, post_extra, created_at FROM escalations
+    WHERE post_channel IS NOT NULL AND post_message IS NOT NULL AND post_message <> '' ORDER BY id
+    ON CONFLICT DO NOTHING;
+ALTER TABLE outbox ADD COLUMN in_doubt integer NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: list[str] = [_V1, _ESCALATION_POSTS]
 
 
 def lock_key(schema: str, name: str) -> str:
