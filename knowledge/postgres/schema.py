@@ -174,7 +174,24 @@ CREATE TABLE web_settings (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE demo_items (kind text NOT NULL, item text NOT NULL, PRIMARY KEY (kind, item));
 """
 
-MIGRATIONS: list[str] = [_V1]
+# The web console's sessions and the sign-in attempts per client address and minute (SQLite's migration of the
+# same name). Times are given by the caller, as for web_logins; NULL ended_at: still open. People are found by
+# e-mail address folded as SQLite's lower() folds (ASCII letters only), whatever the database's locale.
+_WEB_SESSIONS = """
+CREATE TABLE web_sessions (
+    id_hash text PRIMARY KEY, owner text NOT NULL, created_at timestamptz NOT NULL, last_seen timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL, ended_at timestamptz
+);
+CREATE INDEX web_sessions_owner ON web_sessions (owner) WHERE ended_at IS NULL;
+CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
+CREATE TABLE web_attempts (
+    minute timestamptz NOT NULL, client text NOT NULL, attempts integer NOT NULL, PRIMARY KEY (minute, client)
+);
+CREATE INDEX people_email_ascii ON people (
+    translate(email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+"""
+
+MIGRATIONS: list[str] = [_V1, _WEB_SESSIONS]
 
 
 def lock_key(schema: str, name: str) -> str:
