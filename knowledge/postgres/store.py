@@ -16,6 +16,7 @@ from knowledge import analysis, retention, text
 from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, User
 from knowledge.postgres.access import AccessRecords
+from knowledge.postgres.articles import ArticleRecords
 from knowledge.postgres.base import NOW_TEXT, Conn, plain
 from knowledge.postgres.demo import DemoRecords
 from knowledge.postgres.inbox import InboxRecords
@@ -55,7 +56,7 @@ def _question(r: dict[str, Any]) -> Question:
     )
 
 
-class PostgresStore(LoopRecords, InboxRecords, AccessRecords, DemoRecords):
+class PostgresStore(LoopRecords, InboxRecords, AccessRecords, ArticleRecords, DemoRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
 
