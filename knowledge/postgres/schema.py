@@ -190,7 +190,24 @@ INSERT INTO escalation_posts (escalation_id, channel, message, thread, extra, po
 ALTER TABLE outbox ADD COLUMN in_doubt integer NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: list[str] = [_V1, _ESCALATION_POSTS]
+# The web console's sessions and the sign-in attempts per client address and minute (SQLite's migration of the
+# same name). Times are given by the caller, as for web_logins; NULL ended_at: still open. People are found by
+# e-mail address folded as SQLite's lower() folds (ASCII letters only), whatever the database's locale.
+_WEB_SESSIONS = """
+CREATE TABLE web_sessions (
+    id_hash text PRIMARY KEY, owner text NOT NULL, created_at timestamptz NOT NULL, last_seen timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL, ended_at timestamptz
+);
+CREATE INDEX web_sessions_owner ON web_sessions (owner) WHERE ended_at IS NULL;
+CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
+CREATE TABLE web_attempts (
+    minute timestamptz NOT NULL, client text NOT NULL, attempts integer NOT NULL, PRIMARY KEY (minute, client)
+);
+CREATE INDEX people_email_ascii ON people (
+    translate(email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+"""
+
+MIGRATIONS: list[str] = [_V1, _WEB_SESSIONS, _ESCALATION_POSTS]
 
 
 def lock_key(schema: str, name: str) -> str:
