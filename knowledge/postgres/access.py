@@ -21,9 +21,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
-from knowledge import analysis
-from knowledge.cache import ByteCache
-from knowledge.model import UNSEARCHABLE, Article, Person
+from knowledge.model import Person
 from knowledge.postgres.base import Conn
 
 if TYPE_CHECKING:
@@ -39,9 +37,7 @@ class _Base(Protocol):
 _ASCII = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _ID = re.compile(r"[0-9]{1,18}")  # a console message id (bigint); anything else names no message, as on SQLite
 # what an article's index terms depend on (knowledge.analysis.analyse), as one digest
-_DIGEST = "md5(concat_ws(chr(31), lang, title, keywords, questions, body))"
 # an article's index terms by that digest, space-joined: a changed article is analysed anew, the rest are not
-_TERMS: ByteCache[str] = ByteCache(32 << 20)
 
 
 def _ascii_lower(column: str) -> str:
@@ -78,15 +74,6 @@ def _console_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def _message_id(message_id: str) -> int | None:
     return int(message_id) if _ID.fullmatch(message_id) else None
-
-
-def _index_terms(article: Article) -> str:
-    """The distinct terms SQLite's full-text index holds for ``article``: its analysed fields' stems, split where
-    they are joined (on spaces) and case-folded once more, as FTS5's unicode61 tokenizer does (a letter that
-    decomposes to a capital, 'ᴬ' to 'A', or Cherokee, is folded by it too). Every code point agrees but 21 (New
-    Tai Lue and Vedic signs, letters to Python's Unicode, separators to SQLite's older tables)."""
-    fields, _ = analysis.analyse(article)
-    return " ".join(sorted({term.casefold() for term in " ".join(fields.values()).split()}))
 
 
 class AccessRecords:
@@ -253,11 +240,6 @@ class AccessRecords:
         return [json.loads(r["payload"]) for r in rows]
 
     # --- self-calibration (knowledge.calibration) -------------------------------------------------------
-    def article_phrasings(self: _Base) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(id, title, alternate questions) of every article not archived, by id."""
-        return [(r["id"], r["title"], tuple(json.loads(r["questions"] or "[]"))) for r in self.rows(
-            "SELECT id, title, questions FROM articles WHERE status <> 'archived' ORDER BY id COLLATE \"C\"")]
-
     def feedback_questions(self: _Base, limit: int) -> list[tuple[str, str, bool]]:
         """The latest ``limit`` questions agents gave feedback on, newest first: (question text, the article
         the feedback was about or '', whether it helped)."""
@@ -286,30 +268,6 @@ class AccessRecords:
 
     def count_unarchived_articles(self: _Base) -> int:
         return int(self.rows("SELECT count(*) AS n FROM articles WHERE status <> 'archived'")[0]["n"])
-
-    # --- the search vocabulary (knowledge.query) ---------------------------------------------------------
-    def term_article_counts(self: _Base) -> dict[str, int]:
-        """Every term of the article index -> the number of articles it is in. PostgresStore keeps no full-text
-        index yet: the terms are the analysed fields of the articles in search, as SQLite's index holds them,
-        each article analysed once per content (a digest the database computes) in a process."""
-        found = self.rows(f"SELECT id, {_DIGEST} AS digest FROM articles WHERE status <> ALL(%s)",
-                          [list(UNSEARCHABLE)])
-        terms = {r["id"]: _TERMS.get(r["digest"]) for r in found}
-        missing = [i for i, known in terms.items() if known is None]
-        for row in (self.rows(f"SELECT *, {_DIGEST} AS digest FROM articles WHERE id = ANY(%s)", [missing])
-                    if missing else []):
-            article = Article(row["id"], row["title"], row["body"], tuple(json.loads(row["keywords"])),
-                              tuple(json.loads(row["questions"])), lang=row["lang"])
-            terms[row["id"]] = _TERMS.put(row["digest"], _index_terms(article))
-        counted: Counter[str] = Counter()
-        for known in terms.values():
-            counted.update((known or "").split())  # None: the article is gone since
-        return dict(counted)
-
-    def indexed_articles_per_lang(self: _Base) -> dict[str, int]:
-        """The articles in search (not archived, not held) per language."""
-        return {r["lang"]: r["n"] for r in self.rows(
-            "SELECT lang, count(*) AS n FROM articles WHERE status <> ALL(%s) GROUP BY lang", [list(UNSEARCHABLE)])}
 
     # --- the owners' article list and history (knowledge.articles' reads) --------------------------------
     def count_articles(self: _Base, f: ArticleFilter, today: str) -> int:

@@ -25,6 +25,7 @@ class _Base(Protocol):
     def people(self, ids: Iterable[str] | None = None) -> list[Person]: ...
     def upsert_people(self, people: Iterable[Person]) -> int: ...
     def audit_about(self, subject: str, leaving_out: Sequence[str], limit: int) -> list[dict[str, Any]]: ...
+    def _index_articles(self, conn: Conn, analysed: Iterable[tuple[Article, dict[str, str]]]) -> None: ...
     @staticmethod
     def _bump(conn: Conn, key: str = ...) -> None: ...
 
@@ -39,7 +40,7 @@ class ArticleRecords:
         """Write ``article``'s content when the stored one is still at ``expected_version``, moving the version
         on; None (and nothing written) when it moved on meanwhile or the article is gone. One conditional
         UPDATE: two processes saving the same version cannot both succeed. The time is the database's."""
-        _, phrasings = analysis.analyse(article)
+        fields, phrasings = analysis.analyse(article)
         with self.transaction() as conn:
             assignments = ", ".join(f"{name} = %s" for name in CONTENT)
             row = conn.execute(
@@ -49,6 +50,7 @@ class ArticleRecords:
             ).fetchone()
             if row is None:
                 return None
+            self._index_articles(conn, [(article, fields)])  # the full-text index, in the same transaction
             self._bump(conn)
         return self.article(article.id)
 

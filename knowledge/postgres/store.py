@@ -21,9 +21,11 @@ from knowledge.postgres.base import NOW_TEXT, Conn, plain
 from knowledge.postgres.demo import DemoRecords
 from knowledge.postgres.inbox import InboxRecords
 from knowledge.postgres.records import LoopRecords
+from knowledge.postgres.search import SearchIndex
 
 _CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS DISTINCT FROM (" + ", ".join(
     f"excluded.{c}" for c in CONTENT) + ")"
+BULK = 20  # a load of at least this many rows ends with merging the index (merge_index)
 TABLES = frozenset({
     "articles", "people", "person_handles", "routes", "synonyms", "questions", "escalations", "waiters", "answers",
     "reviews", "channel_settings", "audit", "events", "inbox", "outbox", "console_messages", "article_vectors",
@@ -56,7 +58,7 @@ def _question(r: dict[str, Any]) -> Question:
     )
 
 
-class PostgresStore(LoopRecords, InboxRecords, AccessRecords, ArticleRecords, DemoRecords):
+class PostgresStore(LoopRecords, InboxRecords, SearchIndex, AccessRecords, ArticleRecords, DemoRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
 
@@ -98,17 +100,19 @@ class PostgresStore(LoopRecords, InboxRecords, AccessRecords, ArticleRecords, De
         if self.count("articles"):
             self.upsert_articles(self.articles())
         with self.transaction() as conn:
+            self._index_people(conn, self.people())
             conn.execute("INSERT INTO meta (key, value) VALUES ('analysis_version', %s)"
                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value", [analysis.VERSION])
 
     # --- articles -------------------------------------------------------------------------
     def upsert_articles(self, articles: Iterable[Article]) -> int:
-        """Insert or update by id, keeping the analysed phrasings in step; returns how many. (No full-text index
-        yet: search on PostgreSQL is a later step.)"""
+        """Insert or update by id, keeping the full-text index and analysed phrasings in step; returns how many."""
         count = 0
+        analysed: list[tuple[Article, dict[str, str]]] = []
         with self.transaction() as conn:
             for a in articles:
-                _, phrasings = analysis.analyse(a)
+                fields, phrasings = analysis.analyse(a)
+                analysed.append((a, fields))
                 conn.execute(
                     "INSERT INTO articles (id, title, body, keywords, questions, url, owner, status, lang, review_date,"
                     f" source, updated_at, phrasings) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"
@@ -127,6 +131,9 @@ class PostgresStore(LoopRecords, InboxRecords, AccessRecords, ArticleRecords, De
                      bool(a.updated_at)])
                 count += 1
             self._bump(conn)
+            self._index_articles(conn, analysed)
+        if count >= BULK:
+            self.merge_index("article_index")
         return count
 
     def article(self, article_id: str) -> Article | None:
@@ -145,9 +152,11 @@ class PostgresStore(LoopRecords, InboxRecords, AccessRecords, ArticleRecords, De
     # --- people ---------------------------------------------------------------------------
     def upsert_people(self, people: Iterable[Person]) -> int:
         count = 0
+        stored: list[Person] = []
         with self.transaction() as conn:
             for p in people:
                 p = self._same_person(conn, p)
+                stored.append(p)
                 conn.execute(
                     "INSERT INTO people (id, name, title, department, expertise, email, phone)"
                     " VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
@@ -160,6 +169,9 @@ class PostgresStore(LoopRecords, InboxRecords, AccessRecords, ArticleRecords, De
                                  [p.id, platform, handle])
                 count += 1
             self._bump(conn, "people_generation")
+            self._index_people(conn, stored)
+        if count >= BULK:
+            self.merge_index("people_index")
         return count
 
     @staticmethod
