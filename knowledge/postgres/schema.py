@@ -174,7 +174,16 @@ CREATE TABLE web_settings (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE demo_items (kind text NOT NULL, item text NOT NULL, PRIMARY KEY (kind, item));
 """
 
-MIGRATIONS: list[str] = [_V1]
+# SQLite's NOCASE and its lower() fold the ASCII letters only; nocase() does the same here (PostgreSQL's lower()
+# folds every letter, as the database's locale says), so a name or an e-mail address matches alike on both
+# backends. Indexed for matching expert replies and article owners to the directory by name.
+_NOCASE = """
+CREATE FUNCTION nocase(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT translate(value, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
+CREATE INDEX people_name_nocase ON people (nocase(name));
+"""
+
+MIGRATIONS: list[str] = [_V1, _NOCASE]
 
 
 def lock_key(schema: str, name: str) -> str:

@@ -17,6 +17,8 @@ from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, User
 from knowledge.postgres.base import NOW_TEXT, Conn, plain
 from knowledge.postgres.inbox import InboxRecords
+from knowledge.postgres.insights import InsightQueries
+from knowledge.postgres.lifecycle import LifecycleRecords
 from knowledge.postgres.records import LoopRecords
 
 _CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS DISTINCT FROM (" + ", ".join(
@@ -53,7 +55,7 @@ def _question(r: dict[str, Any]) -> Question:
     )
 
 
-class PostgresStore(LoopRecords, InboxRecords):
+class PostgresStore(LoopRecords, InboxRecords, InsightQueries, LifecycleRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
 
