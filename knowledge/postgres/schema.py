@@ -271,7 +271,16 @@ CREATE TRIGGER people_index_no_update BEFORE UPDATE ON people_index
 DELETE FROM meta WHERE key = 'analysis_version';
 """
 
-MIGRATIONS: list[str] = [_V1, _WEB_SESSIONS, _ESCALATION_POSTS, _SEARCH]
+# SQLite's NOCASE and its lower() fold the ASCII letters only; nocase() does the same here (PostgreSQL's lower()
+# folds every letter, as the database's locale says), so a name or an e-mail address matches alike on both
+# backends. Indexed for matching expert replies and article owners to the directory by name.
+_NOCASE = """
+CREATE FUNCTION nocase(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT translate(value, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
+CREATE INDEX people_name_nocase ON people (nocase(name));
+"""
+
+MIGRATIONS: list[str] = [_V1, _WEB_SESSIONS, _ESCALATION_POSTS, _SEARCH, _NOCASE]
 
 
 def lock_key(schema: str, name: str) -> str:

@@ -20,6 +20,8 @@ from knowledge.postgres.articles import ArticleRecords
 from knowledge.postgres.base import NOW_TEXT, Conn, plain
 from knowledge.postgres.demo import DemoRecords
 from knowledge.postgres.inbox import InboxRecords
+from knowledge.postgres.insights import InsightQueries
+from knowledge.postgres.lifecycle import LifecycleRecords
 from knowledge.postgres.records import LoopRecords
 from knowledge.postgres.search import SearchIndex
 
@@ -58,7 +60,8 @@ def _question(r: dict[str, Any]) -> Question:
     )
 
 
-class PostgresStore(LoopRecords, InboxRecords, SearchIndex, AccessRecords, ArticleRecords, DemoRecords):
+class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, LifecycleRecords, AccessRecords,
+                    ArticleRecords, DemoRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
 
