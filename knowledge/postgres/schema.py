@@ -277,7 +277,7 @@ DELETE FROM meta WHERE key = 'analysis_version';
 _NOCASE = """
 CREATE FUNCTION nocase(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$ SELECT translate(value, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
-CREATE INDEX people_name_nocase ON people (nocase(name));
+CREATE INDEX people_name_nocase_fn ON people (nocase(name));  -- insights match replies by name through nocase()
 """
 
 MIGRATIONS: list[str] = [_V1, _WEB_SESSIONS, _ESCALATION_POSTS, _SEARCH, _NOCASE]
