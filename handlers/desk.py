@@ -19,8 +19,9 @@ from handlers import cards
 from handlers.articles import ArticleEditing
 from handlers.curate import Curation
 from handlers.errors import UserError
+from handlers.heartbeat import holding
 from handlers.messages import t
-from handlers.ports import Chat, DeliveryFailed, Metrics, NoMetrics, Search, Store
+from handlers.ports import Chat, DeliveryFailed, Metrics, NoMetrics, Outgoing, Search, Store
 from handlers.replies import Action, Button, Line, Message, message_from_dict
 from handlers.timers import Schedule, Timers, utc_now
 from knowledge import text
@@ -84,8 +85,8 @@ class Desk(Curation, ArticleEditing, Timers):
 
     def _send(self, item_id: int | None = None, claimed: dict[str, Any] | None = None,
               mine: bool = False) -> Place | None:
-        """Claim one outbox item (so no other process sends it meanwhile) and send it; ``mine``: it was queued
-        claimed by this caller."""
+        """Claim one outbox item (so no other process sends it meanwhile) and send it, the claim renewed while
+        the platform takes its time (``handlers.heartbeat``); ``mine``: it was queued claimed by this caller."""
         item = claimed or (self.store.outbox_item(item_id) if mine and item_id else None) \
             or self.store.claim_outbox(self.lease, item_id)
         if item is None:
@@ -94,16 +95,17 @@ class Desk(Curation, ArticleEditing, Timers):
         message = message_from_dict(item["payload"])
         posted: Place | None = place
         try:
-            if item["kind"] == "update":
-                self.chat.update(place, message)
-            elif item["kind"] == "tell":
-                self.chat.tell(item["recipient"], place, message)
-            elif item["kind"] == "home":
-                self.chat.show_home(item["recipient"], message)
-            else:
-                posted = self.chat.send(place, message)
-                if item["escalation_id"]:
-                    self.store.set_escalation_post(item["escalation_id"], posted)
+            with holding(self.store.extend_outbox_claim, item["id"], self.lease):  # a slow send keeps its claim
+                if item["kind"] == "update":
+                    self.chat.update(place, message)
+                elif item["kind"] == "tell":
+                    self.chat.tell(item["recipient"], place, message)
+                elif item["kind"] == "home":
+                    self.chat.show_home(item["recipient"], message)
+                else:
+                    posted = self._post_once(item, place, message)
+                    if item["escalation_id"]:
+                        self.store.set_escalation_post(item["escalation_id"], posted)
         except DeliveryFailed as error:
             log.warning("%s to %s failed, kept in the outbox: %s", item["kind"], place.channel, error)
             self.metrics.delivery_failed(item["kind"])
@@ -116,6 +118,19 @@ class Desk(Curation, ArticleEditing, Timers):
             return None
         self.store.outbox_result(item["id"])
         return posted
+
+    def _post_once(self, item: dict[str, Any], place: Place, message: Message) -> Place:
+        """Post an outbox item, carrying which item it is. One that may have been in flight when a process
+        stopped (its claim lapsed without a result) is looked for on the platform first: found, it is not
+        posted again (Slack; a platform that cannot tell posts it again, see docs/duplicates.md)."""
+        outgoing = Outgoing(int(item["id"]), str(item.get("key") or ""), str(item.get("created_at") or ""))
+        if item.get("in_doubt"):
+            found = self.chat.find_sent(place, outgoing)
+            if found is not None:
+                log.warning("outbox item %s was posted before a stop (%s %s); not posted again", item["id"],
+                            found.channel, found.message)
+                return found
+        return self.chat.send(place, message, outgoing)
 
     def send_due(self) -> int:
         """Send what waits in the outbox now (what another process holds is left to it)."""
@@ -399,11 +414,14 @@ class Desk(Curation, ArticleEditing, Timers):
                 self.deliver(q.place, self._noted(cards.relay(q, answer), note, by, q.lang),
                              key=f"relay:{esc.id}:{q.id}", now=False)
             resolved = self.store.escalation(esc.id) or esc
-            if esc.place:
+            if esc.place:  # every post of it shows the answer (more than one: it was posted again after a stop)
                 post = cards.escalation_post(first, esc.id, self.store.articles(esc.tried),
                                              self.store.people(esc.experts), answered=(answer, resolved.answered_at),
                                              platform=self.platform)
                 self.deliver(esc.place, post, kind="update", key=f"answered:{esc.id}", now=False)
+                for again in self.store.escalation_posts(esc.id):
+                    if (again.channel, again.message) != (esc.place.channel, esc.place.message):
+                        self.deliver(again, post, kind="update", key=f"answered:{esc.id}:{again.message}", now=False)
             self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
                              relayed=[q.id for q in waiting], **({"note": note} if note else {}))
         if (waited := _seconds_between(esc.created_at, resolved.answered_at)) is not None:

@@ -10,7 +10,6 @@ queued in the outbox with a key per event, so handling an event twice replies on
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,7 +28,6 @@ log = logging.getLogger(__name__)
 
 TIMER_SECONDS = 20.0  # how often the scheduler looks for timers that are due
 OWNERS_ONLY = frozenset({Action.APPROVE, Action.REJECT, Action.EDIT, Action.MERGE})
-TRANSIENT = (DeliveryFailed, sqlite3.OperationalError)  # worth another try later; anything else is a bug
 
 
 @dataclass(frozen=True)
@@ -49,6 +47,8 @@ class Dispatcher:
         self.store = desk.store
         self.platform = desk.platform
         self.lease = lease or desk.lease
+        # worth another try later (a platform that did not take a message, a busy store); anything else is a bug
+        self.transient: tuple[type[Exception], ...] = (DeliveryFailed, *self.store.transient_errors)
         self._wake = threading.Event()
         self._outbox_wake = threading.Event()
 
@@ -81,7 +81,7 @@ class Dispatcher:
         except UserError:
             self.store.event_done(row["id"])
             raise
-        except TRANSIENT as error:
+        except self.transient as error:
             self.store.event_failed(row["id"], str(error))
             raise
         except Exception:
@@ -129,7 +129,7 @@ class Dispatcher:
                 if reply is not None:
                     self._queue(reply, key=f"reply:{row['key'] or row['id']}")
                 self.store.event_done(row["id"])
-        except TRANSIENT as error:
+        except self.transient as error:
             log.warning("inbox event %s (%s) will be tried again: %s", row["id"], row["kind"], error)
             if self.store.event_failed(row["id"], str(error)):
                 log.error("inbox event %s given up after repeated failures", row["id"])
@@ -147,7 +147,7 @@ class Dispatcher:
         apology."""
         try:
             return self.handle(event)
-        except TRANSIENT:
+        except self.transient:
             raise
         except UserError as error:
             if isinstance(event, Marked) and event.quiet:

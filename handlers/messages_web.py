@@ -13,6 +13,15 @@ WEB_TEXTS: dict[str, dict[str, str]] = {
     "web_nav_people": {"nl": "Mensen", "en": "People"},
     "web_signed_in_as": {"nl": "Ingelogd als {name}", "en": "Signed in as {name}"},
     "web_sign_out": {"nl": "Uitloggen", "en": "Sign out"},
+    "web_sign_out_everywhere": {"nl": "Overal uitloggen", "en": "Sign out everywhere"},
+    "web_sign_out_everywhere_about": {
+        "nl": "Beëindigt je sessies in elke browser en op elk apparaat, ook hier",
+        "en": "Ends your sessions in every browser and on every device, this one too",
+    },
+    "web_signed_out_everywhere": {
+        "nl": "Je bent overal uitgelogd: {count} sessie(s) beëindigd.",
+        "en": "You are signed out everywhere: {count} session(s) ended.",
+    },
     "web_back_home": {"nl": "Terug naar het overzicht", "en": "Back to the overview"},
     "web_login_title": {"nl": "Inloggen", "en": "Sign in"},
     "web_login_explain": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from handlers.replies import Message
@@ -30,17 +31,36 @@ class DeliveryFailed(Exception):
     """
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """Which outbox item a message is: a platform that can carry it with the message (Slack: message metadata)
+    can later say whether that item was posted already (``Chat.find_sent``). ``queued_at``: when it was put in
+    the outbox (ISO 8601, UTC), so nothing older need be looked at."""
+
+    id: int
+    key: str = ""
+    queued_at: str = ""
+
+
 class Chat(Protocol):
     """What the use cases need from a chat platform."""
 
     platform: str
 
-    def send(self, place: Place, message: Message) -> Place:
-        """Post ``message`` at ``place`` (in ``place.thread`` when set).
+    def send(self, place: Place, message: Message, outgoing: Outgoing | None = None) -> Place:
+        """Post ``message`` at ``place`` (in ``place.thread`` when set); ``outgoing``: the outbox item it is,
+        carried with the message where the platform can (for ``find_sent``).
 
         Returns the posted message's place: same channel and thread, ``message`` = its id.
         Raises ``DeliveryFailed`` when the platform will not take it.
         """
+        ...
+
+    def find_sent(self, place: Place, outgoing: Outgoing) -> Place | None:
+        """The message ``send`` posted at ``place`` for ``outgoing``, when the platform has it: asked before
+        an outbox item that may have been in flight at a stop is posted again. None when it is not there, or
+        when the platform cannot tell (Teams, the console): then it is posted again.
+        Raises ``DeliveryFailed`` when the platform cannot be asked now (try later)."""
         ...
 
     def update(self, place: Place, message: Message) -> None:
@@ -128,6 +148,8 @@ class Store(Protocol):
     # --- the loop's writes are atomic steps ---
     def transaction(self) -> AbstractContextManager[Any]: ...
     def after_commit(self, work: Callable[[], None]) -> None: ...
+    # the backend's errors worth another try later (a lock held too long, a connection lost); others are bugs
+    transient_errors: tuple[type[Exception], ...]
     @property
     def in_transaction(self) -> bool: ...
     # --- articles and people ---
@@ -155,6 +177,7 @@ class Store(Protocol):
     def open_escalation_questions(self) -> list[tuple[int, str]]: ...
     def stranded_escalations(self, before: str) -> list[Escalation]: ...
     def set_escalation_post(self, escalation_id: int, place: Place) -> None: ...
+    def escalation_posts(self, escalation_id: int) -> list[Place]: ...
     def add_waiter(self, escalation_id: int, question_id: int) -> None: ...
     def waiting_questions(self, escalation_id: int) -> list[int]: ...
     def resolve_escalation(self, escalation_id: int, answer_id: int) -> bool: ...
@@ -199,5 +222,6 @@ class Store(Protocol):
               claim: float = 0.0) -> int: ...
     def outbox_item(self, item_id: int) -> dict[str, Any] | None: ...
     def claim_outbox(self, lease: float, item_id: int | None = None) -> dict[str, Any] | None: ...
+    def extend_outbox_claim(self, item_id: int, lease: float) -> bool: ...
     def pending_outbox(self) -> list[dict[str, Any]]: ...
     def outbox_result(self, item_id: int, error: str = "") -> None: ...

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any, Literal
 
 OUTBOX_ATTEMPTS = 120  # every 30 s: an hour of retries, then the message waits for a person to look
+EVENT_ATTEMPTS = 5  # an event that fails this often is set aside ('failed') and logged, not retried forever
 
 Decision = Literal["answer", "suggest", "escalate", "no_question"]
 ArticleStatus = Literal["provisional", "validated", "archived", "held"]
@@ -197,3 +198,18 @@ def plain(value: Any) -> Any:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits, as every process sees it: events not handled yet and messages not sent yet (with the time the
+    oldest came in, '' when none waits), what was given up (events set aside after repeated failures, messages
+    after OUTBOX_ATTEMPTS tries), and the escalations no marked answer closed yet."""
+
+    events_waiting: int
+    oldest_event: str
+    events_failed: int
+    messages_waiting: int
+    oldest_message: str
+    messages_given_up: int
+    escalations_open: int

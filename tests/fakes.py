@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handlers.ports import DeliveryFailed
+from handlers.ports import DeliveryFailed, Outgoing
 from handlers.replies import Message
 from knowledge.model import Place
 
@@ -16,11 +16,14 @@ class FakeChat:
     updated: list[tuple[Place, Message]] = field(default_factory=list)
     failing: bool = False
 
-    def send(self, place: Place, message: Message) -> Place:
+    def send(self, place: Place, message: Message, outgoing: Outgoing | None = None) -> Place:
         if self.failing:
             raise DeliveryFailed("platform down")
         self.sent.append((place, message))
         return Place(place.channel, place.thread, f"m{len(self.sent)}", place.extra)
+
+    def find_sent(self, place: Place, outgoing: Outgoing) -> Place | None:
+        return None
 
     def update(self, place: Place, message: Message) -> None:
         if self.failing:

@@ -190,6 +190,7 @@ def test_restore_puts_a_backup_back_and_keeps_the_replaced_file(demo: Path, tmp_
     assert question_ids(Path(f"{demo}.before-restore-2")) == [1, 2, 3, 4]
 
 
+@pytest.mark.process
 def test_restore_keeps_what_the_wal_of_a_killed_process_held_and_does_not_replay_it(demo: Path, tmp_path: Path,
                                                                                     ) -> None:
     saved = tmp_path / "saved.db"
@@ -285,6 +286,7 @@ def cli(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *argv], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.process
 def test_a_backup_during_a_running_chat_and_a_restore_refused_until_serve_stops(
         serving: tuple[subprocess.Popen[bytes], SlackSide, FakeSlack], demo: Path, tmp_path: Path) -> None:
     process, slack, fake = serving
@@ -318,6 +320,7 @@ def test_a_backup_during_a_running_chat_and_a_restore_refused_until_serve_stops(
     assert len(question_ids(Path(f"{demo}.before-restore"))) == 12
 
 
+@pytest.mark.process
 def test_nobody_holds_a_database_that_was_closed_or_whose_process_was_killed(demo: Path) -> None:
     assert backup.holder(demo) is None
     child = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom knowledge.sqlite.store import SqliteStore\n"

@@ -14,6 +14,7 @@ from bot.config import Settings
 from handlers.desk import Desk
 from handlers.dispatch import Dispatcher
 from handlers.events import Asked, Clicked, Marked
+from handlers.ports import Outgoing
 from handlers.replies import Action, Message
 from knowledge.model import Place, User
 from knowledge.sqlite.store import SqliteStore
@@ -66,10 +67,10 @@ class DyingChat(FakeChat):
         super().__init__()
         self.die_on = die_on
 
-    def send(self, place: Place, message: Message) -> Place:
+    def send(self, place: Place, message: Message, outgoing: Outgoing | None = None) -> Place:
         if place.channel == self.die_on:
             raise Killed()
-        return super().send(place, message)
+        return super().send(place, message, outgoing)
 
 
 def test_a_stop_between_marking_and_relaying_loses_no_relay(tmp_path: Path) -> None:

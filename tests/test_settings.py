@@ -92,6 +92,7 @@ def test_every_command_checks_every_setting_first(command: list[str], monkeypatc
                                  "boven 0, bijvoorbeeld 15 of 2.5.\n")
 
 
+@pytest.mark.process
 def test_a_bad_setting_is_one_line_without_a_traceback_in_a_real_process(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {s.env for s in SETTINGS.values()}}
     env |= {"VRAAGBAAK_DB": str(tmp_path / "p.db"), "VRAAGBAAK_ENV_FILE": str(tmp_path / "none.env"),

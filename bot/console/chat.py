@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.console.render import render
 from handlers.messages import t
+from handlers.ports import Outgoing
 from handlers.replies import Message, message_from_dict
 from knowledge.model import Place
 from knowledge.privacy import mask_text
@@ -28,7 +29,7 @@ class ConsoleChat:
         self.lang = lang  # of the headers it prints (VRAAGBAAK_LANG); the messages carry their own
         self.viewer = ""  # the console user: their DMs print at once, others wait as unread
 
-    def send(self, place: Place, message: Message) -> Place:
+    def send(self, place: Place, message: Message, outgoing: Outgoing | None = None) -> Place:
         seen = place.channel == dm(self.viewer)  # the viewer's own DM prints at once; others wait as unread
         mid = self.store.post_console_message(place.channel, place.thread, "vraagbaak", message.text,
                                               asdict(message), read=seen)
@@ -38,6 +39,10 @@ class ConsoleChat:
         thread = f" (thread {place.thread})" if place.thread else ""
         self.out(f"\n[{t('console_posted', self.lang, where=where + thread, id=mid)}]\n{render(message)}")
         return Place(place.channel, place.thread, mid)
+
+    def find_sent(self, place: Place, outgoing: Outgoing) -> Place | None:
+        """The console does not tell which outbox item a line was: a line in flight at a stop is posted again."""
+        return None
 
     def update(self, place: Place, message: Message) -> None:
         self.store.edit_console_message(place.message or "", message.text, asdict(message))

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.teams import cards
 from bot.teams.connector import Connector
 from bot.teams.tokens import BOT_FRAMEWORK_SCOPE, AppToken
-from handlers.ports import DeliveryFailed
+from handlers.ports import DeliveryFailed, Outgoing
 from handlers.replies import Message
 from knowledge.model import Place
 
@@ -69,7 +69,7 @@ class TeamsChat:
             raise DeliveryFailed("no Teams serviceUrl known yet (set TEAMS_SERVICE_URL or wait for an activity)")
         return service_url
 
-    def send(self, place: Place, message: Message) -> Place:
+    def send(self, place: Place, message: Message, outgoing: Outgoing | None = None) -> Place:
         service_url = self._service_url(place)
         base, root = split_conversation(place.channel)
         thread = place.thread or root
@@ -87,6 +87,11 @@ class TeamsChat:
             return Place(base, None, root_id, service_url)
         posted = self.connector.send(service_url, base, activity)
         return Place(base, None, str(posted.get("id", "")), service_url)
+
+    def find_sent(self, place: Place, outgoing: Outgoing) -> Place | None:
+        """The connector cannot list a conversation's messages, so a post in flight at a stop is posted again;
+        both posts of an escalation are then its threads (docs/duplicates.md)."""
+        return None
 
     def update(self, place: Place, message: Message) -> None:
         if not place.message:

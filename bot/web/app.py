@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,15 +29,16 @@ from knowledge.sqlite.store import SqliteStore
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-SESSION_HOURS = 8
 MAX_FORM_BYTES = 2 * 1024 * 1024
 
 
 def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: Desk | None = None,
                settings_source: Callable[[], Settings] | None = None,
-               sso_http: requests.Session | None = None) -> Flask:
+               sso_http: requests.Session | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
     """The console on ``settings``' database; ``settings_source`` gives the settings current at each request
-    (who is an owner; default: ``settings`` as given); ``sso_http``: the HTTP session single sign-on uses."""
+    (who is an owner; default: ``settings`` as given); ``sso_http``: the HTTP session single sign-on uses;
+    ``clock``: the time sessions, sign-in links and the sign-in limit go by (default: the system's, in UTC).
+    Sessions and the sign-in limit live in the database, so several apps on one database share them."""
     store = store or (desk.store if desk is not None else bootstrap.open_store(settings))  # type: ignore[assignment]
     assert store is not None
     desk = desk or bootstrap.build_desk(settings, WebChat(), store=store)
@@ -48,11 +49,11 @@ def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: De
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.web_url.lower().startswith("https://"),
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=weblogin.SESSION_HOURS),
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
     )
-    app.extensions["vraagbaak"] = console.Console(settings_source or (lambda: settings), store, desk)
-    app.extensions["vraagbaak_signin_limit"] = security.RateLimit(10, 60.0)
+    app.extensions["vraagbaak"] = console.Console(settings_source or (lambda: settings), store, desk,
+                                                  clock or (lambda: datetime.now(UTC)))
     app.extensions["vraagbaak_sso"] = sso.providers(settings, sso_http)
     app.before_request(security.check_csrf)
     app.after_request(security.add_headers)

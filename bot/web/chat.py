@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from handlers.ports import Outgoing
 from handlers.replies import Message
 from knowledge.model import Place
 
@@ -16,9 +17,12 @@ log = logging.getLogger(__name__)
 class WebChat:
     platform = "web"
 
-    def send(self, place: Place, message: Message) -> Place:
+    def send(self, place: Place, message: Message, outgoing: Outgoing | None = None) -> Place:
         log.warning("web console: a message for %s was not sent (the console has no chat)", place.channel)
         return Place(place.channel, place.thread, "")
+
+    def find_sent(self, place: Place, outgoing: Outgoing) -> Place | None:
+        return None
 
     def update(self, place: Place, message: Message) -> None:
         log.warning("web console: an update for %s was not sent (the console has no chat)", place.channel)

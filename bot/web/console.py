@@ -1,10 +1,12 @@
-"""What every page can reach: the Desk, the store, the search, the signed-in owner and the texts."""
+"""What every page can reach: the Desk, the store, the search, the clock, the signed-in owner and the texts."""
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from flask import current_app, g, redirect, request, session, url_for
@@ -19,16 +21,21 @@ from knowledge.model import User
 from knowledge.sqlite.store import SqliteStore
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+SESSION_KEY = "sid"  # the cookie's one piece of sign-in state: the random id of a session kept in the database
 
 
 @dataclass
 class Console:
     """The console's parts, built once by ``create_app``; ``settings`` is read again on each request (a
-    callable), so an owner taken off a list loses access at their next request."""
+    callable), so an owner taken off a list loses access at their next request; ``clock`` gives the time every
+    session, link and rate limit is measured by. ``owners_seen``: the owner ids at this process's last look."""
 
     settings: Callable[[], Settings]
     store: SqliteStore
     desk: Desk
+    clock: Callable[[], datetime]
+    owners_seen: frozenset[str] | None = field(default=None)
 
 
 def console() -> Console:
@@ -54,6 +61,13 @@ def search() -> Search:
     return console().desk.searcher
 
 
+def now() -> datetime:
+    """The time now, by the console's clock (the same all through one request)."""
+    if "now" not in g:
+        g.now = console().clock()
+    return cast(datetime, g.now)
+
+
 def owners() -> list[weblogin.Owner]:
     """The owners now (the settings as they are at this request)."""
     return owners_of(settings(), store())
@@ -71,23 +85,43 @@ def text(key: str, **values: object) -> str:
 
 
 def owner() -> User | None:
-    """The signed-in owner as a ``User`` (id: what the audit log records), or None when nobody is signed in or
-    the one who was is no longer an owner."""
+    """The signed-in owner as a ``User`` (id: what the audit log records), or None when nobody is signed in, the
+    session ended or expired, or the one who was signed in is no longer an owner (then all their sessions end)."""
     if "owner" in g:
         return cast(User | None, g.owner)
     found: User | None = None
-    wanted = session.get("owner")
-    if isinstance(wanted, str) and wanted:
+    session_id = session.get(SESSION_KEY)
+    if isinstance(session_id, str) and session_id:
         everyone = owners()
-        match = next((o for o in everyone if o.id == wanted), None)
+        ids = frozenset(o.id for o in everyone)
+        _owners_now(ids)
+        wanted = weblogin.session_owner(store(), session_id, now())
+        match = next((o for o in everyone if o.id == wanted), None) if wanted else None
         if match is not None:
             found = User(match.id, match.name, lang=lang())
-            the_desk = desk()
-            ids = frozenset(o.id for o in everyone)
-            if the_desk.owners != ids:
-                the_desk.owners = ids
+            if desk().owners != ids:
+                desk().owners = ids
+        elif wanted:
+            _ended(wanted, weblogin.end_everywhere(store(), wanted, now()))
     g.owner = found
     return found
+
+
+def _owners_now(ids: frozenset[str]) -> None:
+    """The owners as this request reads them: when they differ from what this process saw last (or at its first
+    look), everyone no longer on the lists loses every session."""
+    the_console = console()
+    if the_console.owners_seen == ids:
+        return
+    for who, count in weblogin.end_sessions_of_others(store(), ids, now()).items():
+        _ended(who, count)
+    the_console.owners_seen = ids
+
+
+def _ended(who: str, count: int) -> None:
+    if count:
+        log.info("web console: %s is no longer an owner; %d session(s) ended", who, count)
+        store().audit("vraagbaak", "web_sessions_ended", who, sessions=count, why="not_an_owner")
 
 
 def signed_in_owner() -> User:
@@ -104,7 +138,7 @@ def owner_required(view: F) -> F:
     @functools.wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if owner() is None:
-            session.pop("owner", None)
+            session.pop(SESSION_KEY, None)
             wanted = request.full_path.rstrip("?") if request.method == "GET" else "/"
             return redirect(url_for("auth.login", next=wanted))
         return view(*args, **kwargs)

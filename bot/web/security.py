@@ -1,12 +1,10 @@
-"""The console's protections: security headers, CSRF tokens, the sign-in rate limit, safe redirects."""
+"""The console's protections: security headers, CSRF tokens, safe redirects. (The sign-in rate limit and the
+sessions live in the database: knowledge.weblogin.)"""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from typing import Any
 
 from flask import Response, abort, request, session
@@ -77,24 +75,3 @@ def safe_next(target: str | None, default: str = "/") -> str:
         return default
     return target
 
-
-class RateLimit:
-    """At most ``limit`` attempts per ``seconds`` per client address (in this process)."""
-
-    def __init__(self, limit: int = 10, seconds: float = 60.0) -> None:
-        self.limit, self.seconds = limit, seconds
-        self.seen: dict[str, deque[float]] = {}
-        self.lock = threading.Lock()
-
-    def allow(self, who: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            if len(self.seen) > 10000:  # many addresses: forget the quiet ones
-                self.seen = {k: v for k, v in self.seen.items() if v and v[-1] > now - self.seconds}
-            times = self.seen.setdefault(who, deque())
-            while times and times[0] <= now - self.seconds:
-                times.popleft()
-            if len(times) >= self.limit:
-                return False
-            times.append(now)
-            return True

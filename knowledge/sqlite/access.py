@@ -1,6 +1,6 @@
-"""SqliteStore's SQL for web sign-in links and flows, the console's messages, calibration kept in meta, the
-search vocabulary, and the owners' article list and history (knowledge.weblogin, bot.console.chat,
-knowledge.calibration, knowledge.query, knowledge.articles' reads)."""
+"""SqliteStore's SQL for web sign-in links, flows, sessions and attempts, the console's messages, calibration
+kept in meta, the search vocabulary, and the owners' article list and history (knowledge.weblogin,
+bot.console.chat, knowledge.calibration, knowledge.query, knowledge.articles' reads)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,70 @@ class AccessRecords:
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO web_settings (key, value) VALUES ('session_secret', ?)", [candidate])
         return str(self.rows("SELECT value FROM web_settings WHERE key = 'session_secret'")[0]["value"])
+
+    # --- the owners' web sessions and sign-in attempts (knowledge.weblogin) -------------------------------
+    def start_web_session(self: _Base, id_hash: str, owner: str, at: str, expires_at: str,
+                          forget_before: str) -> None:
+        """Keep a new session of ``owner``; sessions that expired or ended before ``forget_before`` are dropped."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM web_sessions WHERE expires_at < ? OR (ended_at != '' AND ended_at < ?)",
+                       [forget_before, forget_before])
+            db.execute("INSERT INTO web_sessions (id_hash, owner, created_at, last_seen, expires_at)"
+                       " VALUES (?,?,?,?,?)", [id_hash, owner, at, at, expires_at])
+
+    def web_session(self: _Base, id_hash: str, at: str) -> str | None:
+        """The owner of the session ``id_hash`` when it is neither ended nor expired at ``at``, else None."""
+        found = self.rows("SELECT owner FROM web_sessions WHERE id_hash = ? AND ended_at = '' AND expires_at > ?",
+                          [id_hash, at])
+        return str(found[0]["owner"]) if found else None
+
+    def touch_web_session(self: _Base, id_hash: str, at: str, expires_at: str, stale_before: str) -> None:
+        """The session was used at ``at``: it now expires at ``expires_at``. Written only when it was last seen
+        before ``stale_before`` (a write a minute per session, not one per page)."""
+        if not self.rows("SELECT 1 FROM web_sessions WHERE id_hash = ? AND last_seen < ?", [id_hash, stale_before]):
+            return
+        with self.transaction() as db:
+            db.execute("UPDATE web_sessions SET last_seen = ?, expires_at = ? WHERE id_hash = ? AND ended_at = ''"
+                       " AND last_seen < ? AND expires_at > ?", [at, expires_at, id_hash, stale_before, at])
+
+    def end_web_session(self: _Base, id_hash: str, at: str) -> bool:
+        """End the session ``id_hash``; whether it was still open."""
+        with self.transaction() as db:
+            ended = db.execute("UPDATE web_sessions SET ended_at = ? WHERE id_hash = ? AND ended_at = ''"
+                               " AND expires_at > ?", [at, id_hash, at]).rowcount
+        return bool(ended)
+
+    def end_owner_sessions(self: _Base, owner: str, at: str) -> int:
+        """End every open session of ``owner``; how many there were."""
+        with self.transaction() as db:
+            ended = db.execute("UPDATE web_sessions SET ended_at = ? WHERE owner = ? AND ended_at = ''"
+                               " AND expires_at > ?", [at, owner, at]).rowcount
+        return int(ended)
+
+    def end_web_sessions_except(self: _Base, owners: Iterable[str], at: str) -> dict[str, int]:
+        """End every open session of anyone not in ``owners``: who they were -> how many sessions ended."""
+        keep = sorted(set(owners))
+        marks = ", ".join("?" * len(keep))
+        with self.transaction() as db:
+            found = db.execute(f"SELECT owner, count(*) FROM web_sessions WHERE ended_at = '' AND expires_at > ?"
+                               f" AND owner NOT IN ({marks}) GROUP BY owner", [at, *keep]).fetchall()
+            db.execute(f"UPDATE web_sessions SET ended_at = ? WHERE ended_at = '' AND expires_at > ?"
+                       f" AND owner NOT IN ({marks})", [at, at, *keep])
+        return {str(o): int(n) for o, n in found}
+
+    def sign_in_attempt(self: _Base, client: str, minute: str, previous_minute: str, limit: int) -> bool:
+        """Count a sign-in attempt of ``client`` in ``minute`` unless it already made ``limit`` attempts in that
+        minute and ``previous_minute`` together; whether it may go on. Older minutes are dropped. One
+        transaction, so processes on one database share the count."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM web_attempts WHERE minute < ?", [previous_minute])
+            made = db.execute("SELECT coalesce(sum(attempts), 0) FROM web_attempts WHERE client = ?"
+                              " AND minute IN (?, ?)", [client, minute, previous_minute]).fetchone()[0]
+            if made >= limit:
+                return False
+            db.execute("INSERT INTO web_attempts (minute, client, attempts) VALUES (?, ?, 1)"
+                       " ON CONFLICT (minute, client) DO UPDATE SET attempts = attempts + 1", [minute, client])
+        return True
 
     # --- the console's channels and threads (bot.console.chat) ---------------------------------------
     def post_console_message(self: _Base, channel: str, thread: str | None, author: str, text: str,

@@ -10,31 +10,13 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import sqlite_utils
 
 from knowledge.clock import now
-from knowledge.model import OUTBOX_ATTEMPTS
-
-EVENT_ATTEMPTS = 5  # an event that fails this often is set aside ('failed') and logged, not retried forever
-
-
-@dataclass(frozen=True)
-class Backlog:
-    """What waits, as every process sees it: events not handled yet and messages not sent yet (with the time the
-    oldest came in, '' when none waits), what was given up (events set aside after repeated failures, messages
-    after OUTBOX_ATTEMPTS tries), and the escalations no marked answer closed yet."""
-
-    events_waiting: int
-    oldest_event: str
-    events_failed: int
-    messages_waiting: int
-    oldest_message: str
-    messages_given_up: int
-    escalations_open: int
+from knowledge.model import EVENT_ATTEMPTS, OUTBOX_ATTEMPTS, Backlog
 
 
 class _Base(Protocol):

@@ -95,9 +95,18 @@ class LoopRecords:
         return _escalation(found[0]) if found else None
 
     def escalation_at(self: _Base, channel: str, root: str) -> Escalation | None:
+        """The escalation one of whose posts is the message ``root`` in ``channel`` (an escalation posted again
+        after a stop has more than one, and each is its thread)."""
         found = self.rows(
-            "SELECT * FROM escalations WHERE post_channel = ? AND post_message = ?", [channel, root])
+            "SELECT e.* FROM escalation_posts p JOIN escalations e ON e.id = p.escalation_id"
+            " WHERE p.channel = ? AND p.message = ?", [channel, root])
         return _escalation(found[0]) if found else None
+
+    def escalation_posts(self: _Base, escalation_id: int) -> list[Place]:
+        """Where an escalation was posted, first post first: one place, or more when it was sent again after a
+        stop (none while it waits in the outbox)."""
+        return [Place(r["channel"], r["thread"], r["message"], r["extra"]) for r in self.rows(
+            "SELECT * FROM escalation_posts WHERE escalation_id = ? ORDER BY rowid", [escalation_id])]
 
     def open_escalation_questions(self: _Base) -> list[tuple[int, str]]:
         """Escalations still waiting for an answer that another question may join, as (id, its masked question
@@ -165,11 +174,18 @@ class LoopRecords:
                               [week, week]).rowcount == 1
 
     def set_escalation_post(self: _Base, escalation_id: int, place: Place) -> None:
+        """Record a post of the escalation. The first one recorded stays its place (the link the asker got);
+        one posted again after a stop is kept beside it, so a reply in either thread belongs to it."""
         with self.transaction() as db:
             db.execute(
                 "UPDATE escalations SET post_channel = ?, post_thread = ?, post_message = ?, post_extra = ?,"
-                " status = CASE status WHEN 'pending' THEN 'open' ELSE status END WHERE id = ?",
+                " status = CASE status WHEN 'pending' THEN 'open' ELSE status END"
+                " WHERE id = ? AND (post_channel IS NULL OR post_message IS NULL OR post_message = '')",
                 [place.channel, place.thread, place.message, place.extra, escalation_id])
+            if place.message:
+                db.execute("INSERT OR IGNORE INTO escalation_posts (escalation_id, channel, message, thread, extra,"
+                           " posted_at) VALUES (?,?,?,?,?,?)",
+                           [escalation_id, place.channel, place.message, place.thread, place.extra, now()])
 
     def add_waiter(self: _Base, escalation_id: int, question_id: int) -> None:
         with self.transaction() as db:
@@ -299,21 +315,33 @@ class LoopRecords:
 
     def claim_outbox(self: _Base, lease: float, item_id: int | None = None) -> dict[str, Any] | None:
         """Claim an unsent message (``item_id``, or the oldest due) for ``lease`` seconds, so no other
-        process sends it meanwhile; None when there is none to claim."""
+        process sends it meanwhile; None when there is none to claim. Its ``in_doubt`` is 1 once a claim on it
+        lapsed without a result: the process that held it stopped, perhaps after the platform took it."""
         stamp = now()
         until = (datetime.now(UTC) + timedelta(seconds=lease)).replace(microsecond=0).isoformat()
         where = "id = ?" if item_id is not None else \
             "id = (SELECT id FROM outbox WHERE sent_at = '' AND attempts < ? AND claimed_until < ? ORDER BY id LIMIT 1)"
         params: list[Any] = [item_id] if item_id is not None else [OUTBOX_ATTEMPTS, stamp]
         with self.transaction() as db:
-            cursor = db.execute(f"UPDATE outbox SET claimed_until = ? WHERE {where} AND sent_at = ''"
-                                " AND claimed_until < ? RETURNING *", [until, *params, stamp])
+            # in_doubt: a claim before this one lapsed without a result (its process stopped mid-send), so the
+            # message may be on the platform already; it stays so until sent (SET reads the row before the update)
+            cursor = db.execute(f"UPDATE outbox SET claimed_until = ?, in_doubt = max(in_doubt, claimed_until != '')"
+                                f" WHERE {where} AND sent_at = '' AND claimed_until < ? RETURNING *",
+                                [until, *params, stamp])
             row = cursor.fetchone()
             names = [d[0] for d in cursor.description] if row is not None else []
         if row is None:
             return None
         found = dict(zip(names, row, strict=True))
         return {**found, "payload": json.loads(found["payload"])}
+
+    def extend_outbox_claim(self: _Base, item_id: int, lease: float) -> bool:
+        """Hold the claim on an unsent message ``lease`` seconds more, while it is being sent (the heartbeat of
+        ``handlers.heartbeat``); False when the claim is no longer held (it lapsed, or the send ended)."""
+        until = (datetime.now(UTC) + timedelta(seconds=lease)).replace(microsecond=0).isoformat()
+        with self.transaction() as db:
+            return db.execute("UPDATE outbox SET claimed_until = ? WHERE id = ? AND sent_at = ''"
+                              " AND claimed_until >= ?", [until, item_id, now()]).rowcount == 1
 
     def pending_outbox(self: _Base) -> list[dict[str, Any]]:
         return [{**row, "payload": json.loads(row["payload"])} for row in self.rows(

@@ -231,6 +231,38 @@ _V13 = """
         CREATE TABLE demo_items (kind TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (kind, item));
 """
 
+# The web console's sessions live here, not in the cookie (which carries only a random id; a hash of it is kept),
+# so signing out, "sign out everywhere" and leaving the owners end them on every replica at once. Sign-in attempts
+# are counted per client address and minute here too, so replicas share the limit; old minutes are dropped.
+_WEB_SESSIONS = """
+        CREATE TABLE web_sessions (
+            id_hash TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at TEXT NOT NULL, last_seen TEXT NOT NULL,
+            expires_at TEXT NOT NULL, ended_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX web_sessions_owner ON web_sessions(owner, ended_at);
+        CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
+        CREATE TABLE web_attempts (
+            minute TEXT NOT NULL, client TEXT NOT NULL, attempts INTEGER NOT NULL, PRIMARY KEY (minute, client)
+        );
+"""
+
+# Every post of an escalation (a post sent again after a stop is a second one): a reply or a mark in any of their
+# threads belongs to that escalation. The posts recorded before are copied in. An outgoing message whose claim
+# lapsed (the process sending it stopped) is ``in_doubt`` when claimed again: it may be on the platform already,
+# so the sender looks for it there before posting it again (docs/duplicates.md).
+_ESCALATION_POSTS = """
+        CREATE TABLE escalation_posts (
+            escalation_id INTEGER NOT NULL REFERENCES escalations(id), channel TEXT NOT NULL,
+            message TEXT NOT NULL, thread TEXT, extra TEXT NOT NULL DEFAULT '', posted_at TEXT NOT NULL,
+            PRIMARY KEY (channel, message)
+        );
+        CREATE INDEX escalation_posts_escalation ON escalation_posts(escalation_id);
+        INSERT OR IGNORE INTO escalation_posts (escalation_id, channel, message, thread, extra, posted_at)
+            SELECT id, post_channel, post_message, post_thread, post_extra, created_at FROM escalations
+            WHERE post_channel IS NOT NULL AND post_message IS NOT NULL AND post_message != '';
+        ALTER TABLE outbox ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
+"""
+
 # The audit log proves who did what and when, and lets personal data go (knowledge/audit.py): the chain keeps ids,
 # actions, times and facts, and seals the details (a person as actor or subject, texts), which are kept apart with
 # a salt, so forget and the retention purge can erase them. The head is sealed too. The old log is carried over
@@ -239,7 +271,7 @@ _AUDIT_DETAILS_APART = audit.convert
 
 Migration = str | Callable[[sqlite3.Connection, bytes], None]  # SQL, or a step in Python given the audit key
 MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13,
-                               _AUDIT_DETAILS_APART]
+                               _WEB_SESSIONS, _ESCALATION_POSTS, _AUDIT_DETAILS_APART]
 
 
 def statements(script: str) -> list[str]:

@@ -61,6 +61,9 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
+    # worth another try later: the database was locked past the busy timeout, or briefly unreadable
+    transient_errors: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
+
     def __init__(self, path: str = "vraagbaak.db", audit_key: bytes = b"",
                  retention_days: int = retention.DEFAULT_DAYS) -> None:
         self.path = path

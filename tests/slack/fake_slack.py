@@ -1,5 +1,7 @@
 """A fake Slack Web API: a real HTTP server on 127.0.0.1 (port 0) that records every call and answers
-the methods the adapter uses. ``fail(method, status)`` makes the next calls fail (429 + Retry-After, 500)."""
+the methods the adapter uses. ``fail(method, status)`` makes the next calls fail (429 + Retry-After, 500);
+``slow(method, seconds)`` answers late what it did at once. Posted messages are kept per channel, with their
+metadata, for conversations.history and conversations.replies."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ class FakeSlack:
     delays: dict[str, list[float]] = field(default_factory=dict)
     storm_until: float = 0.0  # time.monotonic() until which every method but auth.test fails (429 / 500 in turn)
     connections: int = 0  # TCP connections accepted (a client that keeps its connection opens one)
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # channel id -> its messages, oldest first
 
     def __post_init__(self) -> None:
         self._storms = itertools.count()
@@ -84,7 +87,8 @@ class FakeSlack:
         self.storm_until = time.monotonic() + seconds
 
     def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """The next ``times`` calls of ``method`` are answered only after ``seconds``."""
+        """The next ``times`` calls of ``method`` are answered only after ``seconds`` (what they do is done at
+        once: a message posted so is in the channel's history while its sender still waits)."""
         with self._lock:
             self.delays.setdefault(method, []).extend([seconds] * times)
 
@@ -113,6 +117,12 @@ class FakeSlack:
             calls = [c for c in self.calls if c.method == "chat.postMessage" and c.result.get("ok")]
         return [c for c in calls if c.result["channel"] == channel]
 
+    def shown(self, channel: str) -> list[dict[str, Any]]:
+        """The messages people see in ``channel`` (an id), oldest first: also one whose sender still waits for
+        Slack's answer, or was killed before it came."""
+        with self._lock:
+            return [dict(m) for m in self.history.get(channel, [])]
+
     def names(self) -> list[str]:
         with self._lock:
             return [c.method for c in self.calls]
@@ -130,9 +140,8 @@ class FakeSlack:
                 failure = Failure(429, self.storm_retry_after) if next(self._storms) % 2 else Failure(500)
             delays = self.delays.get(method) or []
             delay = delays.pop(0) if delays else 0.0
-        if delay:
-            time.sleep(delay)
         if failure is not None:
+            time.sleep(delay)
             if failure.error:
                 return 200, {}, {"ok": False, "error": failure.error}
             headers = {"Retry-After": str(failure.retry_after)} if failure.status == 429 else {}
@@ -147,8 +156,10 @@ class FakeSlack:
         if invalid:
             call.result = {"ok": False, "error": "invalid_blocks", "errors": invalid}
             return 200, {}, call.result
-        call.result = {"ok": True, **handler(args)}
-        return 200, {}, call.result
+        result = {"ok": True, **handler(args)}  # done at once (a posted message is in the history from now)...
+        time.sleep(delay)  # ... and answered late: a slow Slack, or a sender killed while it waits
+        call.result = result
+        return 200, {}, result
 
     def _channel(self, args: dict[str, Any]) -> str:
         name = str(args.get("channel", ""))
@@ -159,13 +170,58 @@ class FakeSlack:
                 "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "is_enterprise_install": False}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        ts = f"1700000{next(self._ts):03d}.000100"
+        ts = f"{int(time.time())}.{next(self._ts):06d}"  # a time, as Slack's are (history is read from one)
         channel = self._channel(args)
-        message = {"text": args.get("text"), "ts": ts, "bot_id": "B0BOT"}
+        message = {"type": "message", "text": args.get("text"), "ts": ts, "bot_id": "B0BOT", "user": BOT_USER}
+        if args.get("thread_ts"):
+            message["thread_ts"] = str(args["thread_ts"])
+        if isinstance(args.get("metadata"), dict):
+            message["metadata"] = args["metadata"]
+        with self._lock:
+            self.history.setdefault(channel, []).append(message)
         return {"channel": channel, "ts": ts, "message": message}
 
+    def post_as_someone(self, channel: str, text: str, user: str = "U0SOMEONE") -> str:
+        """A person's message in ``channel`` (in its history, as if they wrote it); returns its ts."""
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
+        with self._lock:
+            self.history.setdefault(channel, []).append({"type": "message", "text": text, "ts": ts, "user": user})
+        return ts
+
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            for message in self.history.get(self._channel(args), []):
+                if message["ts"] == args.get("ts"):
+                    message["text"] = args.get("text")
         return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+
+    def _messages(self, args: dict[str, Any], *, thread: str | None) -> dict[str, Any]:
+        """A page of ``args["channel"]``'s messages after ``oldest``: top level newest first (history), or a
+        thread's oldest first (replies); ``metadata`` only with ``include_all_metadata``, as Slack does."""
+        if str(args.get("channel", "")) in self.channels:  # a name: Slack reads history by channel id only
+            return {"ok": False, "error": "channel_not_found"}
+        channel = self._channel(args)
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            every = [dict(m) for m in self.history.get(channel, [])]
+        if thread is None:
+            found = [m for m in every if m.get("thread_ts", m["ts"]) == m["ts"]][::-1]
+        else:
+            found = [m for m in every if m["ts"] == thread or m.get("thread_ts") == thread]
+        found = [m for m in found if float(m["ts"]) > oldest]
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            for m in found:
+                m.pop("metadata", None)
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        more = start + limit < len(found)
+        return {"messages": found[start:start + limit], "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._messages(args, thread=None)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._messages(args, thread=str(args.get("ts", "")))
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         ts = str(args.get("message_ts", "")).replace(".", "")

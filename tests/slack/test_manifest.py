@@ -35,6 +35,9 @@ METHOD_SCOPES = {
     "users_list": {"users:read", "users:read.email"},  # the directory import reads the e-mail addresses
     "users_profile_get": {"users.profile:read"}, "team_profile_get": {"users.profile:read"},
     "views_open": set(), "views_publish": set(),
+    # a message in flight at a stop is looked for before it is posted again: in channels, private ones and DMs
+    "conversations_history": {"channels:history", "groups:history", "im:history"},
+    "conversations_replies": {"channels:history", "groups:history", "im:history"},
 }
 SLACK_CODE = Path(__file__).resolve().parents[2] / "bot" / "slack"
 

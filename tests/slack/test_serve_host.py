@@ -25,6 +25,7 @@ def every_interface(port: int) -> bool:
 
 @pytest.mark.parametrize(("extra", "everywhere"), [((), False), (("--host", "0.0.0.0"), True)],
                          ids=["default", "every-interface"])
+@pytest.mark.process
 def test_serve_slack_http_listens_where_host_says(fake: FakeSlack, settings: Settings, extra: tuple[str, ...],
                                                   everywhere: bool) -> None:
     port = slack_kill.free_port()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,15 +25,36 @@ AGENT = User("agent1", "Anna")
 EXPERT = User("expert1", "Piet")
 
 
+COOKIE = "vraagbaak_session"
+
+
+@dataclass
+class Clock:
+    """The console's clock in a test: starts at the real time (so links issued now are valid), moved by hand."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
 @pytest.fixture
 def settings_holder(demo_store: SqliteStore) -> dict[str, Settings]:
     return {"settings": Settings(db_path=demo_store.path, web_owners=OWNERS, **LOOP_SETTINGS)}
 
 
 @pytest.fixture
-def app(demo_store: SqliteStore, settings_holder: dict[str, Settings]) -> Flask:
+def app(demo_store: SqliteStore, settings_holder: dict[str, Settings], clock: Clock) -> Flask:
     return create_app(settings_holder["settings"], store=demo_store,
-                      settings_source=lambda: settings_holder["settings"])
+                      settings_source=lambda: settings_holder["settings"], clock=clock)
 
 
 @pytest.fixture
@@ -54,6 +77,14 @@ def sign_in(app: Flask, client: FlaskClient, owner_id: str = "Kim", next_path: s
     token = weblogin.issue(store, owner_id)
     page = client.get(f"/login?token={token}").get_data(as_text=True)
     return client.post("/login", data={"token": token, "csrf_token": csrf_of(page), "next": next_path})
+
+
+def copy_of(client: FlaskClient, into: FlaskClient) -> FlaskClient:
+    """``into`` with ``client``'s session cookie (a second browser holding a copied cookie), returned."""
+    cookie = client.get_cookie(COOKIE)
+    assert cookie is not None, "no session cookie to copy"
+    into.set_cookie(COOKIE, cookie.value, domain=cookie.domain, path=cookie.path)
+    return into
 
 
 @pytest.fixture

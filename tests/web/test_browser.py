@@ -178,6 +178,18 @@ def test_sign_in_review_and_pages_in_a_real_browser(console: tuple[str, dict[str
         stranger = browser.new_page()
         stranger.goto(f"{base}/analytics")
         assert stranger.url.startswith(f"{base}/login?next=")
+
+        phone = browser.new_page()  # a second browser of Kim's (its own cookies)
+        phone.goto(vraagbaak(env, "web-login", "Kim").strip())
+        phone.click("#sign-in")
+        expect(phone.locator("#count-reviews")).to_be_visible()
+        expect(page.locator("#sign-out-everywhere")).to_have_text("Sign out everywhere")
+        page.screenshot(path=str(shots / "09-sign-out-everywhere.png"))
+        page.locator("#sign-out-everywhere").click()  # ends the phone's session too
+        expect(page.locator(".notice.ok")).to_contain_text("2 session(s) ended")
+        page.screenshot(path=str(shots / "10-signed-out-everywhere.png"), full_page=True)
+        phone.goto(f"{base}/reviews")
+        assert phone.url.startswith(f"{base}/login?next=")
         browser.close()
 
     store = SqliteStore(env["VRAAGBAAK_DB"])

@@ -67,6 +67,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.process
 def test_serve_web_says_where_it_listens_and_logs_json_lines(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "VRAAGBAAK_DB": str(tmp_path / "web.db"), "VRAAGBAAK_SEMANTIC": "off",

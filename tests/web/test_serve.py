@@ -59,6 +59,7 @@ def exchange(port: int, data: bytes) -> tuple[int, dict[str, str]]:
     (b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 200),
     (b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
 ], ids=["413-too-large", "400-malformed", "200-page", "404-page"])
+@pytest.mark.process
 def test_every_answer_has_the_security_headers(port: int, request_bytes: bytes, code: int) -> None:
     status, headers = exchange(port, request_bytes)
     assert status == code

@@ -1,0 +1,190 @@
+"""The connection side of PostgresStore: the URL and its schema, the pool, transactions, rows, locks, notices.
+
+Transactions nest as on SQLite: the outermost ``transaction()`` of a thread takes a connection from the pool and
+BEGINs; an inner one is a SAVEPOINT of it; work registered with ``after_commit`` runs once the outermost one
+commits. Every read a thread makes inside its transaction goes through that transaction's connection (it sees
+its own writes); a read outside one borrows a pooled connection in autocommit. Unlike SqliteStore, threads do
+not wait for each other: each has its own connection, and what must happen once is made safe in the statement
+(SKIP LOCKED, a conditional update) or under an advisory lock held to the end of the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg.rows import DictRow, dict_row
+from psycopg.types.string import StrDumperUnknown
+from psycopg_pool import ConnectionPool
+
+from knowledge.postgres.schema import lock_key, migrate
+from knowledge.postgres.wakeups import Wakeups
+
+DEFAULT_SCHEMA = "vraagbaak"
+SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,47}")  # plain, so it needs no quoting in search_path or a channel name
+# The database's clock as the text SQLite stores (knowledge.clock.now): UTC, to the second, ISO 8601.
+NOW_TEXT = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
+
+
+Conn = psycopg.Connection[DictRow]  # a connection whose rows are dicts
+
+
+class NulSafeStrDumper(StrDumperUnknown):
+    """PostgreSQL text cannot hold U+0000 (SQLite's can): it becomes U+FFFD, as a lone surrogate does in
+    ``texts.scrub``, so a question that carried one is stored rather than failing every time it is handled."""
+
+    def dump(self, obj: str) -> bytes:
+        return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)  # type: ignore[return-value]
+
+
+def split_url(url: str, schema: str | None = None) -> tuple[str, str]:
+    """The libpq URL without the ``schema`` option (libpq refuses options it does not know), and the schema:
+    ``schema`` as given, else the URL's ``?schema=``, else 'vraagbaak'."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ValueError(f"not a PostgreSQL URL: {url!r} (postgresql://user@host/database?schema=name)")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    named = [v for k, v in query if k == "schema"]
+    name = schema or (named[-1] if named else DEFAULT_SCHEMA)
+    if not SCHEMA_NAME.fullmatch(name):
+        raise ValueError(f"schema name {name!r}: lower-case letters, digits and _ only, at most 48, not a digit first")
+    rest = urlencode([(k, v) for k, v in query if k != "schema"])
+    return urlunsplit(parts._replace(query=rest)), name
+
+
+def stamp(value: datetime | None) -> str:
+    """A database time as the text SqliteStore hands out ('' for none)."""
+    return value.astimezone(UTC).replace(microsecond=0).isoformat() if value is not None else ""
+
+
+def plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with its times as text (as SqliteStore's rows have them)."""
+    return {k: stamp(v) if isinstance(v, datetime) or (v is None and k in _STAMPED) else v for k, v in row.items()}
+
+
+# time columns that are NULL for "not yet" here and '' on SQLite
+_STAMPED = frozenset({"sent_at", "done_at", "answered_at", "decided_at", "used_at", "claimed_until"})
+
+
+class PostgresBase:
+    """What the mixins of this package use: ``transaction``, ``rows``, ``lock`` and ``notify``."""
+
+    def __init__(self, url: str, schema: str | None = None, *, pool_size: int = 10) -> None:
+        self.conninfo, self.schema = split_url(url, schema)
+        self.path = f"{self.conninfo} (schema {self.schema})"  # what a log line or an error names
+        self._options: dict[str, Any] = {"options": f"-c search_path={self.schema}", "application_name": "vraagbaak"}
+        # migrated on a connection of its own first: a wrong URL fails at once with libpq's own reason (a pool
+        # would retry in the background and say only that it timed out)
+        with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row, **self._options) as conn:
+            self.version = migrate(conn, self.schema)
+        self.pool: ConnectionPool[Any] = ConnectionPool(
+            self.conninfo, min_size=1, max_size=pool_size, open=False,
+            kwargs={"autocommit": True, "row_factory": dict_row, **self._options}, configure=self._configure,
+            check=ConnectionPool.check_connection, name=f"vraagbaak-{self.schema}")
+        self.pool.open(wait=True, timeout=30)
+        self._local = threading.local()
+        self.channels = {"events": f"{self.schema}.inbox", "outbox": f"{self.schema}.outbox"}
+        self._wakeups = Wakeups(self.conninfo, self._options, self.channels)
+
+    @staticmethod
+    def _configure(conn: psycopg.Connection[Any]) -> None:
+        conn.adapters.register_dumper(str, NulSafeStrDumper)
+
+    # --- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Conn]:
+        """BEGIN on a pooled connection of this thread's own; nested, a savepoint. Work registered with
+        ``after_commit`` runs once the outermost one commits; a rollback drops it."""
+        held: Conn | None = getattr(self._local, "conn", None)
+        if held is not None:
+            with held.transaction():
+                yield held
+            return
+        with self.pool.connection() as conn:
+            self._local.conn, self._local.hooks = conn, []
+            try:
+                with conn.transaction():
+                    yield conn
+            except BaseException:
+                self._local.hooks = []
+                raise
+            finally:
+                self._local.conn = None
+        hooks, self._local.hooks = self._local.hooks, []
+        for hook in hooks:
+            hook()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside ``transaction``."""
+        return getattr(self._local, "conn", None) is not None
+
+    def after_commit(self, work: Callable[[], None]) -> None:
+        """Run ``work`` when the current transaction commits (at once when there is none); dropped on rollback."""
+        if self.in_transaction:
+            self._local.hooks.append(work)
+        else:
+            work()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Conn]:
+        held: Conn | None = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+        else:
+            with self.pool.connection() as conn:
+                yield conn
+
+    def rows(self, sql: Any, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """The rows of a query, as dicts, times as text (for this package and tests)."""
+        with self._reading() as conn:
+            return [plain(r) for r in conn.execute(sql, params or None).fetchall()]
+
+    def iter_rows(self, sql: Any, params: Sequence[Any] | dict[str, Any] = (), batch: int = 1000,
+                  ) -> Iterator[dict[str, Any]]:
+        """Like ``rows``, a batch at a time (a server-side cursor in a transaction of its own)."""
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor(name="vraagbaak_iter") as cursor:
+            cursor.execute(sql, params or None)
+            while chunk := cursor.fetchmany(batch):
+                yield from (plain(r) for r in chunk)
+
+    # --- locks and notices ------------------------------------------------------------------
+    def lock(self, conn: Conn, name: str) -> None:
+        """Take this schema's advisory lock ``name`` until the end of the transaction (every process waits)."""
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [lock_key(self.schema, name)])
+
+    def notify(self, conn: Conn, topic: str) -> None:
+        """Wake the processes waiting on ``topic`` when this transaction commits."""
+        conn.execute("SELECT pg_notify(%s, '')", [self.channels[topic]])
+
+    def wait_for_events(self, timeout: float) -> bool:
+        """Block until any process stored an event to handle (NOTIFY), or ``timeout`` seconds passed; True when
+        woken. Look for work after it either way: it says something came, not that it is still there."""
+        return self._wakeups.wait("events", timeout)
+
+    def wait_for_outbox(self, timeout: float) -> bool:
+        """The same for messages queued to send."""
+        return self._wakeups.wait("outbox", timeout)
+
+    def database_now(self) -> str:
+        """The database's clock, as knowledge.clock.now gives the process's (the time every replica agrees on)."""
+        return str(self.rows(f"SELECT {NOW_TEXT} AS now")[0]["now"])
+
+    def reachable(self, timeout: float = 2.0) -> str:
+        """'' when the database answers now, else why not (a new connection, not a pooled one)."""
+        try:
+            with psycopg.connect(self.conninfo, connect_timeout=max(1, int(timeout)), **self._options) as conn:
+                conn.execute("SELECT 1").fetchone()
+        except psycopg.Error as error:
+            return str(error)
+        return ""
+
+    def close(self) -> None:
+        self._wakeups.close()
+        self.pool.close()
