@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,9 +36,9 @@ ERASERS = ("forget", "purge")  # the actions whose facts list the entries whose 
 SYSTEM_ACTORS = frozenset({"vraagbaak", "cli", ""})  # actors that are not a person: kept in the chain
 # Actions whose subject is a person (a directory id): the subject is a detail. So is a subject equal to a
 # personal actor (someone signing themselves in or out).
-PERSON_SUBJECTS = frozenset({"expertise_set", "web_login_link", "web_sign_in", "web_sign_out"})
+PERSON_SUBJECTS = frozenset({"expertise_set", "web_login_link", "web_sign_in", "web_sign_out", "web_sessions_ended"})
 # Words a detail may hold in the chain: ids of articles, and the names of kinds, statuses and choices.
-FACT_KEYS = frozenset({"article", "decision", "status", "was", "kind", "how", "old_chain", "old_head"})
+FACT_KEYS = frozenset({"article", "decision", "status", "was", "kind", "how", "why", "old_chain", "old_head"})
 FACT_LISTS = frozenset({"shown", "tried", "changed", "fields"})  # lists of article ids or field names
 # Which actions are about a question or an escalation (by id as subject): forget erases those about theirs.
 QUESTION_ACTIONS = ("ask", "chose", "feedback")
@@ -320,6 +320,15 @@ def verify_legacy(rows: Iterable[dict[str, Any]], head: dict[str, Any] | None, k
     if head["hash"] != prev:
         return broken(count, "tail")
     return Verdict(True, count, head=prev, unchained=unchained)
+
+
+def with_details(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Rows of the chained columns and the details' columns (``d_actor``, ``d_subject``, ``d_detail``, ``d_salt``:
+    NULL when there are none or they were erased), as ``verify`` reads them: with ``details``."""
+    for row in rows:
+        salt = row.pop("d_salt")
+        found = {"actor": row.pop("d_actor"), "subject": row.pop("d_subject"), "detail": row.pop("d_detail")}
+        yield {**row, "details": None if salt is None else {**found, "salt": salt}}
 
 
 def legacy_detail(raw: str) -> dict[str, Any]:

@@ -129,7 +129,7 @@ def _entries(path: Path) -> list[dict[str, object]]:
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
     from knowledge.sqlite import audit as audit_log
-    rows = list(audit_log.entries(dict(r) for r in conn.execute(audit_log.ENTRIES)))
+    rows = list(chain.with_details(dict(r) for r in conn.execute(audit_log.ENTRIES)))
     conn.close()
     return rows
 

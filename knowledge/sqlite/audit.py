@@ -61,18 +61,10 @@ ENTRIES = ("SELECT c.*, d.actor AS d_actor, d.subject AS d_subject, d.detail AS 
            " FROM audit_chain c LEFT JOIN audit_details d ON d.id = c.id ORDER BY c.id")
 
 
-def entries(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Rows of ENTRIES as ``knowledge.audit.verify`` reads them: the chained columns and ``details``."""
-    for row in rows:
-        salt = row.pop("d_salt")
-        found = {"actor": row.pop("d_actor"), "subject": row.pop("d_subject"), "detail": row.pop("d_detail")}
-        yield {**row, "details": None if salt is None else {**found, "salt": salt}}
-
-
 def check(conn: sqlite3.Connection, key: bytes) -> chain.Verdict:
     """``knowledge.audit.verify`` over the head and every entry, read in the caller's transaction."""
     found = head(conn)
-    return chain.verify(entries(_dicts(conn, ENTRIES)), found, key)
+    return chain.verify(chain.with_details(_dicts(conn, ENTRIES)), found, key)
 
 
 def _dicts(conn: sqlite3.Connection, sql: str) -> Iterator[dict[str, Any]]:

@@ -148,7 +148,7 @@ class ExportSnapshot:
 
     def audit(self) -> Iterable[dict[str, Any]]:
         """Every entry as stored: the chained columns and ``details`` (None when erased or there are none)."""
-        return audit_log.entries(self._read(audit_log.ENTRIES))
+        return audit_chain.with_details(self._read(audit_log.ENTRIES))
 
 
 class LifecycleRecords:
