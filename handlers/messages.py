@@ -536,6 +536,7 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "entry {id} was changed after it was written"},
     "audit_details_gone": {"nl": "de details van regel {id} zijn weg, en geen forget of purge heeft ze gewist",
                            "en": "the details of entry {id} are gone, and no forget or purge erased them"},
+    "audit_no_log": {"nl": "de tabellen van het auditlog ontbreken", "en": "the audit log's tables are missing"},
     "audit_no_head": {"nl": "het kopregister van de keten ontbreekt", "en": "the chain's head record is missing"},
     "audit_head_count": {"nl": "het kopregister noemt {said} regels, het log heeft er {count}",
                          "en": "the head says {said} entries, the log has {count}"},

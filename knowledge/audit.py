@@ -154,6 +154,7 @@ PROBLEMS = {
     "unlinked": "entry {id} does not follow entry {prev}",
     "changed": "entry {id} was changed after it was written",
     "details_gone": "the details of entry {id} are gone, and no forget or purge erased them",
+    "no_log": "the audit log's tables are missing",
     "no_head": "the chain's head record is missing",
     "head_count": "the head says {said} entries, the log has {count}",
     "tail": "the last entry is not the one the head recorded",

@@ -113,6 +113,7 @@ def test_insert_or_replace_over_an_old_entry_is_refused(tmp_path: Path) -> None:
     ("DROP TABLE audit_chain; CREATE TABLE audit_chain (id INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT,"
      " subject TEXT, facts TEXT, sealed TEXT, prev TEXT, hash TEXT)", "head says 5 entries"),
     ("DROP TABLE audit_head", "head record is missing"),
+    ("DROP VIEW audit; DROP TABLE audit_details; DROP TABLE audit_chain", "the audit log's tables are missing"),
     ("UPDATE audit_head SET seal = ''", "head record was not written by Vraagbaak"),
 ])
 def test_every_rewrite_shows(tmp_path: Path, tamper: str, problem: str) -> None:
