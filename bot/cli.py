@@ -158,8 +158,8 @@ def _dry_run(found: SearchResult, store: Any, settings: config.Settings) -> list
         lines.append(t("cli_ask_people", lang))
         lines += [f"  {p.score:.3f}  {p.person.name}" + (f" ({p.person.title})" if p.person.title else "")
                   for p in found.people[:5]]
-    if found.decision == "no_question":  # the bot asks for the question: nothing to escalate
-        lines.append(t("no_question", found.lang))
+    if found.decision == "no_question":  # small talk: a short reply, nothing to escalate
+        lines.append(t(f"small_talk_{found.small_talk}", found.lang))
     else:
         hits = found.hits[:1] if found.decision != "escalate" else ()  # as the Desk routes an escalation
         channel = route(store.routes(), found.query, hits, default=settings.escalation_channel)

@@ -11,6 +11,7 @@ from knowledge.model import Answer, Article, Person, PersonHit, Question, Review
 from knowledge.passages import best_passage, paragraphs
 
 SNIPPET = 400
+SUGGESTION = 200  # characters of an article shown under a suggestion (three fit a phone screen)
 
 
 def snippet(body: str, limit: int = SNIPPET) -> str:
@@ -80,17 +81,30 @@ def answer_card(question: Question, result: SearchResult, owner: bool = False) -
         text = f"{best.title}\n{passage.text}"
         return Message(text=text, lines=tuple(lines), buttons=buttons)
     lines = [Line("text", t("suggest_intro", lang))]
+    listed = []
     for hit in result.hits[:3]:
+        # the part that answers, as for an answer: the amount, date or time asked for, cut with "…"
+        shown = best_passage(hit.article.body, question.text, lang, limit=SUGGESTION).text
         lines.append(Line("title", hit.article.title, url=hit.article.url))
         if hit.article.status == "provisional":
             lines.append(Line("warning", t("provisional", lang)))
-        lines.append(Line("context", best_passage(hit.article.body, question.text, lang, limit=200).text))
+        lines.append(Line("context", shown))
         lines.append(Line("actions", buttons=(Button(t("btn_open", lang), Action.READ,
                                                      read_value(qid, hit.article.id)),)))
+        listed.append(f"- {hit.article.title}: {shown}" if shown else f"- {hit.article.title}")
     lines += people_line(result.people, lang)
-    text = t("suggest_intro", lang) + "\n" + "\n".join(f"- {h.article.title}" for h in result.hits[:3])
+    text = t("suggest_intro", lang) + "\n" + "\n".join(listed)
     return Message(text=text, lines=tuple(lines), buttons=(Button(t("btn_escalate", lang), Action.ESCALATE, qid,
                                                                   "primary"),))
+
+
+def small_talk(kind: str, lang: str, in_thread: bool = False) -> Message:
+    """The short reply to small talk (knowledge.smalltalk): 'Graag gedaan!', or a prompt to ask the question;
+    none (an empty message) in a thread, where a reply would only add noise."""
+    if in_thread:
+        return Message(text="")
+    said = t(f"small_talk_{kind}" if f"small_talk_{kind}" in TEXTS else "small_talk_noise", lang)
+    return Message(text=said, lines=(Line("text", said),))
 
 
 def whole_article(question: Question | None, article: Article, lang: str, owner: bool = False) -> Message:

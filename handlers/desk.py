@@ -183,10 +183,12 @@ class Desk(Curation, ArticleEditing, Timers):
         """The language of the question when it tells, else the person's setting, else the bot's."""
         return text.detect_lang(question, user.lang or self.default_lang)
 
-    def ask(self, asker: User, question: str, place: Place, key: str | None = None) -> Message:
+    def ask(self, asker: User, question: str, place: Place, key: str | None = None, *,
+            in_thread: bool = False) -> Message:
         """Answer, suggest, join an open escalation or escalate. ``key``: the platform's delivery key of the
         event that asked; asked again with the same key (the event handled again after a stop), the reply comes
-        from what was stored and nothing is recorded twice."""
+        from what was stored and nothing is recorded twice. Small talk gets a short reply (none ``in_thread``:
+        said in someone's thread), and is not recorded, escalated or joined to an escalation."""
         key = f"{self.platform}:{key}" if key else None
         question = text.scrub((question or "").strip()[:MAX_QUESTION])
         urgent = URGENT.match(question)
@@ -197,9 +199,9 @@ class Desk(Curation, ArticleEditing, Timers):
             self.metrics.asked("no_question")
             return Message(text=t("usage", lang), lines=(Line("text", t("usage", lang)),))
         result = self._search(question)
-        if result.decision == "no_question":  # 'hallo', 'dank je': ask for the question, search nothing
+        if result.decision == "no_question":  # 'hallo', 'dank je', 'test', 'asdf': nothing searched or recorded
             self.metrics.asked("no_question")
-            return Message(text=t("no_question", lang), lines=(Line("text", t("no_question", lang)),))
+            return cards.small_talk(result.small_talk, lang, in_thread=in_thread)
         found = mask(question)
         masked, personal = found.text, bool(found.found) or has_placeholder(question)  # masked on the way in
         if key and (seen := self.store.question_for_event(key)) is not None:

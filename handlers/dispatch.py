@@ -170,8 +170,9 @@ class Dispatcher:
         if isinstance(event, ThreadReplied):
             if desk.thread_reply(event.place, event.user, event.text) or not event.or_ask:
                 return None
-            asked = desk.ask(event.user, event.text, replace(event.place, message=None), key=event.key or None)
-            return Reply("send", asked, event.place)
+            asked = desk.ask(event.user, event.text, replace(event.place, message=None), key=event.key or None,
+                             in_thread=True)
+            return Reply("send", asked, event.place) if asked.text else None  # small talk in a thread: quiet
         if isinstance(event, Marked):
             return self._to_person(event, desk.mark_answer(event.place, event.user, note=event.note))
         if isinstance(event, OpenedHome):

@@ -16,10 +16,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Stel je vraag in gewone woorden, bijvoorbeeld: hoe vraag ik een parkeervergunning aan?",
         "en": "Ask your question in plain words, for example: how do I apply for a parking permit?",
     },
-    "no_question": {
+    # small talk (knowledge.smalltalk): a short reply per kind, nothing searched, nothing for the experts
+    "small_talk_greeting": {
         "nl": "Hallo! Wat is je vraag? Typ hem in gewone woorden, bijvoorbeeld: hoe vraag ik een parkeervergunning"
               " aan?",
         "en": "Hello! What is your question? Type it in plain words, for example: how do I apply for a parking permit?",
+    },
+    "small_talk_opener": {
+        "nl": "Stel je vraag maar. Typ hem in gewone woorden, bijvoorbeeld: hoe vraag ik een parkeervergunning aan?",
+        "en": "Go ahead and ask. Type it in plain words, for example: how do I apply for a parking permit?",
+    },
+    "small_talk_thanks": {"nl": "Graag gedaan!", "en": "You're welcome!"},
+    "small_talk_ack": {"nl": "Prima. Heb je nog een vraag, typ hem dan gewoon.",
+                       "en": "Fine. If you have another question, just type it."},
+    "small_talk_farewell": {"nl": "Tot ziens!", "en": "Goodbye!"},
+    "small_talk_test": {
+        "nl": "Ik ben er en ik werk. Stel je vraag in gewone woorden, bijvoorbeeld: hoe vraag ik een"
+              " parkeervergunning aan?",
+        "en": "I am here and working. Ask your question in plain words, for example: how do I apply for a parking"
+              " permit?",
+    },
+    "small_talk_noise": {
+        "nl": "Dat lees ik niet als een vraag. Typ je vraag in gewone woorden, bijvoorbeeld: hoe vraag ik een"
+              " parkeervergunning aan?",
+        "en": "I cannot read that as a question. Type it in plain words, for example: how do I apply for a parking"
+              " permit?",
     },
     "answer_intro": {"nl": "Dit antwoord past het best:", "en": "This answer fits best:"},
     "suggest_intro": {
@@ -658,8 +679,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "cli_decision_answer": {"nl": "antwoorden", "en": "answer"},
     "cli_decision_suggest": {"nl": "suggesties geven", "en": "suggest"},
     "cli_decision_escalate": {"nl": "aan de experts voorleggen", "en": "escalate to the experts"},
-    "cli_decision_no_question": {"nl": "om de vraag vragen (niets om te zoeken)",
-                                 "en": "ask for the question (nothing to search for)"},
+    "cli_decision_no_question": {"nl": "geen vraag (een kort antwoord, niets gezocht, niet naar de experts)",
+                                 "en": "not a question (a short reply, nothing searched, not for the experts)"},
     "cli_ask_articles": {"nl": "Artikelen (score, id, titel):", "en": "Articles (score, id, title):"},
     "cli_ask_people": {"nl": "Mensen (score, naam):", "en": "People (score, name):"},
     "cli_ask_would_escalate": {

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from knowledge import text
 from knowledge.analysis import sort_words
-from knowledge.search import Searcher, Thresholds
+from knowledge.search import Searcher, SearchStore, Thresholds
 
 LEARNED = 300             # the latest questions with feedback that join the answerable ones
 SAMPLE = 300               # phrasings asked (the first by a stable hash): seconds, also on a 100k KB
@@ -37,7 +37,9 @@ ESCALATE_SHARE = 0.75      # the suggest threshold: this share of the unanswerab
 SCALE = 10_000             # meta holds integers: thresholds in ten-thousandths
 
 
-class Store(Protocol):
+class Store(SearchStore, Protocol):
+    """What calibration reads and keeps, besides what search reads."""
+
     def article_phrasings(self) -> list[tuple[str, str, tuple[str, ...]]]: ...
     def feedback_questions(self, limit: int) -> list[tuple[str, str, bool]]: ...
     def calibration_values(self, mode: str) -> dict[str, int]: ...
@@ -88,7 +90,7 @@ def _samples(store: Store) -> list[tuple[str, str, int]]:
     return [(aid, p, n) for _, aid, p, n in found[:SAMPLE]]
 
 
-def simulate(searcher: Searcher) -> tuple[list[tuple[float, bool]], list[float]]:
+def simulate(searcher: Searcher[Store]) -> tuple[list[tuple[float, bool]], list[float]]:
     """Scores of the simulated answerable questions (with whether the first article was right) and of the
     unanswerable ones."""
     answerable: list[tuple[float, bool]] = []
@@ -104,7 +106,7 @@ def simulate(searcher: Searcher) -> tuple[list[tuple[float, bool]], list[float]]
     return answerable, unanswerable
 
 
-def learned(searcher: Searcher) -> list[tuple[float, bool]]:
+def learned(searcher: Searcher[Store]) -> list[tuple[float, bool]]:
     """What the loop teaches: the questions agents marked helpful (their article is right) or not helpful
     (that article is wrong), asked again now, as answerable questions with whether the first article is right.
     A not-helpful one counts only when that article still comes first (which one is right is not known)."""
@@ -145,7 +147,7 @@ def choose(answerable: list[tuple[float, bool]], unanswerable: list[float], arti
                        round(false, 4))
 
 
-def calibrate(searcher: Searcher, mode: str, base: Thresholds | None = None) -> Calibration:
+def calibrate(searcher: Searcher[Store], mode: str, base: Thresholds | None = None) -> Calibration:
     """Calibrate ``searcher`` on its own knowledge base and store the result for ``mode``."""
     base = base or searcher.thresholds
     articles = _articles(searcher.store)
@@ -185,7 +187,7 @@ def save(store: Store, mode: str, found: Calibration) -> None:
     store.save_calibration_values(mode, values)
 
 
-def ensure(searcher: Searcher, mode: str, base: Thresholds) -> Calibration:
+def ensure(searcher: Searcher[Store], mode: str, base: Thresholds) -> Calibration:
     """The stored calibration for ``mode`` when it is current, else a new one."""
     vocabulary = searcher.queries.vocabulary
     vocabulary.refresh()  # counts the indexed articles anyway when the KB changed

@@ -1,7 +1,8 @@
 """Knowledge gaps: the questions the knowledge base did not answer, grouped into clusters of similar questions.
 
 A question is a gap when it was escalated to the experts (no article answered it: asked and escalated, or
-joined an open escalation) or when its asker said the answer did not help. Only the most recent ``limit``
+joined an open escalation) or when its asker said the answer did not help; small talk ('dank je wel', 'test',
+``knowledge.smalltalk``) never is, also what was recorded before the bot told it apart. Only the most recent ``limit``
 such questions of the period are considered (2,000 by default), so a page stays fast however long the history.
 
 Similarity is lexical, with the search's own analysis (``knowledge/text.py``): a question's content terms are
@@ -142,7 +143,7 @@ def gaps(store: Readable, start: date, end: date, limit: int = LIMIT, threshold:
     """The knowledge gaps of ``start``..``end`` (UTC days, both included), biggest cluster first."""
     found = store.gap_questions(start.isoformat(), (end + timedelta(days=1)).isoformat(), limit + 1)
     questions = [GapQuestion(r["id"], r["text"], r["created_at"], r["lang"], bool(r["personal"]))
-                 for r in found[:limit]]
+                 for r in found[:limit] if text.has_content(r["text"])]  # small talk is no gap ('dank je wel')
     groups = cluster([terms(q.text, q.lang) for q in questions], threshold)
     escalations = store.escalations_of_questions([q.id for q in questions])
     answers = _best_answers(store, sorted({e for es in escalations.values() for e in es}))

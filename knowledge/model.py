@@ -72,6 +72,7 @@ class SearchResult:
     hits: tuple[Hit, ...] = ()
     people: tuple[PersonHit, ...] = ()
     lang: str = "nl"
+    small_talk: str = ""  # decision no_question: the kind of small talk (knowledge.smalltalk.PRIORITY)
 
     @property
     def best(self) -> Hit | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge import text
@@ -21,14 +22,46 @@ LIMIT = 500  # characters shown of an article in chat
 CACHE_BYTES = 8 << 20  # the split and stemmed bodies of the articles that answer most (a body is read again for
 # every question it answers; splitting and stemming it was a sixth of a question's time)
 ELLIPSIS = "…"
+_FUNCTION = text.STOPWORDS["nl"] | text.STOPWORDS["en"]
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9À-Ý“\"'(])")
-_FIGURE = re.compile(r"(€|\beuro\b|\d+[.,]\d{2}\b|\b\d{1,2}[:.]\d{2}\b|\b\d+\s*(dagen|weken|werkdagen|maanden|jaar|"
-                     r"uur|minuten|days|weeks|months|years|hours|minutes)\b|\b(januari|februari|maart|april|mei|juni|juli|"
-                     r"augustus|september|oktober|november|december|january|february|march|june|july|august|"
-                     r"october)\b)", re.IGNORECASE)
-_ASKS_FIGURE = re.compile(r"\b(hoeveel|kost|kosten|prijs|tarief|wanneer|hoelang|hoe lang|termijn|duur|how much|cost|"
-                          r"costs|price|fee|when|how long|deadline)\b", re.IGNORECASE)
+# The figures an answer may turn on, by kind: an amount, a time of day, a date, a duration.
+_FIGURES = {
+    "amount": re.compile(r"€|\beuro\b|\b\d+,\d{2}\b|\b\d+,-", re.IGNORECASE),
+    "time": re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*uur\b|\b\d{1,2}\s*(am|pm)\b|"
+                       r"\b(tot|van|from|until)\s+\d{1,2}\b", re.IGNORECASE),
+    "date": re.compile(r"\b(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+                       r"january|february|march|june|july|august|october|maandag|dinsdag|woensdag|donderdag|vrijdag|"
+                       r"zaterdag|zondag|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekly)\b|"
+                       r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b", re.IGNORECASE),
+    "duration": re.compile(r"\b\d+\s*(dagen|dag|weken|week|werkdagen|maanden|maand|jaar|uur|minuten|days|day|weeks|"
+                           r"months|years|hours|minutes)\b", re.IGNORECASE),
+}
+# What a question asks for, and the kinds of figure that answer it ('hoeveel kost': an amount; 'hoe laat': a time
+# or a date; 'wanneer' also a duration, 'na 5 werkdagen'; 'hoe lang': a duration). 'hoeveel' alone takes any.
+_ASKS = (
+    (re.compile(r"\b(kost|kosten|kostte|prijs|prijzen|tarief|tarieven|bedrag|leges|betalen|how much|cost|costs|price|"
+                r"fee|fees|charge|pay)\b", re.IGNORECASE), ("amount",)),
+    (re.compile(r"\b(hoe laat|openingstijden|open|dicht|gesloten|what time|opening hours|open|closed)\b",
+                re.IGNORECASE), ("time", "date")),
+    (re.compile(r"\b(wanneer|when)\b", re.IGNORECASE), ("time", "date", "duration")),
+    (re.compile(r"\b(hoelang|hoe lang|duur|duurt|termijn|binnen|how long|deadline|takes|within)\b", re.IGNORECASE),
+     ("duration",)),
+    (re.compile(r"\b(hoeveel|how many|how much)\b", re.IGNORECASE), tuple(_FIGURES)),
+)
+# A part holding the kind of figure asked for gains as much as a question word found in that part alone (the kind
+# of answer weighs as much as its subject); another figure, when the question asks for one, a little.
+OTHER_FIGURE = 0.25
+
+
+def figures(part: str) -> frozenset[str]:
+    """The kinds of figure ``part`` holds."""
+    return frozenset(kind for kind, pattern in _FIGURES.items() if pattern.search(part))
+
+
+def asked_figures(question: str) -> frozenset[str]:
+    """The kinds of figure that answer ``question`` (none: it asks for no figure)."""
+    return frozenset(kind for pattern, kinds in _ASKS if pattern.search(question) for kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -63,7 +96,7 @@ class _Split:
     parts: list[str]
     stems: list[frozenset[str]]  # each part's
     spread: dict[str, int]  # in how many parts each stem is
-    figures: list[bool]  # whether each part has an amount, a date or a time
+    figures: list[frozenset[str]]  # the kinds of figure each part holds (amount, time, date, duration)
 
 
 _SPLIT: ByteCache[_Split] = ByteCache(CACHE_BYTES)
@@ -83,35 +116,69 @@ def _split(body: str, lang: str) -> _Split:
                 spread[stem] = spread.get(stem, 0) + 1
         # the parts hold the body again, the stems about as much; each part and its set about 1 kB more,
         # the counts about as much as the stems (tracemalloc)
-        figures = [bool(_FIGURE.search(part)) for part in parts]
-        found = _SPLIT.put(key, _Split(parts, stems, spread, figures),
+        found = _SPLIT.put(key, _Split(parts, stems, spread, [figures(part) for part in parts]),
                            size=4 * sys.getsizeof(body) + 1024 * len(parts))
     return found
 
 
+Score = Callable[[frozenset[str], frozenset[str], int, int, dict[str, int]], float]
+
+
 def best_passage(body: str, question: str, lang: str = "nl", limit: int = LIMIT) -> Passage:
-    """The paragraph of ``body`` that answers ``question`` best (the first one when none matches)."""
+    """The paragraph of ``body`` that answers ``question`` best (the first one when none matches); when it is
+    longer than ``limit``, the sentences of it that answer best, so a short passage (a suggestion's) still
+    shows the amount, date or time the question asks for. "…" marks whatever is left out."""
     split = _split(body, lang)
-    parts, stems, spread = split.parts, split.stems, split.spread
+    parts = split.parts
     if not parts:
         return Passage("", False)
-    asked = set(text.terms(question, lang))
-    wants_figure = bool(_ASKS_FIGURE.search(question))
+    # the question's own words (its function words, 'het', 'de', 'kan', say nothing about which part answers)
+    asked = set(text.stems([w for w in text.words(question) if w not in _FUNCTION], lang))
+    wants = asked_figures(question)
 
-    def score(i: int) -> float:
-        rarity = sum(math.log(1 + len(parts) / spread[term]) for term in asked & stems[i])
-        return rarity + (0.75 if wants_figure and split.figures[i] else 0.0) - 0.01 * i
+    def score(held: frozenset[str], kinds: frozenset[str], place: int, count: int, spread: dict[str, int]) -> float:
+        """Rarer question stems count more (rarity among ``count`` siblings); the figure asked for counts."""
+        if not asked and not wants:
+            return -place  # nothing to go by: the first
+        rarity = sum(math.log(1 + count / spread[term]) for term in asked & held)
+        figure = math.log(1 + count) if wants & kinds else OTHER_FIGURE if wants and kinds else 0.0
+        return rarity + figure - 0.01 * place
 
-    best = max(range(len(parts)), key=score) if asked else 0
-    chosen = parts[best]
-    if len(chosen) > limit:
-        cut = chosen[:limit]
-        end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
-        chosen = (cut[: end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0]) + " " + ELLIPSIS
-    before = ELLIPSIS + " " if best > 0 else ""
-    after = " " + ELLIPSIS if best < len(parts) - 1 and not chosen.endswith(ELLIPSIS) else ""
-    shown = f"{before}{chosen}{after}"
-    return Passage(shown, cut=bool(before or after or chosen.endswith(ELLIPSIS)))
+    best = max(range(len(parts)), key=lambda i: score(split.stems[i], split.figures[i], i, len(parts), split.spread))
+    shown, before, after = _window(parts[best], score, lang, limit)
+    before, after = before or best > 0, after or best < len(parts) - 1
+    return Passage(f"{ELLIPSIS + ' ' if before else ''}{shown}{' ' + ELLIPSIS if after else ''}", before or after)
+
+
+def _window(part: str, score: Score, lang: str, limit: int) -> tuple[str, bool, bool]:
+    """At most ``limit`` characters of ``part``: all of it when it fits, else its best sentence with its
+    neighbours as far as they fit (the next one first), else that sentence cut at a word; and whether something
+    is left out before and after."""
+    if len(part) <= limit:
+        return part, False, False
+    sentences = _SENTENCE_END.split(part)
+    held = [frozenset(text.terms(sentence, lang)) for sentence in sentences]
+    spread: dict[str, int] = {}
+    for stems in held:
+        for stem in stems:
+            spread[stem] = spread.get(stem, 0) + 1
+    best = max(range(len(sentences)), key=lambda i: score(held[i], figures(sentences[i]), i, len(sentences), spread))
+    first = last = best
+    size = len(sentences[best])
+    while True:
+        if last + 1 < len(sentences) and size + 1 + len(sentences[last + 1]) <= limit:
+            last += 1
+            size += 1 + len(sentences[last])
+        elif first > 0 and size + 1 + len(sentences[first - 1]) <= limit:
+            first -= 1
+            size += 1 + len(sentences[first])
+        else:
+            break
+    shown = " ".join(sentences[first:last + 1])
+    if len(shown) > limit:  # one sentence longer than the limit
+        shown = shown[:limit].rsplit(" ", 1)[0]
+        return shown, first > 0, True
+    return shown, first > 0, last + 1 < len(sentences)
 
 
 def paragraphs(body: str, limit: int = 2800) -> list[str]:

@@ -7,18 +7,18 @@ more confident; the weights and thresholds below were chosen by measurement on t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from knowledge import text
+from knowledge import smalltalk, text
 from knowledge.analysis import Phrasing
-from knowledge.directory import find_people
-from knowledge.model import Decision, Hit, SearchResult
+from knowledge.directory import Directory, find_people
+from knowledge.model import Article, Decision, Hit, SearchResult
 from knowledge.query import Query, QueryBuilder
-from knowledge.sqlite.store import SqliteStore
+from knowledge.query import Store as VocabularyStore
 
 # bm25 column weights over (article_id, title, questions, keywords, body).
 FIELD_WEIGHTS = (0.0, 4.0, 3.0, 2.0, 1.0)
@@ -46,6 +46,18 @@ class Thresholds:
     suggest: float = 0.55  # below this nothing is relevant: escalate at once
 
 
+class SearchStore(VocabularyStore, Directory, Protocol):
+    """What search reads through: full-text candidates, the articles, and the vocabulary and people behind them
+    (knowledge.sqlite: FTS5 and bm25; another backend brings its own index)."""
+
+    def matching(self, match: str | None, limit: int, weights: Sequence[float] | None = None,
+                 ) -> list[Candidate]: ...
+    def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]: ...
+
+
+S = TypeVar("S", bound=SearchStore, covariant=True)  # the store a searcher was given (calibration reads more of it)
+
+
 class Reranker(Protocol):
     """An optional second opinion on the lexical candidates (knowledge.semantic.SemanticReranker)."""
 
@@ -56,9 +68,9 @@ class Reranker(Protocol):
         ...
 
 
-class Searcher:
-    def __init__(self, store: SqliteStore, thresholds: Thresholds | None = None, default_lang: str = "nl",
-                 reranker: Reranker | None = None, calibrate: Callable[[Searcher], Thresholds] | None = None,
+class Searcher(Generic[S]):
+    def __init__(self, store: S, thresholds: Thresholds | None = None, default_lang: str = "nl",
+                 reranker: Reranker | None = None, calibrate: Callable[[Searcher[S]], Thresholds] | None = None,
                  ) -> None:
         self.store = store
         self.thresholds = thresholds or Thresholds()
@@ -83,13 +95,15 @@ class Searcher:
 
     def search(self, query: str, *, limit: int = 5, people: bool = True) -> SearchResult:
         query = text.scrub(query[:MAX_QUERY])
-        if not text.has_content(query):  # 'hallo', 'dank je': nothing to search for
-            said = text.guess_lang(query)
-            return SearchResult(query=query, decision=NO_QUESTION, lang=said or self.default_lang)
+        judged = smalltalk.judge(query, smalltalk.known_by(self.queries))
+        if judged.small_talk:  # 'hallo', 'dank je', 'test', 'asdf': nothing to search for
+            return smalltalk.no_question(query, judged, self.default_lang)
         self.recalibrate()
-        q = self.query(query)
+        q = self.query(judged.question)  # without the small talk around it ('hoi, ik heb een vraag: ...')
         hits = self.hits(q, limit=limit)
         decision = self.decide(hits)
+        if decision == "escalate" and judged.verdict == "doubtful":  # 'top, dan bel ik terug': nothing found
+            return smalltalk.no_question(query, judged, self.default_lang)
         # the best article's owner and keywords point at experts only when that article is relevant
         topic = hits[:1] if decision != "escalate" else []
         found_people = find_people(self.store, q, topic) if people else []

@@ -24,7 +24,20 @@ from typing import Any, Protocol
 from knowledge.cache import ByteCache
 from knowledge.model import Article, Hit
 from knowledge.search import Thresholds
-from knowledge.sqlite.store import SqliteStore
+
+
+class VectorStore(Protocol):
+    """What the semantic rerank needs of the store (knowledge.sqlite.vectors holds the SQLite side)."""
+
+    @property
+    def generation(self) -> int: ...
+    def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]: ...
+    def vector_digests(self) -> dict[str, str]: ...
+    def drop_vectors(self, article_ids: Iterable[str]) -> None: ...
+    def put_vectors(self, rows: Sequence[tuple[str, str, int, bytes, str]]) -> None: ...
+    def article_vectors(self, model: str, article_ids: Sequence[str]) -> dict[str, tuple[bytes, int, str]]: ...
+    def vector_count(self, model: str) -> int: ...
+    def count_unarchived_articles(self) -> int: ...
 
 Vectors = Sequence[Sequence[float]]  # a list of lists or a 2-d numpy array
 
@@ -147,7 +160,7 @@ BATCH_CHARS = 16_000   # ... and at most this many characters in one call (nanoe
 CHUNK = 2_000          # articles embedded and stored at a time (bounds memory; the progress moves per chunk)
 
 
-def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = BATCH, mode: str = "centroid",
+def ensure_vectors(store: VectorStore, embedder: Embedder, batch: int = BATCH, mode: str = "centroid",
                    progress: Callable[[int, int], None] | None = None) -> int:
     """Embed every indexed article whose vectors are missing, stale or from another model; drop vectors of
     articles that are gone or archived. Returns how many articles were embedded; ``progress(done, total)``
@@ -156,8 +169,7 @@ def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = BATCH, m
     The texts (each distinct phrasing once) are embedded in batches of ``batch``, shortest first, so a
     batch holds texts of about one length; run this after an import (``vraagbaak embed`` shows a progress
     bar), not in the bot's request path: until the articles have their vectors the bot serves lexically."""
-    rows = store.rows("SELECT article_id, digest FROM article_vectors")
-    stored = {r["article_id"]: r["digest"] for r in rows}
+    stored = store.vector_digests()
     live: set[str] = set()
     pending: list[tuple[str, list[str], str]] = []
     for article in store.articles():
@@ -170,8 +182,7 @@ def ensure_vectors(store: SqliteStore, embedder: Embedder, batch: int = BATCH, m
             pending.append((article.id, texts, made_from))
     gone = [aid for aid in stored if aid not in live]
     if gone:
-        with store.transaction() as db:
-            db.conn.executemany("DELETE FROM article_vectors WHERE article_id = ?", [[aid] for aid in gone])
+        store.drop_vectors(gone)
     if progress:
         progress(0, len(pending))
     for start in range(0, len(pending), CHUNK):
@@ -206,7 +217,7 @@ def _embed_texts(embedder: Embedder, texts: list[str], batch: int) -> dict[str, 
     return found
 
 
-def _store(store: SqliteStore, embedder: Embedder, items: list[tuple[str, list[Sequence[float]], str]],
+def _store(store: VectorStore, embedder: Embedder, items: list[tuple[str, list[Sequence[float]], str]],
            centroid: bool) -> None:
     rows = []
     for aid, vectors, digest in items:
@@ -216,16 +227,12 @@ def _store(store: SqliteStore, embedder: Embedder, items: list[tuple[str, list[S
         blob = array("f")
         for v in own:
             blob.extend(v)
-        rows.append([aid, embedder.name, embedder.dim, blob.tobytes(), digest])
-    with store.transaction() as db:
-        db.conn.executemany(
-            "INSERT OR REPLACE INTO article_vectors (article_id, model, dim, vector, digest) VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
+        rows.append((aid, embedder.name, embedder.dim, blob.tobytes(), digest))
+    store.put_vectors(rows)
 
 
 def _embed_and_store(
-    store: SqliteStore, embedder: Embedder, items: list[tuple[str, list[str], str]], centroid: bool
+    store: VectorStore, embedder: Embedder, items: list[tuple[str, list[str], str]], centroid: bool
 ) -> None:
     flat = [t for _, texts, _ in items for t in texts]
     vectors = embedder.embed_passages(flat)
@@ -245,21 +252,13 @@ def query_vector(embedder: Embedder, query: str) -> array:
     return _normalised(embedder.embed_queries([query])[0])
 
 
-def stored_vectors(store: SqliteStore, model: str, article_ids: Sequence[str]) -> dict[str, tuple[bytes, int, str]]:
+def stored_vectors(store: VectorStore, model: str, article_ids: Sequence[str]) -> dict[str, tuple[bytes, int, str]]:
     """(vector blob, dim, digest) of each article that has vectors for ``model``."""
-    ids = list(dict.fromkeys(article_ids))
-    if not ids:
-        return {}
-    rows = store.rows(
-        f"SELECT article_id, dim, vector, digest FROM article_vectors WHERE model = ? AND article_id IN"
-        f" ({','.join('?' * len(ids))})",
-        [model, *ids],
-    )
-    return {r["article_id"]: (r["vector"], r["dim"], r["digest"]) for r in rows}
+    return store.article_vectors(model, article_ids)
 
 
 def scores_for_vector(
-    store: SqliteStore, model: str, vector: Sequence[float], article_ids: Sequence[str]
+    store: VectorStore, model: str, vector: Sequence[float], article_ids: Sequence[str]
 ) -> dict[str, float]:
     """Best cosine over each article's stored phrasings; articles without vectors are left out."""
     return {aid: _max_cosine(vector, blob, dim) for aid, (blob, dim, _) in stored_vectors(store, model,
@@ -271,7 +270,7 @@ def digest(article: Article, model: str, mode: str = "centroid") -> str:
     return _digest(f"{model}/{mode}", phrasings(article, mode))
 
 
-def semantic_scores(store: SqliteStore, embedder: Embedder, query: str, article_ids: Sequence[str]) -> dict[str, float]:
+def semantic_scores(store: VectorStore, embedder: Embedder, query: str, article_ids: Sequence[str]) -> dict[str, float]:
     """Cosine similarity (about 0..1; E5 puts unrelated texts near 0.75) of ``query`` with each article."""
     if not article_ids:
         return {}
@@ -304,7 +303,7 @@ class SemanticReranker:
     since the last ``vraagbaak embed``) is embedded on the spot, at most ``embed_limit`` per search so one
     question never waits long; any left over keep their lexical score until a later search or ``embed``."""
 
-    def __init__(self, store: SqliteStore, embedder: Embedder, weight: float = 0.55, embed_limit: int = 3) -> None:
+    def __init__(self, store: VectorStore, embedder: Embedder, weight: float = 0.55, embed_limit: int = 3) -> None:
         self.store, self.embedder, self.weight = store, embedder, weight
         self.embed_limit = embed_limit
         self._queries: ByteCache[array] = ByteCache(QUERY_CACHE_BYTES)
@@ -320,9 +319,8 @@ class SemanticReranker:
         seen, ready, checked = self._ready
         if ready or (seen == generation and time.monotonic() - checked < READY_RECHECK):
             return ready
-        articles = self.store.rows("SELECT count(*) AS n FROM articles WHERE status != 'archived'")[0]["n"]
-        vectors = self.store.rows("SELECT count(*) AS n FROM article_vectors WHERE model = ?",
-                                  [self.embedder.name])[0]["n"]
+        articles = self.store.count_unarchived_articles()
+        vectors = self.store.vector_count(self.embedder.name)
         ready = articles > 0 and vectors >= articles * (1 - READY_GAP)
         self._ready = (generation, ready, time.monotonic())
         return ready

@@ -10,6 +10,7 @@ import unicodedata
 
 import snowballstemmer
 
+from knowledge import courtesy
 from knowledge.cache import ByteCache
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -45,17 +46,22 @@ STOPWORDS = {
     ),
 }
 
-# Greetings, thanks and small talk: a message of nothing but these (and function words) asks nothing.
+# Greetings, thanks and small talk: words that tell nothing of what a question is about (knowledge.gaps leaves
+# them out of a question's terms; knowledge.smalltalk judges whole messages with knowledge.courtesy).
 COURTESY = set(
     """hallo hoi hey hee hi hello hiya goedemorgen goedemiddag goedenavond goedendag morgen middag avond dag doei
-    dank danke bedankt thanks thank thx tnx merci you cheers fijn top prima super mooi oke okay ok oki groet
-    groeten vriendelijke regards good morning afternoon evening bye goodbye ciao test testen testing""".split()
+    dank danke bedankt dankje dankjewel dankuwel thanks thank thx tnx merci you cheers fijn top prima super mooi
+    oke okay ok oki groet groeten groetjes vriendelijke regards good morning afternoon evening bye goodbye ciao
+    test testje testen testing ping wel""".split()
 )
 
 
 def has_content(text: str) -> bool:
-    """Whether ``text`` holds a word that is not a function word or a greeting ('hallo', 'dank je' do not)."""
-    return any(w not in COURTESY and w not in STOPWORDS["nl"] and w not in STOPWORDS["en"] for w in words(text))
+    """Whether ``text`` may be a question: not small talk ('hallo', 'dank je wel', 'test', 'asdf', '👍' are;
+    ``knowledge.smalltalk.judge`` without a knowledge base)."""
+    from knowledge import smalltalk  # it builds on this module
+
+    return not smalltalk.judge(text).small_talk
 
 
 _STEMMERS: dict[str, snowballstemmer.Stemmer] = {}
@@ -85,10 +91,11 @@ def words(text: str) -> list[str]:
 
 
 def guess_lang(text: str) -> str | None:
-    """'nl' or 'en' by counting function words; None when the text does not tell."""
+    """'nl' or 'en' by counting function words and the greetings and thanks of one language ('bedankt',
+    'cheers'); None when the text does not tell."""
     tokens = words(text)
-    nl = sum(t in STOPWORDS["nl"] for t in tokens)
-    en = sum(t in STOPWORDS["en"] for t in tokens)
+    nl = sum(t in STOPWORDS["nl"] or t in courtesy.BY_LANG["nl"] for t in tokens)
+    en = sum(t in STOPWORDS["en"] or t in courtesy.BY_LANG["en"] for t in tokens)
     if nl == en:
         return None
     return "nl" if nl > en else "en"

@@ -87,7 +87,7 @@ def test_ask_is_a_dry_run_showing_decision_scores_and_people(db: Path, monkeypat
     text = run(["ask", "hoe vraag ik een paspoort aan"], "", monkeypatch, capsys)
     assert "Besluit: antwoorden" in text and "nl-paspoort-aanvragen  Paspoort aanvragen" in text
     text = run(["ask", "hallo"], "", monkeypatch, capsys)  # no content: the bot asks for the question
-    assert "Besluit: om de vraag vragen" in text and "Wat is je vraag?" in text and "Artikelen" not in text
+    assert "Besluit: geen vraag" in text and "Wat is je vraag?" in text and "Artikelen" not in text
     assert "Expertkanaal" not in text
     # nothing recorded, posted or counted
     out = run(["chat", "--as", "piet", "--role", "expert"], "/inbox\n", monkeypatch, capsys)

@@ -134,15 +134,25 @@ class InboxRecords(PostgresBase):
 
     def claim_outbox(self, lease: float, item_id: int | None = None) -> dict[str, Any] | None:
         """Claim an unsent message (``item_id``, or the oldest due) for ``lease`` seconds, so no other process
-        sends it meanwhile; None when there is none to claim."""
+        sends it meanwhile; None when there is none to claim. ``in_doubt`` becomes 1 once a claim on it lapsed
+        without a result (its process stopped mid-send, perhaps after the platform took it)."""
         which = "id = %s" if item_id is not None else "attempts < %s"
         with self.transaction() as conn:
             row = conn.execute(
                 f"WITH next AS (SELECT id FROM outbox WHERE {which} AND sent_at IS NULL AND {_FREE}"
                 " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                f" UPDATE outbox SET claimed_until = {_LEASE} FROM next WHERE outbox.id = next.id RETURNING outbox.*",
+                f" UPDATE outbox SET claimed_until = {_LEASE},"
+                " in_doubt = GREATEST(outbox.in_doubt, (outbox.claimed_until IS NOT NULL)::int)"
+                " FROM next WHERE outbox.id = next.id RETURNING outbox.*",
                 [item_id if item_id is not None else OUTBOX_ATTEMPTS, lease]).fetchone()
         return _message(row)
+
+    def extend_outbox_claim(self, item_id: int, lease: float) -> bool:
+        """Hold the claim on an unsent message ``lease`` seconds more while it is being sent; False when the
+        claim is no longer held (it lapsed, or the send ended)."""
+        with self.transaction() as conn:
+            return conn.execute(f"UPDATE outbox SET claimed_until = {_LEASE} WHERE id = %s AND sent_at IS NULL"
+                                " AND claimed_until >= now()", [lease, item_id]).rowcount == 1
 
     def pending_outbox(self) -> list[dict[str, Any]]:
         return [_message(r) for r in self.rows(  # type: ignore[misc]

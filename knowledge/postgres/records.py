@@ -98,8 +98,15 @@ class LoopRecords(PostgresBase):
         return _escalation(found[0]) if found else None
 
     def escalation_at(self, channel: str, root: str) -> Escalation | None:
-        found = self.rows("SELECT * FROM escalations WHERE post_channel = %s AND post_message = %s", [channel, root])
+        """The escalation one of whose posts is the message ``root`` in ``channel``."""
+        found = self.rows("SELECT e.* FROM escalation_posts p JOIN escalations e ON e.id = p.escalation_id"
+                          " WHERE p.channel = %s AND p.message = %s", [channel, root])
         return _escalation(found[0]) if found else None
+
+    def escalation_posts(self, escalation_id: int) -> list[Place]:
+        """Where an escalation was posted, first post first."""
+        return [Place(r["channel"], r["thread"], r["message"], r["extra"]) for r in self.rows(
+            "SELECT * FROM escalation_posts WHERE escalation_id = %s ORDER BY seq", [escalation_id])]
 
     def open_escalation_questions(self) -> list[tuple[int, str]]:
         """Escalations still waiting for an answer that another question may join, as (id, its masked question
@@ -168,11 +175,17 @@ class LoopRecords(PostgresBase):
                                 [week, week]).rowcount == 1
 
     def set_escalation_post(self, escalation_id: int, place: Place) -> None:
+        """Record a post of the escalation; the first one recorded stays its place."""
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE escalations SET post_channel = %s, post_thread = %s, post_message = %s, post_extra = %s,"
-                " status = CASE status WHEN 'pending' THEN 'open' ELSE status END WHERE id = %s",
+                " status = CASE status WHEN 'pending' THEN 'open' ELSE status END"
+                " WHERE id = %s AND (post_channel IS NULL OR post_message IS NULL OR post_message = '')",
                 [place.channel, place.thread, place.message, place.extra, escalation_id])
+            if place.message:
+                conn.execute("INSERT INTO escalation_posts (escalation_id, channel, message, thread, extra)"
+                             " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                             [escalation_id, place.channel, place.message, place.thread, place.extra])
 
     def add_waiter(self, escalation_id: int, question_id: int) -> None:
         with self.transaction() as conn:

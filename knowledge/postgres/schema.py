@@ -179,12 +179,45 @@ CREATE TABLE web_settings (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE demo_items (kind text NOT NULL, item text NOT NULL, PRIMARY KEY (kind, item));
 """
 
+# Every post of an escalation (one sent again after a stop is a second), and the outbox's in_doubt: the SQLite
+# schema's _ESCALATION_POSTS (docs/duplicates.md).
+_ESCALATION_POSTS = """
+CREATE TABLE escalation_posts (
+    escalation_id bigint NOT NULL REFERENCES escalations(id), channel text NOT NULL, message text NOT NULL,
+    thread text, extra text NOT NULL DEFAULT '', posted_at timestamptz NOT NULL DEFAULT now(),
+    seq bigserial, PRIMARY KEY (channel, message)
+);
+CREATE INDEX escalation_posts_escalation ON escalation_posts (escalation_id);
+INSERT INTO escalation_posts (escalation_id, channel, message, thread, extra, posted_at)
+    SELECT id, post_channel, post_message, post_thread, post_extra, created_at FROM escalations
+    WHERE post_channel IS NOT NULL AND post_message IS NOT NULL AND post_message <> '' ORDER BY id
+    ON CONFLICT DO NOTHING;
+ALTER TABLE outbox ADD COLUMN in_doubt integer NOT NULL DEFAULT 0;
+"""
+
+# The web console's sessions and the sign-in attempts per client address and minute (SQLite's migration of the
+# same name). Times are given by the caller, as for web_logins; NULL ended_at: still open. People are found by
+# e-mail address folded as SQLite's lower() folds (ASCII letters only), whatever the database's locale.
+_WEB_SESSIONS = """
+CREATE TABLE web_sessions (
+    id_hash text PRIMARY KEY, owner text NOT NULL, created_at timestamptz NOT NULL, last_seen timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL, ended_at timestamptz
+);
+CREATE INDEX web_sessions_owner ON web_sessions (owner) WHERE ended_at IS NULL;
+CREATE INDEX web_sessions_expires ON web_sessions (expires_at);
+CREATE TABLE web_attempts (
+    minute timestamptz NOT NULL, client text NOT NULL, attempts integer NOT NULL, PRIMARY KEY (minute, client)
+);
+CREATE INDEX people_email_ascii ON people (
+    translate(email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+"""
+
 # The audit log proves who did what and when, and lets personal data go (knowledge/audit.py; the same as SQLite's
 # migration of that name): details kept apart under a salted seal, the head sealed, the old log carried over.
 _AUDIT_DETAILS_APART = audit.convert
 
 Migration = str | Callable[[psycopg.Connection[Any], bytes], None]  # SQL, or a step in Python given the audit key
-MIGRATIONS: list[Migration] = [_V1, _AUDIT_DETAILS_APART]
+MIGRATIONS: list[Migration] = [_V1, _WEB_SESSIONS, _ESCALATION_POSTS, _AUDIT_DETAILS_APART]
 
 
 def lock_key(schema: str, name: str) -> str:

@@ -15,7 +15,10 @@ from psycopg import sql
 from knowledge import analysis, retention, text
 from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, User
+from knowledge.postgres.access import AccessRecords
+from knowledge.postgres.articles import ArticleRecords
 from knowledge.postgres.base import NOW_TEXT, Conn, plain
+from knowledge.postgres.demo import DemoRecords
 from knowledge.postgres.inbox import InboxRecords
 from knowledge.postgres.records import LoopRecords
 
@@ -24,7 +27,7 @@ _CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS DISTINCT FR
 TABLES = frozenset({
     "articles", "people", "person_handles", "routes", "synonyms", "questions", "escalations", "waiters", "answers",
     "reviews", "channel_settings", "audit", "events", "inbox", "outbox", "console_messages", "article_vectors",
-    "web_logins", "web_flows", "web_settings", "demo_items"})
+    "web_logins", "web_flows", "web_settings", "demo_items", "web_sessions", "web_attempts"})
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -53,7 +56,7 @@ def _question(r: dict[str, Any]) -> Question:
     )
 
 
-class PostgresStore(LoopRecords, InboxRecords):
+class PostgresStore(LoopRecords, InboxRecords, AccessRecords, ArticleRecords, DemoRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
 

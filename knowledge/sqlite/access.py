@@ -201,7 +201,7 @@ class AccessRecords:
     def article_phrasings(self: _Base) -> list[tuple[str, str, tuple[str, ...]]]:
         """(id, title, alternate questions) of every article not archived."""
         return [(r["id"], r["title"], tuple(json.loads(r["questions"] or "[]")))
-                for r in self.rows("SELECT id, title, questions FROM articles WHERE status != 'archived'")]
+                for r in self.rows("SELECT id, title, questions FROM articles WHERE status != 'archived' ORDER BY id")]
 
     def feedback_questions(self: _Base, limit: int) -> list[tuple[str, str, bool]]:
         """The latest ``limit`` questions agents gave feedback on, newest first: (question text, the article

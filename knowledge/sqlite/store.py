@@ -25,6 +25,7 @@ from knowledge.sqlite.insights import InsightQueries
 from knowledge.sqlite.lifecycle import LifecycleRecords
 from knowledge.sqlite.records import LoopRecords, now
 from knowledge.sqlite.schema import migrate
+from knowledge.sqlite.vectors import VectorRecords
 
 
 @contextmanager
@@ -57,7 +58,7 @@ def _person(row: dict[str, Any], handles: tuple[tuple[str, str], ...] = ()) -> P
 
 
 class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
-                  AccessRecords, DemoRecords):
+                  AccessRecords, DemoRecords, VectorRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 

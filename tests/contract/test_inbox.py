@@ -106,7 +106,7 @@ def test_a_message_is_queued_once_per_key(store: Any) -> None:
     assert _seen(store.outbox_item(first)) == {
         "id": 1, "kind": "send", "channel": "D1", "thread": "t1", "message": None, "extra": "https://smba",
         "payload": {"text": "hoi"}, "attempts": 0, "last_error": "", "escalation_id": None, "key": "reply:1",
-        "recipient": "U1"}
+        "recipient": "U1", "in_doubt": 0}
     item = store.outbox_item(first)
     assert item["sent_at"] == "" and item["claimed_until"] == "" and item["created_at"].endswith("+00:00")
 

@@ -76,6 +76,26 @@ def test_a_posted_escalation_is_open_and_found_by_its_post(store: Any) -> None:
     assert store.escalation_at("kcc-experts", "nope") is None and store.escalation(99) is None
 
 
+def test_every_post_of_an_escalation_is_its_thread(store: Any) -> None:
+    """Posted again after a stop: both posts find the escalation; the first stays its place."""
+    esc = store.add_escalation(ask(store).id, "kcc-experts", [], [])
+    store.set_escalation_post(esc.id, Place("C1", None, "100.1"))
+    store.set_escalation_post(esc.id, Place("C1", None, "100.2"))
+    store.set_escalation_post(esc.id, Place("C1", None, "100.2"))  # the same post recorded again: once
+    assert store.escalation_at("C1", "100.1").id == esc.id == store.escalation_at("C1", "100.2").id
+    assert [p.message for p in store.escalation_posts(esc.id)] == ["100.1", "100.2"]
+    assert store.escalation(esc.id).place.message == "100.1"
+    assert store.escalation_at("C1", "100.3") is None
+
+
+def test_a_claim_on_a_message_is_held_while_it_is_sent_and_not_after(store: Any) -> None:
+    item = store.queue("send", Place("D1"), {"text": "hoi"}, key="k1")
+    assert store.claim_outbox(60.0)["in_doubt"] == 0
+    assert store.extend_outbox_claim(item, 60.0)
+    store.outbox_result(item)
+    assert not store.extend_outbox_claim(item, 60.0)  # sent: no claim to hold
+
+
 def test_an_escalation_is_resolved_once_by_one_answer(store: Any) -> None:
     q, q2 = ask(store), ask(store, who=AGENT2)
     esc = store.add_escalation(q.id, "kcc-experts", [], [])
