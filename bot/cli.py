@@ -20,6 +20,7 @@ from handlers.errors import UserError
 from handlers.messages import TEXTS, t
 from handlers.replies import Action
 from knowledge import evaluate, privacy, privacy_eval, retention, text
+from knowledge.audit import Verdict
 from knowledge.demo_load import DemoLoad
 from knowledge.export import FolderNotEmpty, export
 from knowledge.forget import Ambiguous, NobodyFound, forget
@@ -412,11 +413,26 @@ def cmd_audit(args: argparse.Namespace, settings: config.Settings) -> int:
     """``vraagbaak audit verify``: whether the audit log's hash chain holds (exit 1 when it does not)."""
     verdict, lang = bootstrap.open_store(settings).verify_audit(), settings.lang
     if verdict.intact:
-        legacy = t("audit_legacy", lang, n=verdict.unchained) if verdict.unchained else ""
-        print(t("audit_intact", lang, entries=verdict.entries, legacy=legacy, head=verdict.head[:16]))
+        print(t("audit_intact", lang, entries=verdict.entries, notes=_audit_notes(verdict, lang),
+                head=verdict.head[:16]))
     else:
         print(t("audit_broken", lang, problem=t(f"audit_{verdict.reason}", lang, **dict(verdict.detail))))
     return 0 if verdict.intact else 1
+
+
+def _audit_notes(verdict: Verdict, lang: str) -> str:
+    """What else a check of an intact log found: entries whose details were erased, a log carried over."""
+    notes = [t("audit_erased", lang, n=verdict.erased)] if verdict.erased else []
+    if verdict.carried:
+        notes.append(t("audit_carried", lang, n=verdict.carried, at=verdict.carried_at[:10]))
+        if verdict.unchained:
+            notes.append(t("audit_carried_unchained", lang, n=verdict.unchained))
+        if verdict.old_chain == "unkeyed":
+            notes.append(t("audit_carried_unkeyed", lang))
+        elif verdict.old_chain != "intact":
+            notes.append(t("audit_carried_broken", lang,
+                           problem=t(f"audit_{verdict.old_chain}", lang, **dict(verdict.old_detail))))
+    return t("audit_notes", lang, notes="; ".join(notes)) if notes else ""
 
 
 def cmd_channel(args: argparse.Namespace, settings: config.Settings) -> int:

@@ -11,8 +11,9 @@
 - ``synonyms.jsonl``: ``vraagbaak import synonyms DIR/synonyms.jsonl``;
 - ``channels.jsonl``: each expert channel's response target, backup experts and backup channel
   (``vraagbaak channel``): ``vraagbaak import channels DIR/channels.jsonl``;
-- ``audit.jsonl``: the audit log as stored, with its hashes, for the archive (it is not imported: a new
-  database starts its own chain; ``knowledge.audit.verify`` checks the exported rows).
+- ``audit.jsonl``: the audit log as stored, with its hashes and each entry's details while they exist (people
+  and texts: docs/audit.md), for the archive (it is not imported: a new database starts its own chain;
+  ``knowledge.audit.verify`` checks the exported rows against the head).
 
 Everything is read in one snapshot, so the files agree with each other while the bot keeps running.
 """

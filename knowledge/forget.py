@@ -5,9 +5,12 @@ does not know. Their questions are blanked as the retention purge blanks old one
 escalation others still wait on is re-rooted at the next asker, so relays to them go on; one nobody else waits
 on is withdrawn, and its thread's answers and unsent posts go). Messages to them and their console lines and
 received events go; their name is replaced by "een collega" where an answer, an article's source or a review
-names them; their directory entry, platform ids and search index row are deleted. Articles stay (knowledge,
-not personal data); one audit entry records the counts (not who: that is what was to be forgotten). The store
-does all that in one transaction (``forget_person``, in its backend), rewording names as ``Rewording`` says.
+names them; their directory entry, platform ids and search index row are deleted. The audit log's details
+(knowledge.audit) go of every entry by them, about their questions or an escalation only they waited on, or that
+names them: the chain keeps what was done, when, as ids, and still verifies. Articles stay (knowledge, not
+personal data); one audit entry records the counts and the entries erased (not who: that is what was to be
+forgotten). The store does all that in one transaction (``forget_person``, in its backend), rewording names as
+``Rewording`` says.
 """
 
 from __future__ import annotations

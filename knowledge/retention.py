@@ -5,11 +5,12 @@ language, status, the articles it was shown and its time, so every count (``know
 owners' numbers) stays what it was, while its text, the asker's id and name and where it was asked (a DM's
 channel id names a person) are blanked. An expert's answer keeps its row (the escalation's timing) without its
 text. The console's transcript lines and handled inbox events (raw platform payloads, unmasked) are deleted;
-sent outbox messages keep their row without their payload. Articles are knowledge, not personal data: kept.
+sent outbox messages keep their row without their payload, place, recipient or delivery key. Articles are
+knowledge, not personal data: kept. The audit log's entries keep their chained part (who did what and when, as
+ids: knowledge.audit) while their details (people, texts) are erased, so the chain still verifies.
 
 The store does it in one transaction (``purge_before``, in its backend, as steps in the order above). Each purge
-writes one audit entry with counts only. The audit log itself is append-only and holds masked text only; a
-purge never rewrites it.
+writes one audit entry with counts only, and the ids of the entries whose details it erased.
 """
 
 from __future__ import annotations

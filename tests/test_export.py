@@ -101,8 +101,9 @@ def test_audit_log_is_exported_with_its_chain(source: SqliteStore, tmp_path: Pat
 
     export(source, tmp_path / "out")
     rows = [json.loads(line) for line in (tmp_path / "out" / "audit.jsonl").read_text().splitlines()]
-    head = source.rows("SELECT entries, hash FROM audit_head")[0]
+    head = source.rows("SELECT entries, hash, seal FROM audit_head")[0]
     assert rows and audit.verify(rows, head).intact
+    assert rows[-1]["details"]["detail"] == '{"note": "[BSN]"}'  # the details as stored, beside the chain
 
 
 def test_export_refuses_a_folder_with_files(store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -78,7 +78,7 @@ def test_purge_anonymises_what_is_old_and_keeps_the_rest(store: SqliteStore, loo
     counts_before = _by_decision(store)
     report = purge(store, 180, now=NOW)
     assert report.counts == {"escalations": 1, "withdrawn": 1, "waiters": 2, "questions": 3, "answers": 1,
-                             "console_messages": 1, "inbox": 1, "outbox": 1}
+                             "console_messages": 1, "inbox": 1, "outbox": 1, "audit": 0}
     assert report.cutoff == (NOW - timedelta(days=180)).isoformat()
 
     old = store.question(loop["old_q"])
@@ -114,7 +114,7 @@ def test_each_purge_is_audited_with_counts_only(store: SqliteStore, loop: dict[s
     assert (entry["actor"], entry["action"]) == ("cli", "purge")
     assert json.loads(entry["detail"]) == {"days": 180, "escalations": 1, "withdrawn": 1, "waiters": 2,
                                            "questions": 3, "answers": 1, "console_messages": 1, "inbox": 1,
-                                           "outbox": 1}
+                                           "outbox": 1, "audit": 0, "erased": []}
     assert store.verify_audit().intact  # nothing rewritten
     assert purge(store, 180, now=NOW).total == 0  # a second purge finds nothing left
 

@@ -75,7 +75,7 @@ _STAMPED = frozenset({"sent_at", "done_at", "answered_at", "decided_at", "used_a
 class PostgresBase:
     """What the mixins of this package use: ``transaction``, ``rows``, ``lock`` and ``notify``."""
 
-    def __init__(self, url: str, schema: str | None = None, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, schema: str | None = None, *, pool_size: int = 10, audit_key: bytes = b"") -> None:
         self.conninfo, self.schema = split_url(url, schema)
         self.path = f"{self.conninfo} (schema {self.schema})"  # what a log line or an error names
         # JIT off: the store's queries are short, and compiling one (analytics over 20,000 questions) took 1.5 s of
@@ -85,7 +85,7 @@ class PostgresBase:
         # migrated on a connection of its own first: a wrong URL fails at once with libpq's own reason (a pool
         # would retry in the background and say only that it timed out)
         with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row, **self._options) as conn:
-            self.version = migrate(conn, self.schema)
+            self.version = migrate(conn, self.schema, audit_key)
         self.pool: ConnectionPool[Any] = ConnectionPool(
             self.conninfo, min_size=1, max_size=pool_size, open=False,
             kwargs={"autocommit": True, "row_factory": dict_row, **self._options}, configure=self._configure,

@@ -21,14 +21,13 @@ from typing import Any
 
 from knowledge import audit as audit_chain
 from knowledge.model import Answer, ChannelSettings, Escalation, Place, ReviewItem, User
+from knowledge.postgres import audit as audit_log
 from knowledge.postgres.base import PostgresBase, plain
 
 LOOP_LOCK = "loop"
 # open escalations another question may join: not about one person's own case
 _JOINABLE = ("escalations e JOIN questions q ON q.id = e.question_id"
              " WHERE e.status IN ('pending', 'open') AND NOT q.personal")
-# the audit entry's time, as text (it is hashed): the statement's, so entries appended under the lock keep order
-_AUDIT_NOW = "to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
 
 
 def _escalation(r: dict[str, Any]) -> Escalation:
@@ -257,34 +256,19 @@ class LoopRecords(PostgresBase):
 
     # --- the audit log --------------------------------------------------------------------
     def audit(self, actor: str, action: str, subject: str = "", **detail: Any) -> None:
-        """Append one entry to the hash chain (see knowledge.audit) under the loop lock, held to commit: two
-        processes never both read the same last entry, so the chain never forks."""
+        """Append one entry to the hash chain, its details kept apart (see knowledge.audit), under the loop lock,
+        held to commit: two processes never both read the same last entry, so the chain never forks."""
         with self.transaction() as conn:
             self.lock(conn, LOOP_LOCK)
-            last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            head = conn.execute("SELECT entries FROM audit_head WHERE id = 1").fetchone()
-            if last is None:
-                prev, next_id = audit_chain.GENESIS, 1
-            elif last["hash"]:
-                prev, next_id = last["hash"], last["id"] + 1
-            else:  # entries copied from before the chain began: fold them into this one, once
-                legacy = conn.execute(f"SELECT {', '.join(audit_chain.FIELDS)} FROM audit ORDER BY id").fetchall()
-                prev = audit_chain.running_hash(([r[f] for f in audit_chain.FIELDS] for r in legacy), self.audit_key)
-                next_id = last["id"] + 1
-            at = conn.execute(f"SELECT {_AUDIT_NOW} AS at").fetchone()["at"]  # type: ignore[index]
-            entry = [next_id, at, actor, action, subject, json.dumps(detail, ensure_ascii=False)]
-            digest = audit_chain.entry_hash(prev, entry, self.audit_key)
-            conn.execute("INSERT INTO audit (id, at, actor, action, subject, detail, prev, hash)"
-                         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", [*entry, prev, digest])
-            entries = head["entries"] + 1 if head else next_id
-            conn.execute("INSERT INTO audit_head (id, entries, hash) VALUES (1, %s, %s) ON CONFLICT (id) DO UPDATE"
-                         " SET entries = excluded.entries, hash = excluded.hash", [entries, digest])
+            audit_log.append(conn, self.audit_key, actor, action, subject, detail)
 
     def audit_log(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """The latest ``limit`` entries, oldest first, as the ``audit`` view shows them (details merged in)."""
         return self.rows("SELECT * FROM audit ORDER BY id DESC LIMIT %s", [limit])[::-1]
 
     def verify_audit(self) -> audit_chain.Verdict:
-        """Whether the audit chain holds, from its first entry to the recorded head."""
-        heads = self.rows("SELECT entries, hash FROM audit_head WHERE id = 1")
-        return audit_chain.verify(self.iter_rows("SELECT * FROM audit ORDER BY id"), heads[0] if heads else None,
-                                  self.audit_key)
+        """Whether the audit chain holds, from its first entry to the sealed head, and every detail that is
+        gone was erased by a forget or a purge: the head and the entries read in one snapshot."""
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return audit_log.check(conn, self.audit_key)

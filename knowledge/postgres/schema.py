@@ -19,8 +19,13 @@ named after the schema, so replicas that start together apply each migration onc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import psycopg
 from psycopg import sql
+
+from knowledge.postgres import audit
 
 _V1 = """
 CREATE TABLE meta (key text PRIMARY KEY, value bigint NOT NULL DEFAULT 0);
@@ -280,7 +285,12 @@ CREATE FUNCTION nocase(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PA
 CREATE INDEX people_name_nocase_fn ON people (nocase(name));  -- insights match replies by name through nocase()
 """
 
-MIGRATIONS: list[str] = [_V1, _WEB_SESSIONS, _ESCALATION_POSTS, _SEARCH, _NOCASE]
+# The audit log proves who did what and when, and lets personal data go (knowledge/audit.py; the same as SQLite's
+# migration of that name): details kept apart under a salted seal, the head sealed, the old log carried over.
+_AUDIT_DETAILS_APART = audit.convert
+
+Migration = str | Callable[[psycopg.Connection[Any], bytes], None]  # SQL, or a step in Python given the audit key
+MIGRATIONS: list[Migration] = [_V1, _WEB_SESSIONS, _ESCALATION_POSTS, _SEARCH, _NOCASE, _AUDIT_DETAILS_APART]
 
 
 def lock_key(schema: str, name: str) -> str:
@@ -289,10 +299,11 @@ def lock_key(schema: str, name: str) -> str:
     return f"vraagbaak:{schema}:{name}"
 
 
-def migrate(conn: psycopg.Connection, schema: str) -> int:
+def migrate(conn: psycopg.Connection, schema: str, audit_key: bytes = b"") -> int:
     """Create ``schema`` if needed and bring it to the newest version; returns that version. One transaction
     under an advisory lock: replicas started together wait for the first, then find the work done; a failure
-    leaves the schema as it was (DDL is transactional on PostgreSQL)."""
+    leaves the schema as it was (DDL is transactional on PostgreSQL). ``audit_key`` is what a migration in Python
+    may need (the audit log's key, to chain a carried-over log)."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [lock_key(schema, "migrate")])
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
@@ -303,7 +314,10 @@ def migrate(conn: psycopg.Connection, schema: str) -> int:
         for number, migration in enumerate(MIGRATIONS, start=1):
             if number > version:
                 conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
-                conn.execute(migration.encode())
+                if callable(migration):
+                    migration(conn, audit_key)
+                else:
+                    conn.execute(migration.encode())
         conn.execute(sql.SQL("INSERT INTO {}.schema_version (id, version) VALUES (1, %s) ON CONFLICT (id)"
                              " DO UPDATE SET version = excluded.version").format(sql.Identifier(schema)),
                      [len(MIGRATIONS)])

@@ -67,7 +67,7 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
 
     def __init__(self, url: str, audit_key: bytes = b"", retention_days: int = retention.DEFAULT_DAYS, *,
                  schema: str | None = None, pool_size: int = 10) -> None:
-        super().__init__(url, schema, pool_size=pool_size)
+        super().__init__(url, schema, pool_size=pool_size, audit_key=audit_key)
         self.audit_key = audit_key
         self.retention_days = retention_days
         self._synonyms: tuple[int, dict[str, tuple[str, ...]]] = (-1, {})

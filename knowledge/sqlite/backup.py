@@ -36,7 +36,7 @@ from typing import Any
 
 from knowledge.sqlite.schema import MIGRATIONS
 
-# What every Vraagbaak database has had since its first version.
+# What every Vraagbaak database has had since its first version (the audit log: a table, now a view of its tables).
 TABLES = ("articles", "people", "questions", "escalations", "audit")
 DMS_BYTE = 128  # the -shm byte every connection to a WAL database holds a shared lock on (os_unix.c: UNIX_SHM_DMS)
 BUSY_MS = 15000
@@ -134,7 +134,7 @@ def inspect(path: Path) -> Copy:
     with closing(sqlite3.connect(path, timeout=BUSY_MS / 1000)) as conn:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
         except sqlite3.DatabaseError:
             raise BackupProblem("not_sqlite", path=path) from None
         missing = [t for t in TABLES if t not in tables]

@@ -19,7 +19,9 @@ from typing import Any, Protocol, TypeVar
 
 import sqlite_utils
 
+from knowledge import audit as audit_chain
 from knowledge.model import OUTBOX_ATTEMPTS, Person
+from knowledge.sqlite import audit as audit_log
 from knowledge.sqlite.base import Base
 
 T = TypeVar("T")
@@ -57,6 +59,11 @@ class _Step:
     change: Callable[[str], str]  # the statement that removes or blanks them, given ``where``
 
 
+# A sent (or given up) message keeps its row, not what it said nor where it went: a DM's channel id, the
+# recipient's id and a delivery key made of them (Teams: the personal chat's id) name a person as the text does.
+_OUTBOX_BLANK = "payload = '{}', channel = '', thread = NULL, message = NULL, extra = '', recipient = '', key = NULL"
+_OUTBOX_LEFT = "(payload != '{}' OR channel != '' OR recipient != '' OR key IS NOT NULL)"
+
 _QUESTIONS = ("created_at < :cutoff AND (text != '' OR asker_id != '' OR asker_name != '' OR channel != ''"
               " OR event_key IS NOT NULL)")
 
@@ -91,8 +98,8 @@ _RETENTION: tuple[_Step, ...] = (
           lambda where: f"DELETE FROM console_messages WHERE {where}"),
     _Step("inbox", "created_at < :cutoff AND status != 'new'",
           lambda where: f"DELETE FROM inbox WHERE {where}"),
-    _Step("outbox", f"created_at < :cutoff AND payload != '{{}}' AND (sent_at != '' OR attempts >= {OUTBOX_ATTEMPTS})",
-          lambda where: f"UPDATE outbox SET payload = '{{}}' WHERE {where}"),
+    _Step("outbox", f"created_at < :cutoff AND {_OUTBOX_LEFT} AND (sent_at != '' OR attempts >= {OUTBOX_ATTEMPTS})",
+          lambda where: f"UPDATE outbox SET {_OUTBOX_BLANK} WHERE {where}"),
 )
 
 
@@ -140,7 +147,8 @@ class ExportSnapshot:
         return self._read("SELECT * FROM channel_settings ORDER BY channel")
 
     def audit(self) -> Iterable[dict[str, Any]]:
-        return self._read("SELECT * FROM audit ORDER BY id")
+        """Every entry as stored: the chained columns and ``details`` (None when erased or there are none)."""
+        return audit_chain.with_details(self._read(audit_log.ENTRIES))
 
 
 class LifecycleRecords:
@@ -149,16 +157,20 @@ class LifecycleRecords:
         """What a purge of what was created before ``cutoff`` would change, per kind (the purge's order);
         changes nothing."""
         with self.transaction() as db:
-            return _run(db, _RETENTION, {"cutoff": cutoff}, dry_run=True)
+            return {**_run(db, _RETENTION, {"cutoff": cutoff}, dry_run=True),
+                    "audit": audit_log.count_before(db, cutoff)}
 
     def purge_before(self: _Store, cutoff: str, actor: str, days: int) -> dict[str, int]:
         """Blank or delete what was created before ``cutoff`` (knowledge.retention says what), with its audit
         entry (``days``: the retention it applied), in one transaction; the count per kind, in order: the
         escalations re-rooted, withdrawn, the waiters unlinked, the questions, answers, console lines,
-        handled inbox events and sent outbox messages blanked or deleted."""
+        handled inbox events and sent outbox messages blanked or deleted, and the audit entries whose details
+        were erased (the purge's entry lists them, so a check can tell an erasure from a removal)."""
         with self.transaction() as db:
             counts = _run(db, _RETENTION, {"cutoff": cutoff}, dry_run=False)
-            self.audit(actor, "purge", cutoff, days=days, **counts)
+            erased = audit_log.erase_before(db, cutoff)
+            counts["audit"] = len(erased)
+            self.audit(actor, "purge", cutoff, days=days, erased=audit_chain.ranges(erased), **counts)
         return counts
 
     def daily_purge(self: _Store, today: int, purge: Callable[[], T]) -> T | None:
@@ -194,8 +206,8 @@ class LifecycleRecords:
     def forget_person(self: _Store, person: Person | None, ids: Sequence[str], rewording: Rewording,
                       actor: str) -> dict[str, int]:
         """Remove what ``knowledge.forget`` says of the person known by ``ids`` (``person``: their directory
-        entry, None for a chat user id only), with one audit entry of the counts, in one transaction; the
-        count per kind, in order."""
+        entry, None for a chat user id only), with one audit entry of the counts (and of the audit entries whose
+        details were erased), in one transaction; the count per kind, in order."""
         params = {f"id{n}": i for n, i in enumerate(ids)}
         among = ", ".join(f":{name}" for name in params)
         mine = f"asker_id IN ({among})"
@@ -206,6 +218,12 @@ class LifecycleRecords:
         to_them = f"recipient IN ({among}) OR {theirs.format(t='outbox')}"
         with self.transaction() as db:
             names = rewording.names(_names(db, person, mine, among, params))
+            # what the audit log holds about them: read before their questions are blanked and re-rooted
+            asked = [r[0] for r in db.execute(f"SELECT id FROM questions WHERE {mine}", params)]
+            alone = [r[0] for r in db.execute(
+                f"SELECT id FROM escalations e WHERE question_id IN (SELECT id FROM questions WHERE {mine}) AND NOT"
+                f" EXISTS (SELECT 1 FROM waiters w WHERE w.escalation_id = e.id AND w.question_id NOT IN"
+                f" (SELECT id FROM questions WHERE {mine}))", params)]
             # every escalation they asked or joined: its posts (sent) named them and quoted their question
             touched = ", ".join(str(r[0]) for r in db.execute(
                 f"SELECT id FROM escalations WHERE question_id IN (SELECT id FROM questions WHERE {mine}) UNION"
@@ -221,9 +239,9 @@ class LifecycleRecords:
                 _Step("outbox_unsent", f"({to_them} OR escalation_id IN ({rooted}))"
                                        f" AND sent_at = '' AND attempts < {OUTBOX_ATTEMPTS}",
                       lambda where: f"DELETE FROM outbox WHERE {where}"),
-                _Step("outbox", f"({to_them} OR escalation_id IN ({touched or 'NULL'})) AND payload != '{{}}'"
+                _Step("outbox", f"({to_them} OR escalation_id IN ({touched or 'NULL'})) AND {_OUTBOX_LEFT}"
                                 f" AND (sent_at != '' OR attempts >= {OUTBOX_ATTEMPTS})",
-                      lambda where: f"UPDATE outbox SET payload = '{{}}' WHERE {where}"),
+                      lambda where: f"UPDATE outbox SET {_OUTBOX_BLANK} WHERE {where}"),
                 _Step("console_messages", f"author IN ({among}) OR {theirs.format(t='console_messages')} OR EXISTS"
                                           f" (SELECT 1 FROM escalations e WHERE e.id IN ({rooted}) AND"
                                           " e.post_channel = console_messages.channel AND e.post_message IN"
@@ -250,7 +268,9 @@ class LifecycleRecords:
                        params)
             counts["people"] = db.execute(f"DELETE FROM people WHERE id IN ({among})", params).rowcount
             db.execute("UPDATE meta SET value = value + 1 WHERE key IN ('people_generation', 'search_generation')")
-            self.audit(actor, "forget", "", **counts)
+            erased = audit_log.erase_about(db, ids, asked, alone, rewording.pattern(names) if names else None)
+            counts["audit"] = len(erased)
+            self.audit(actor, "forget", "", erased=audit_chain.ranges(erased), **counts)
         return counts
 
     # --- export (knowledge.export) ---------------------------------------------------------------

@@ -7,6 +7,7 @@ A mixin of SqliteStore (kept apart so each module stays one concept); it uses th
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
@@ -17,10 +18,12 @@ import sqlite_utils
 from knowledge import audit as audit_chain
 from knowledge.clock import now
 from knowledge.model import OUTBOX_ATTEMPTS, Answer, ChannelSettings, Escalation, Place, ReviewItem, User
+from knowledge.sqlite import audit as audit_log
 
 
 class _Base(Protocol):
     audit_key: bytes
+    path: str
 
     def iter_rows(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]: ...
     def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
@@ -256,33 +259,29 @@ class LoopRecords:
 
     # --- audit, delivery keys, outbox ----------------------------------------------------
     def audit(self: _Base, actor: str, action: str, subject: str = "", **detail: Any) -> None:
-        """Append one entry to the hash chain (see knowledge.audit), in the same transaction as the head."""
+        """Append one entry to the hash chain, its details kept apart (see knowledge.audit), in the same
+        transaction as the head."""
         with self.transaction() as db:
-            last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-            head = db.execute("SELECT entries FROM audit_head WHERE id = 1").fetchone()
-            if last is None:
-                prev, next_id = audit_chain.GENESIS, 1
-            elif last[1]:
-                prev, next_id = last[1], last[0] + 1
-            else:  # the first entry since the chain began: fold the older entries into it, once
-                legacy = db.execute(f"SELECT {', '.join(audit_chain.FIELDS)} FROM audit ORDER BY id")
-                prev, next_id = audit_chain.running_hash(legacy, self.audit_key), last[0] + 1
-            entry = [next_id, now(), actor, action, subject, json.dumps(detail, ensure_ascii=False)]
-            digest = audit_chain.entry_hash(prev, entry, self.audit_key)
-            db.execute("INSERT INTO audit (id, at, actor, action, subject, detail, prev, hash)"
-                       " VALUES (?,?,?,?,?,?,?,?)", [*entry, prev, digest])
-            entries = head[0] + 1 if head else next_id
-            db.execute("INSERT INTO audit_head (id, entries, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE"
-                       " SET entries = excluded.entries, hash = excluded.hash", [entries, digest])
+            audit_log.append(db, self.audit_key, actor, action, subject, detail)
 
     def audit_log(self: _Base, limit: int = 1000) -> list[dict[str, Any]]:
+        """The latest ``limit`` entries, oldest first, as the ``audit`` view shows them (details merged in)."""
         return self.rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit])[::-1]
 
     def verify_audit(self: _Base) -> audit_chain.Verdict:
-        """Whether the audit chain holds, from its first entry to the recorded head."""
-        heads = self.rows("SELECT entries, hash FROM audit_head WHERE id = 1")
-        return audit_chain.verify(self.iter_rows("SELECT * FROM audit ORDER BY id"), heads[0] if heads else None,
-                                  self.audit_key)
+        """Whether the audit chain holds, from its first entry to the sealed head, and every detail that is
+        gone was erased by a forget or a purge. The head and the entries are read in one snapshot, on a
+        connection of its own (WAL: writers go on meanwhile); an in-memory store is read under its lock."""
+        if self.path == ":memory:":
+            with self.transaction() as db:
+                return audit_log.check(db.conn, self.audit_key)
+        conn = sqlite3.connect(self.path)
+        try:
+            conn.execute("BEGIN")
+            return audit_log.check(conn, self.audit_key)
+        finally:
+            conn.rollback()
+            conn.close()
 
     def forget_deliveries(self: _Base, before: str) -> int:
         """Drop delivery keys first seen before ``before`` from the ``events`` table, where they were kept before

@@ -6,8 +6,11 @@ A new version appends a migration; an existing file is upgraded in place when it
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 import sqlite_utils
+
+from knowledge.sqlite import audit
 
 _V1 = """
         CREATE TABLE articles (
@@ -260,8 +263,15 @@ _ESCALATION_POSTS = """
         ALTER TABLE outbox ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13, _WEB_SESSIONS,
-                         _ESCALATION_POSTS]
+# The audit log proves who did what and when, and lets personal data go (knowledge/audit.py): the chain keeps ids,
+# actions, times and facts, and seals the details (a person as actor or subject, texts), which are kept apart with
+# a salt, so forget and the retention purge can erase them. The head is sealed too. The old log is carried over
+# (knowledge/sqlite/audit.py's ``convert``, which needs the key: a migration in Python, independent of its number).
+_AUDIT_DETAILS_APART = audit.convert
+
+Migration = str | Callable[[sqlite3.Connection, bytes], None]  # SQL, or a step in Python given the audit key
+MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13,
+                               _WEB_SESSIONS, _ESCALATION_POSTS, _AUDIT_DETAILS_APART]
 
 
 def statements(script: str) -> list[str]:
@@ -275,10 +285,11 @@ def statements(script: str) -> list[str]:
     return [*found, pending.strip()] if pending.strip() else found
 
 
-def migrate(db: sqlite_utils.Database) -> int:
+def migrate(db: sqlite_utils.Database, audit_key: bytes = b"") -> int:
     """Bring ``db`` to the newest version; returns the version it is at. Each migration is one transaction that
     takes the write lock first and then reads the version again: two processes started at once on an old file
-    apply each migration once (the second finds it done), and a crash leaves the file at the previous version."""
+    apply each migration once (the second finds it done), and a crash leaves the file at the previous version.
+    ``audit_key`` is what a migration in Python may need (the audit log's key, to chain a carried-over log)."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     for number, migration in enumerate(MIGRATIONS, start=1):
         if number <= version:
@@ -286,8 +297,11 @@ def migrate(db: sqlite_utils.Database) -> int:
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             if db.conn.execute("PRAGMA user_version").fetchone()[0] < number:
-                for statement in statements(migration):
-                    db.conn.execute(statement)
+                if callable(migration):
+                    migration(db.conn, audit_key)
+                else:
+                    for statement in statements(migration):
+                        db.conn.execute(statement)
                 db.conn.execute(f"PRAGMA user_version = {number}")
             db.conn.execute("COMMIT")
         except BaseException:

@@ -81,7 +81,7 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         self.lock = threading.RLock()
         self._depth, self._owner = 0, 0
         self._after_commit: list[Callable[[], None]] = []
-        self.version = migrate(self.db)
+        self.version = migrate(self.db, audit_key)
         self._reanalyse()
         self._synonyms: tuple[int, dict[str, tuple[str, ...]]] = (-1, {})
         self._people_vocab: tuple[int, tuple[dict[str, int], int]] = (-1, ({}, 0))
