@@ -113,7 +113,7 @@ def _seconds(values: list[float]) -> str:
 
 
 def mixed_load(dispatcher: Dispatcher, chat: TimedChat, rng: random.Random, *, rounds: int, odd: int,
-               normal: int, timeout: float) -> list[float]:
+               normal: int, timeout: float, per_round: bool = False) -> list[float]:
     """Seconds from storing each normal question to its reply."""
     waited: list[float] = []
     for round_ in range(rounds):
@@ -133,9 +133,12 @@ def mixed_load(dispatcher: Dispatcher, chat: TimedChat, rng: random.Random, *, r
         missing = [c for c in stored if c not in chat.replied]
         if missing:
             print(f"    round {round_ + 1}: no reply in {timeout:.0f} s to {len(missing)} questions", flush=True)
-        for channel, (kind, at) in stored.items():
-            if kind == "normal":
-                waited.append(chat.replied.get(channel, float("inf")) - at)
+        these = [chat.replied.get(channel, float("inf")) - at for channel, (kind, at) in stored.items()
+                 if kind == "normal"]
+        if per_round and odd:
+            print(f"    round {round_ + 1}: slowest normal reply {max(these):.2f} s;"
+                  f" {len(dispatcher.store.open_escalation_questions())} open escalations after it", flush=True)
+        waited += these
     return waited
 
 
@@ -179,7 +182,7 @@ def run(args: argparse.Namespace, rounds: int, rng: random.Random) -> None:
             report("without odd input", quiet)
             lexical.clear()
             loaded = mixed_load(dispatcher, chat, rng, rounds=rounds, odd=args.odd, normal=args.normal,
-                                timeout=timeout)
+                                timeout=timeout, per_round=args.per_round)
             report(f"with {args.odd} odd inputs a round", loaded)
             normal = sum(1 for text in lexical if len(text) < 200)
             print(f"  answered from the lexical ranking (rerank over its budget): {len(lexical) - normal} odd inputs,"
@@ -217,6 +220,7 @@ def main() -> None:
     parser.add_argument("--unbounded", action="store_true", help="the bounds off: the figures from before")
     parser.add_argument("--compare", action="store_true", help="bounded, then unbounded, in this run")
     parser.add_argument("--unbounded-rounds", type=int, default=2, help="rounds without the bounds (20-50 s each)")
+    parser.add_argument("--per-round", action="store_true", help="each round's slowest normal reply")
     parser.add_argument("--seed", type=int, default=24)
     args = parser.parse_args()
     rng = random.Random(args.seed)
