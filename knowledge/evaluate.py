@@ -109,6 +109,7 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
             reranker = semantic.SemanticReranker(store, embedder)
         base = semantic.THRESHOLDS if embedder else Thresholds()
         searcher = Searcher(store, thresholds or base, reranker=reranker)
+        searcher.budget = None  # the figures must not depend on how busy the machine is
         if thresholds is None:
             chosen = calibration.calibrate(searcher, "semantic" if embedder else "lexical", base).thresholds(base)
             searcher.thresholds = configure(chosen) if configure else chosen

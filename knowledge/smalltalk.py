@@ -150,6 +150,8 @@ def gibberish(word: str) -> bool:
     """Whether the letters of ``word`` (folded) make no word of any language typed on purpose."""
     if not word.isalpha():
         return False  # codes and numbers with letters ('a12', 'NL-2024') are kept
+    if not word.isascii():
+        return False  # the rules below know Latin letters only: a Chinese, Arabic or Cyrillic word is a word
     if _TRIPLE.search(word):
         return True
     if len(word) >= 4 and _keyboard_walk(word):

@@ -157,3 +157,11 @@ def test_small_talk_recorded_before_is_no_knowledge_gap(desk: Desk) -> None:
     today = datetime.now(UTC).date()
     found = gaps(desk.store, today - timedelta(days=1), today)
     assert [g.title for g in found.clusters] == [UNKNOWN] and found.considered == 1
+
+
+@pytest.mark.parametrize("question", ["护照多少钱?", "我的护照丢了怎么办", "パスポートをなくしました",
+                                      "หนังสือเดินทางหาย", "جواز السفر مفقود", "Паспорт потерян что делать?"])
+def test_a_question_in_any_alphabet_is_a_question(question: str) -> None:
+    """The gibberish rules know Latin letters only: a question written in another script is searched, and
+    escalated when nothing fits (before, a Chinese question had 'no vowels' and got the small-talk reply)."""
+    assert not smalltalk.judge(question).small_talk
