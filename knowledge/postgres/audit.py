@@ -6,7 +6,9 @@ snapshot, and carrying a log of the first schema over (a migration in Python: it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import psycopg
@@ -64,7 +66,7 @@ END $$""",
     "CREATE TRIGGER audit_no_change INSTEAD OF INSERT OR UPDATE OR DELETE ON audit FOR EACH ROW"
     " EXECUTE FUNCTION audit_refuse()",
 )
-# every entry with its details (NULL when it has none or they were erased), for a check
+# every entry with its details (NULL when it has none or they were erased), for a check or an export
 ENTRIES = ("SELECT c.*, d.actor AS d_actor, d.subject AS d_subject, d.detail AS d_detail, d.salt AS d_salt"
            " FROM audit_chain c LEFT JOIN audit_details d ON d.id = c.id ORDER BY c.id")
 
@@ -121,6 +123,55 @@ def append(conn: Conn, key: bytes, actor: str, action: str, subject: str, detail
     digest = _insert(conn, key, next_id, prev, chain.split(_now(conn), actor, action, subject, detail))
     said = conn.execute("SELECT entries FROM audit_head WHERE id = 1").fetchone()
     _set_head(conn, key, said["entries"] + 1 if said else next_id, digest)
+
+
+def _erase(conn: Conn, ids: list[int]) -> list[int]:
+    conn.execute("DELETE FROM audit_details WHERE id = ANY(%s)", [ids])
+    return ids
+
+
+# the time is text, compared as SQLite compares it (byte order)
+_BEFORE = "FROM audit_details d JOIN audit_chain c ON c.id = d.id WHERE c.at < %s COLLATE \"C\""
+
+
+def count_before(conn: Conn, cutoff: str) -> int:
+    """How many entries written before ``cutoff`` still have details."""
+    found = conn.execute(f"SELECT count(*) AS n {_BEFORE}", [cutoff]).fetchone()
+    return int(found["n"]) if found else 0
+
+
+def erase_before(conn: Conn, cutoff: str) -> list[int]:
+    """Erase the details of every entry written before ``cutoff``; their ids."""
+    return _erase(conn, [r["id"] for r in conn.execute(f"SELECT d.id {_BEFORE} ORDER BY d.id", [cutoff])])
+
+
+def erase_about(conn: Conn, ids: Iterable[str], questions: Iterable[int], escalations: Iterable[int],
+                names: re.Pattern[str] | None) -> list[int]:
+    """Erase the details of every entry by or about the person known by ``ids``, as knowledge/sqlite/audit.py's
+    ``erase_about`` does: theirs as actor or subject, about one of their ``questions`` or an escalation only they
+    waited on (``escalations``: by the entry's subject, or a number in its facts), or whose details name them (one
+    of their ids as the JSON quotes it, or a name ``names`` matches); the ids erased."""
+    ids, questions, escalations = list(ids), list(questions), list(escalations)
+    params = {"ids": ids, "questions": [str(q) for q in questions], "escalations": [str(e) for e in escalations],
+              "question_ids": questions, "escalation_ids": escalations,
+              # as SQLite's json_quote quotes them (non-ASCII kept)
+              "quoted": [json.dumps(i, ensure_ascii=False) for i in ids]}
+    about = ", ".join(f"'{a}'" for a in chain.QUESTION_ACTIONS)
+    escalated = ", ".join(f"'{a}'" for a in chain.ESCALATION_ACTIONS)
+    # a fact as SQLite's json_extract compares it: a JSON number equal to one of the ids (a string is not)
+    fact = "c.facts::jsonb -> '{key}' IN (SELECT to_jsonb(n) FROM unnest(%({ids})s::bigint[]) AS n)"
+    where = ("d.actor = ANY(%(ids)s) OR d.subject = ANY(%(ids)s)"
+             f" OR (c.action IN ({about}) AND c.subject = ANY(%(questions)s))"
+             f" OR {fact.format(key='question', ids='question_ids')}"
+             f" OR (c.action IN ({escalated}) AND c.subject = ANY(%(escalations)s))"
+             f" OR {fact.format(key='escalation', ids='escalation_ids')}"
+             " OR EXISTS (SELECT 1 FROM unnest(%(quoted)s::text[]) AS q (id) WHERE strpos(d.detail, q.id) > 0)")
+    found = {r["id"] for r in conn.execute(f"SELECT d.id FROM audit_details d JOIN audit_chain c ON c.id = d.id"
+                                           f" WHERE {where}", params)}
+    if names is not None:  # a name anywhere in the details, as a word in any case (Python's case folding)
+        found |= {r["id"] for r in conn.execute("SELECT id, actor, subject, detail FROM audit_details")
+                  if any(names.search(r[column]) for column in ("actor", "subject", "detail"))}
+    return _erase(conn, sorted(found))
 
 
 def convert(conn: Conn, key: bytes) -> None:

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from knowledge import audit as audit_chain
 from knowledge import retention
 from knowledge.model import OUTBOX_ATTEMPTS, Person
+from knowledge.postgres import audit as audit_log
 from knowledge.postgres.base import Conn, PostgresBase, plain
 from knowledge.postgres.insights import moment
 from knowledge.postgres.records import LOOP_LOCK
@@ -54,6 +56,10 @@ class _Step:
 _QUESTIONS = ("created_at < %(cutoff)s AND (text <> '' OR asker_id <> '' OR asker_name <> '' OR channel <> ''"
               " OR event_key IS NOT NULL)")
 _SENT = f"(sent_at IS NOT NULL OR attempts >= {OUTBOX_ATTEMPTS})"  # sent, or given up
+# A sent (or given up) message keeps its row, not what it said nor where it went: a DM's channel id, the
+# recipient's id and a delivery key made of them (Teams: the personal chat's id) name a person as the text does.
+_OUTBOX_BLANK = "payload = '{}', channel = '', thread = NULL, message = NULL, extra = '', recipient = '', key = NULL"
+_OUTBOX_LEFT = "(payload <> '{}' OR channel <> '' OR recipient <> '' OR key IS NOT NULL)"
 
 
 def _question_steps(questions: str) -> tuple[_Step, ...]:
@@ -85,8 +91,8 @@ _RETENTION: tuple[_Step, ...] = (
           lambda where: f"DELETE FROM console_messages WHERE {where}"),
     _Step("inbox", "created_at < %(cutoff)s AND status <> 'new'",
           lambda where: f"DELETE FROM inbox WHERE {where}"),
-    _Step("outbox", f"created_at < %(cutoff)s AND payload <> '{{}}' AND {_SENT}",
-          lambda where: f"UPDATE outbox SET payload = '{{}}' WHERE {where}"),
+    _Step("outbox", f"created_at < %(cutoff)s AND {_OUTBOX_LEFT} AND {_SENT}",
+          lambda where: f"UPDATE outbox SET {_OUTBOX_BLANK} WHERE {where}"),
 )
 
 
@@ -115,7 +121,6 @@ _EXPORTED = {  # every table an export writes, in a stable order (byte order, as
     "routes": "SELECT keyword, channel FROM routes ORDER BY keyword COLLATE \"C\"",
     "synonyms": "SELECT term, synonym FROM synonyms ORDER BY term COLLATE \"C\", synonym COLLATE \"C\"",
     "channel_settings": "SELECT * FROM channel_settings ORDER BY channel COLLATE \"C\"",
-    "audit": "SELECT * FROM audit ORDER BY id",
 }
 
 
@@ -145,7 +150,8 @@ class ExportSnapshot:
         return self._read(_EXPORTED["channel_settings"])
 
     def audit(self) -> Iterable[dict[str, Any]]:
-        return self._read(_EXPORTED["audit"])
+        """Every entry as stored: the chained columns and ``details`` (None when erased or there are none)."""
+        return audit_chain.with_details(self._read(audit_log.ENTRIES))
 
 
 class LifecycleRecords(PostgresBase):
@@ -159,17 +165,21 @@ class LifecycleRecords(PostgresBase):
         """What a purge of what was created before ``cutoff`` would change, per kind (the purge's order);
         changes nothing (every count read at one moment)."""
         with self._snapshot() as conn:
-            return _run(conn, _RETENTION, {"cutoff": moment(cutoff)}, dry_run=True)
+            return {**_run(conn, _RETENTION, {"cutoff": moment(cutoff)}, dry_run=True),
+                    "audit": audit_log.count_before(conn, cutoff)}
 
     def purge_before(self, cutoff: str, actor: str, days: int) -> dict[str, int]:
         """Blank or delete what was created before ``cutoff`` (knowledge.retention says what), with its audit
         entry (``days``: the retention it applied), in one transaction under the loop lock; the count per kind,
         in order: the escalations re-rooted, withdrawn, the waiters unlinked, the questions, answers, console
-        lines, handled inbox events and sent outbox messages blanked or deleted."""
+        lines, handled inbox events and sent outbox messages blanked or deleted, and the audit entries whose
+        details were erased (the purge's entry lists them, so a check can tell an erasure from a removal)."""
         with self.transaction() as conn:
             self.lock(conn, LOOP_LOCK)
             counts = _run(conn, _RETENTION, {"cutoff": moment(cutoff)}, dry_run=False)
-            self.audit(actor, "purge", cutoff, days=days, **counts)
+            erased = audit_log.erase_before(conn, cutoff)
+            counts["audit"] = len(erased)
+            self.audit(actor, "purge", cutoff, days=days, erased=audit_chain.ranges(erased), **counts)
         return counts
 
     def daily_purge(self, today: int, purge: Callable[[], T]) -> T | None:
@@ -219,8 +229,8 @@ class LifecycleRecords(PostgresBase):
     def forget_person(self, person: Person | None, ids: Sequence[str], rewording: Rewording,
                       actor: str) -> dict[str, int]:
         """Remove what ``knowledge.forget`` says of the person known by ``ids`` (``person``: their directory
-        entry, None for a chat user id only), with one audit entry of the counts, in one transaction under the
-        loop lock; the count per kind, in order."""
+        entry, None for a chat user id only), with one audit entry of the counts (and of the audit entries whose
+        details were erased), in one transaction under the loop lock; the count per kind, in order."""
         mine = "asker_id = ANY(%(ids)s)"
         # what answers to them in their conversations: their questions' threads (and the DM they asked in)
         theirs = (f"EXISTS (SELECT 1 FROM questions q WHERE q.{mine} AND q.channel = {{t}}.channel AND"
@@ -237,6 +247,12 @@ class LifecycleRecords(PostgresBase):
                          " ORDER BY key FOR UPDATE")
             self.lock(conn, LOOP_LOCK)
             names = rewording.names(_names(conn, person, mine, params))
+            # what the audit log holds about them: read before their questions are blanked and re-rooted
+            asked = [r["id"] for r in conn.execute(f"SELECT id FROM questions WHERE {mine}", params)]
+            alone = [r["id"] for r in conn.execute(
+                f"SELECT id FROM escalations e WHERE question_id IN (SELECT id FROM questions WHERE {mine}) AND NOT"
+                f" EXISTS (SELECT 1 FROM waiters w WHERE w.escalation_id = e.id AND w.question_id NOT IN"
+                f" (SELECT id FROM questions WHERE {mine}))", params)]
             # every escalation they asked or joined: its posts (sent) named them and quoted their question
             params["touched"] = [r["id"] for r in conn.execute(
                 f"SELECT id FROM escalations WHERE question_id IN (SELECT id FROM questions WHERE {mine}) UNION"
@@ -252,8 +268,8 @@ class LifecycleRecords(PostgresBase):
                 _Step("outbox_unsent", f"({to_them} OR escalation_id IN ({rooted}))"
                                        f" AND sent_at IS NULL AND attempts < {OUTBOX_ATTEMPTS}",
                       lambda where: f"DELETE FROM outbox WHERE {where}"),
-                _Step("outbox", f"({to_them} OR escalation_id = ANY(%(touched)s)) AND payload <> '{{}}' AND {_SENT}",
-                      lambda where: f"UPDATE outbox SET payload = '{{}}' WHERE {where}"),
+                _Step("outbox", f"({to_them} OR escalation_id = ANY(%(touched)s)) AND {_OUTBOX_LEFT} AND {_SENT}",
+                      lambda where: f"UPDATE outbox SET {_OUTBOX_BLANK} WHERE {where}"),
                 _Step("console_messages", f"author = ANY(%(ids)s) OR {theirs.format(t='console_messages')} OR EXISTS"
                                           f" (SELECT 1 FROM escalations e WHERE e.id IN ({rooted}) AND"
                                           " e.post_channel = console_messages.channel AND e.post_message IN"
@@ -277,7 +293,9 @@ class LifecycleRecords(PostgresBase):
                                              [list(ids)]).rowcount
             counts["people"] = conn.execute("DELETE FROM people WHERE id = ANY(%s)", [list(ids)]).rowcount
             conn.execute("UPDATE meta SET value = value + 1 WHERE key IN ('people_generation', 'search_generation')")
-            self.audit(actor, "forget", "", **counts)
+            erased = audit_log.erase_about(conn, ids, asked, alone, rewording.pattern(names) if names else None)
+            counts["audit"] = len(erased)
+            self.audit(actor, "forget", "", erased=audit_chain.ranges(erased), **counts)
         return counts
 
     # --- export (knowledge.export) ---------------------------------------------------------------
