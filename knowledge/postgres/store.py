@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import psycopg
 from psycopg import sql
 
 from knowledge import analysis, retention, text
@@ -24,6 +25,7 @@ from knowledge.postgres.insights import InsightQueries
 from knowledge.postgres.lifecycle import LifecycleRecords
 from knowledge.postgres.records import LoopRecords
 from knowledge.postgres.search import SearchIndex
+from knowledge.postgres.vectors import VectorRecords
 
 _CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS DISTINCT FROM (" + ", ".join(
     f"excluded.{c}" for c in CONTENT) + ")"
@@ -61,9 +63,13 @@ def _question(r: dict[str, Any]) -> Question:
 
 
 class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, LifecycleRecords, AccessRecords,
-                    ArticleRecords, DemoRecords):
+                    ArticleRecords, DemoRecords, VectorRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
+
+    # errors worth another try (handlers.dispatch): a lost connection, a pool timeout, and the DeadlockDetected
+    # and SerializationFailure PostgreSQL may break a transaction with are all OperationalErrors
+    transient_errors: tuple[type[Exception], ...] = (psycopg.OperationalError,)
 
     def __init__(self, url: str, audit_key: bytes = b"", retention_days: int = retention.DEFAULT_DAYS, *,
                  schema: str | None = None, pool_size: int = 10) -> None:
