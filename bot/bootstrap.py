@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from handlers.desk import Desk
@@ -20,14 +21,38 @@ from knowledge.importers import read_articles, read_people, read_routes
 from knowledge.search import Searcher, Thresholds
 from knowledge.sqlite.store import SqliteStore
 
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from knowledge.postgres import PostgresStore
+
+    AnyStore: TypeAlias = SqliteStore | PostgresStore  # what open_store gives: VRAAGBAAK_DB's backend
+
 DEMO = Path(__file__).resolve().parents[1] / "knowledge" / "demo"
 log = logging.getLogger(__name__)
 SYNONYMS = Path(__file__).resolve().parents[1] / "knowledge" / "synonyms.csv"
 
 
-def open_store(settings: Settings) -> SqliteStore:
-    return SqliteStore(settings.db_path, audit_key=settings.audit_key.encode("utf-8"),
-                       retention_days=settings.retention_days)
+def on_postgres(db: str) -> bool:
+    """Whether VRAAGBAAK_DB names a PostgreSQL database (a URL) rather than a SQLite file."""
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(settings: Settings) -> AnyStore:
+    """The store VRAAGBAAK_DB names: PostgreSQL for a ``postgresql://`` URL, else a SQLite file."""
+    key = settings.audit_key.encode("utf-8")
+    if on_postgres(settings.db_path):
+        from knowledge.postgres import PostgresStore  # psycopg is loaded only by those who use it
+
+        return PostgresStore(settings.db_path, audit_key=key, retention_days=settings.retention_days)
+    return SqliteStore(settings.db_path, audit_key=key, retention_days=settings.retention_days)
+
+
+def sqlite_only(settings: Settings, refusal: str) -> None:
+    """Refuse a command that works on a SQLite file only, with the one line ``refusal`` (a message key), when
+    VRAAGBAAK_DB is PostgreSQL."""
+    if on_postgres(settings.db_path):
+        raise UserError(t(refusal, settings.lang))
 
 
 def configured(settings: Settings, base: Thresholds) -> Thresholds:
@@ -83,7 +108,7 @@ def _loaded(factory: Callable[..., semantic.Embedder], threads: int | None = Non
     return factory(num_threads=threads) if threads else factory()
 
 
-def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embedder | None = None, *,
+def build_searcher(settings: Settings, store: AnyStore, model: semantic.Embedder | None = None, *,
                    serving: bool = False) -> Searcher:
     """The searcher with its thresholds calibrated on the knowledge base (stored; redone when the KB changed
     materially, checked whenever it changes)."""
@@ -103,7 +128,7 @@ def build_searcher(settings: Settings, store: SqliteStore, model: semantic.Embed
     return searcher
 
 
-def calibrate(settings: Settings, store: SqliteStore, *, serving: bool = False) -> calibration.Calibration:
+def calibrate(settings: Settings, store: AnyStore, *, serving: bool = False) -> calibration.Calibration:
     """Calibrate the thresholds of the ranking in use on the knowledge base now (``vraagbaak calibrate``)."""
     model = embedder(settings, serving=serving)
     reranker = semantic.SemanticReranker(store, model) if model else None
@@ -114,7 +139,7 @@ def calibrate(settings: Settings, store: SqliteStore, *, serving: bool = False) 
     return calibration.calibrate(searcher, mode(ranking), base)
 
 
-def embed(settings: Settings, store: SqliteStore, progress: Callable[[int, int], None] | None = None) -> int:
+def embed(settings: Settings, store: AnyStore, progress: Callable[[int, int], None] | None = None) -> int:
     """Give every article a vector for the semantic model, when one is on; returns how many were embedded."""
     model = embedder(settings)
     return semantic.ensure_vectors(store, model, progress=progress) if model else 0
@@ -128,36 +153,44 @@ def schedule(settings: Settings) -> Schedule:
                     not_helpful_limit=settings.not_helpful_limit)
 
 
-def embed_in_background(settings: Settings, path: str) -> threading.Thread | None:
+def reopen(store: AnyStore | PostgresStore) -> AnyStore:
+    """Another store on the same database (its own connections, for a thread of its own)."""
+    if isinstance(store, SqliteStore):
+        return SqliteStore(store.path, audit_key=store.audit_key, retention_days=store.retention_days)
+    return type(store)(store.conninfo, audit_key=store.audit_key, retention_days=store.retention_days,
+                       schema=store.schema, pool_size=2)
+
+
+def embed_in_background(settings: Settings, store: AnyStore | PostgresStore) -> threading.Thread | None:
     """Embed what lacks a vector in a thread with its own connection, while the bot serves lexically."""
     model = embedder(settings, serving=True)
     if model is None:
         return None
 
     def work() -> None:
-        store = SqliteStore(path)
+        own = reopen(store)
         try:
-            count = semantic.ensure_vectors(store, model)
+            count = semantic.ensure_vectors(own, model)
             if count:
-                found = calibrate(settings, store, serving=True)  # here, so no question waits for it
+                found = calibrate(settings, own, serving=True)  # here, so no question waits for it
                 key, values = found.explanation()
                 log.info("semantic: %d articles embedded; the rerank takes part from now (%s)", count,
                          t(key, "en", **values))
         except Exception:  # the bot keeps serving lexically
             log.exception("semantic: embedding in the background failed")
         finally:
-            store.close()
+            own.close()
 
     thread = threading.Thread(target=work, name="vraagbaak-embed", daemon=True)
     thread.start()
     return thread
 
 
-def build_desk(settings: Settings, chat: Chat, *, store: SqliteStore | None = None, serving: bool = False) -> Desk:
+def build_desk(settings: Settings, chat: Chat, *, store: AnyStore | None = None, serving: bool = False) -> Desk:
     """The desk for ``chat``; ``serving`` (a long-running bot) also embeds missing vectors in the background."""
     store = store or open_store(settings)
     if serving:
-        embed_in_background(settings, store.path)
+        embed_in_background(settings, store)
     default_channel = settings.escalation_channel
     if chat.platform == "teams" and settings.teams_escalation_channel:
         default_channel = settings.teams_escalation_channel
@@ -182,13 +215,13 @@ def demo_data() -> demo_load.DemoData:
                               routes=read_routes(DEMO / "routes.csv"), synonyms=shipped_synonyms())
 
 
-def top_up_demo(store: SqliteStore) -> demo_load.DemoLoad:
+def top_up_demo(store: AnyStore) -> demo_load.DemoLoad:
     """Fill ``store`` with the demo municipality, adding only what the demo never added before: what a person
     changed or removed since an earlier run stays as they left it (``knowledge.demo_load``)."""
     return demo_load.load(store, demo_data())
 
 
-def load_demo(store: SqliteStore) -> dict[str, int]:
+def load_demo(store: AnyStore) -> dict[str, int]:
     """Fill ``store`` with the demo municipality: articles, people, routing rules and synonyms; how many of
     each were added (all of them the first time; a second run adds only what is missing)."""
     return top_up_demo(store).added

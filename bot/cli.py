@@ -77,6 +77,7 @@ def _kept(loaded: DemoLoad, asked: int, played: int, lang: str) -> list[str]:
 
 def cmd_backup(args: argparse.Namespace, settings: config.Settings) -> int:
     """``vraagbaak backup FILE``: a checked copy of the database while the bot serves."""
+    bootstrap.sqlite_only(settings, "cli_backup_on_postgres")
     started = time.monotonic()
     copy = backup.backup(settings.db_path, Path(args.file), replace=args.replace)
     print(t("cli_backup_written", settings.lang, path=copy.path, size=_size(copy.size, settings.lang),
@@ -86,6 +87,7 @@ def cmd_backup(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_restore(args: argparse.Namespace, settings: config.Settings) -> int:
     """``vraagbaak restore FILE``: a backup back in place of the database, which no process may have open."""
+    bootstrap.sqlite_only(settings, "cli_restore_on_postgres")
     done, lang = backup.restore(settings.db_path, Path(args.file)), settings.lang
     print(t("cli_restored", lang, path=done.copy.path, source=done.source, size=_size(done.copy.size, lang),
             counts=_counts(done.copy, lang)))

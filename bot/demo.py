@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot import bootstrap
 from bot.config import Settings
@@ -14,10 +15,12 @@ from handlers.desk import Desk
 from knowledge.demo_history import Visit, backdate, plan
 from knowledge.demo_load import PLAYED
 from knowledge.model import Place, User
-from knowledge.sqlite.store import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.bootstrap import AnyStore
 
 
-def play_history(settings: Settings, store: SqliteStore, now: datetime | None = None,
+def play_history(settings: Settings, store: AnyStore, now: datetime | None = None,
                  shown: Callable[[int, int], None] = lambda done, total: None) -> int:
     """Play the demo history into ``store``; returns how many questions were asked. A database that already
     has questions, or had the history played once (its questions may have been purged since), is left as it is:
@@ -38,7 +41,7 @@ def play_history(settings: Settings, store: SqliteStore, now: datetime | None = 
     return len(visits)
 
 
-def _play(desk: Desk, chat: ConsoleChat, store: SqliteStore, key: str, visit: Visit, now: datetime) -> None:
+def _play(desk: Desk, chat: ConsoleChat, store: AnyStore, key: str, visit: Visit, now: datetime) -> None:
     asker = User(visit.agent, visit.agent)
     desk.ask(asker, visit.text, Place(dm(visit.agent)), key=key)
     q = store.question_for_event(f"{chat.platform}:{key}")
@@ -59,7 +62,7 @@ def _play(desk: Desk, chat: ConsoleChat, store: SqliteStore, key: str, visit: Vi
     backdate(store, q.id, visit.at, answers, marked_at)
 
 
-def _replies(desk: Desk, chat: ConsoleChat, store: SqliteStore, question_id: int, visit: Visit,
+def _replies(desk: Desk, chat: ConsoleChat, store: AnyStore, question_id: int, visit: Visit,
              now: datetime) -> tuple[dict[int, datetime], datetime | None]:
     """The experts' replies in the thread of the escalation this question started (one it joined has its own),
     marked where the plan says; when each was given."""

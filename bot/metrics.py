@@ -32,8 +32,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
+    from bot.bootstrap import AnyStore
     from handlers.desk import Desk
-    from knowledge.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 disable_created_metrics()  # no *_created series: they double the output and no dashboard here reads them
@@ -49,7 +49,7 @@ class Monitor:
     """One process's metrics: a registry of its own (so several bots in one test process do not collide), the
     counters the use cases feed (it implements handlers.ports.Metrics), and the store's figures."""
 
-    def __init__(self, store: SqliteStore, platform: str) -> None:
+    def __init__(self, store: AnyStore, platform: str) -> None:
         self.store = store
         self.registry = reg = CollectorRegistry(auto_describe=True)
         for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR, StoreFigures(store)):
@@ -101,7 +101,7 @@ def monitor_of(desk: Desk, platform: str) -> Monitor:
     """The Monitor that counts ``desk``'s work: the one it has, else a new one it is given from now on."""
     if isinstance(desk.metrics, Monitor):
         return desk.metrics
-    monitor = Monitor(cast("SqliteStore", desk.store), platform)  # a serving Desk's store is a SqliteStore
+    monitor = Monitor(cast("AnyStore", desk.store), platform)  # a serving Desk's store is open_store's
     desk.metrics = monitor
     return monitor
 
@@ -109,7 +109,7 @@ def monitor_of(desk: Desk, platform: str) -> Monitor:
 class StoreFigures(Collector):
     """The figures every process shares, read from the database at each scrape (a few indexed counts)."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: AnyStore) -> None:
         self.store = store
 
     def describe(self) -> Iterator[Metric]:

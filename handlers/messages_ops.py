@@ -28,6 +28,15 @@ OPS_TEXTS: dict[str, dict[str, str]] = {
         "en": "Not brought back (an earlier demo put them in, they were removed since): {items}",
     },
     # vraagbaak backup FILE
+    # backup and restore copy a SQLite file; a PostgreSQL database has its own tools
+    "cli_backup_on_postgres": {
+        "nl": "vraagbaak backup kopieert een SQLite-bestand; VRAAGBAAK_DB is PostgreSQL: gebruik pg_dump.",
+        "en": "vraagbaak backup copies a SQLite file; VRAAGBAAK_DB is PostgreSQL: use pg_dump.",
+    },
+    "cli_restore_on_postgres": {
+        "nl": "vraagbaak restore zet een SQLite-bestand terug; VRAAGBAAK_DB is PostgreSQL: gebruik pg_restore.",
+        "en": "vraagbaak restore puts back a SQLite file; VRAAGBAAK_DB is PostgreSQL: use pg_restore.",
+    },
     "cli_backup_written": {
         "nl": "Reservekopie geschreven: {path} ({size}; {counts}; integrity_check: ok; in {seconds} s)",
         "en": "Backup written: {path} ({size}; {counts}; integrity_check: ok; in {seconds} s)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.console.render import render
 from handlers.messages import t
@@ -13,7 +13,9 @@ from handlers.ports import Outgoing
 from handlers.replies import Message, message_from_dict
 from knowledge.model import Place
 from knowledge.privacy import mask_text
-from knowledge.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.bootstrap import AnyStore
 
 
 def dm(user: str) -> str:
@@ -23,7 +25,7 @@ def dm(user: str) -> str:
 class ConsoleChat:
     platform = "console"
 
-    def __init__(self, store: SqliteStore, out: Callable[[str], None] = print, lang: str = "nl") -> None:
+    def __init__(self, store: AnyStore, out: Callable[[str], None] = print, lang: str = "nl") -> None:
         self.store = store
         self.out = out
         self.lang = lang  # of the headers it prints (VRAAGBAAK_LANG); the messages carry their own

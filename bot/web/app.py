@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -25,22 +26,24 @@ from bot.web.chat import WebChat
 from handlers.desk import Desk
 from handlers.messages import t
 from knowledge import weblogin
-from knowledge.sqlite.store import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.bootstrap import AnyStore
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 MAX_FORM_BYTES = 2 * 1024 * 1024
 
 
-def create_app(settings: Settings, *, store: SqliteStore | None = None, desk: Desk | None = None,
+def create_app(settings: Settings, *, store: AnyStore | None = None, desk: Desk | None = None,
                settings_source: Callable[[], Settings] | None = None,
                sso_http: requests.Session | None = None, clock: Callable[[], datetime] | None = None) -> Flask:
     """The console on ``settings``' database; ``settings_source`` gives the settings current at each request
     (who is an owner; default: ``settings`` as given); ``sso_http``: the HTTP session single sign-on uses;
     ``clock``: the time sessions, sign-in links and the sign-in limit go by (default: the system's, in UTC).
     Sessions and the sign-in limit live in the database, so several apps on one database share them."""
-    store = store or (desk.store if desk is not None else bootstrap.open_store(settings))  # type: ignore[assignment]
-    assert store is not None
+    # a Desk handed in carries open_store's store (its port is narrower than what the console reads)
+    store = store or (cast("AnyStore", desk.store) if desk is not None else bootstrap.open_store(settings))
     desk = desk or bootstrap.build_desk(settings, WebChat(), store=store)
     app = Flask("bot.web", template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.config.update(

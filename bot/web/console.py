@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import current_app, g, redirect, request, session, url_for
 
@@ -18,7 +18,9 @@ from handlers.messages import t
 from handlers.ports import Search
 from knowledge import weblogin
 from knowledge.model import User
-from knowledge.sqlite.store import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.bootstrap import AnyStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ class Console:
     session, link and rate limit is measured by. ``owners_seen``: the owner ids at this process's last look."""
 
     settings: Callable[[], Settings]
-    store: SqliteStore
+    store: AnyStore
     desk: Desk
     clock: Callable[[], datetime]
     owners_seen: frozenset[str] | None = field(default=None)
@@ -53,7 +55,7 @@ def desk() -> Desk:
     return console().desk
 
 
-def store() -> SqliteStore:
+def store() -> AnyStore:
     return console().store
 
 
