@@ -38,6 +38,7 @@ from bot import bootstrap
 from bot.config import Settings
 from handlers.dispatch import Dispatcher
 from handlers.events import Asked
+from handlers.ports import Outgoing
 from handlers.replies import Message
 from knowledge import search, semantic
 
@@ -76,8 +77,8 @@ class TimedChat(FakeChat):
         self.replied: dict[str, float] = {}
         self.arrived = threading.Condition()
 
-    def send(self, place: Place, message: Message) -> Place:
-        posted = super().send(place, message)
+    def send(self, place: Place, message: Message, outgoing: Outgoing | None = None) -> Place:
+        posted = super().send(place, message, outgoing)
         with self.arrived:
             self.replied.setdefault(place.channel, time.perf_counter())
             self.arrived.notify_all()
