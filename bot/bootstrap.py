@@ -153,7 +153,7 @@ def schedule(settings: Settings) -> Schedule:
                     not_helpful_limit=settings.not_helpful_limit)
 
 
-def reopen(store: AnyStore | PostgresStore) -> AnyStore:
+def reopen(store: AnyStore) -> AnyStore:
     """Another store on the same database (its own connections, for a thread of its own)."""
     if isinstance(store, SqliteStore):
         return SqliteStore(store.path, audit_key=store.audit_key, retention_days=store.retention_days)
@@ -161,7 +161,7 @@ def reopen(store: AnyStore | PostgresStore) -> AnyStore:
                        schema=store.schema, pool_size=2)
 
 
-def embed_in_background(settings: Settings, store: AnyStore | PostgresStore) -> threading.Thread | None:
+def embed_in_background(settings: Settings, store: AnyStore) -> threading.Thread | None:
     """Embed what lacks a vector in a thread with its own connection, while the bot serves lexically."""
     model = embedder(settings, serving=True)
     if model is None:

@@ -316,7 +316,7 @@ def test_a_serving_bot_embeds_in_the_background_and_calibrates_the_rerank(demo_s
     settings = Settings(db_path=demo_store.path)
     desk = bootstrap.build_desk(settings, FakeChat(), store=demo_store)
     assert not desk.searcher.semantic  # no vectors yet: it serves lexically
-    thread = bootstrap.embed_in_background(settings, demo_store.path)
+    thread = bootstrap.embed_in_background(settings, demo_store)
     assert thread is not None
     thread.join(timeout=120)
     assert demo_store.count("article_vectors") == demo_store.count("articles")
