@@ -20,6 +20,7 @@ import json
 from typing import Any
 
 from knowledge import audit as audit_chain
+from knowledge import stored
 from knowledge.model import Answer, ChannelSettings, Escalation, Place, ReviewItem, User
 from knowledge.postgres import audit as audit_log
 from knowledge.postgres.base import PostgresBase, plain
@@ -31,33 +32,15 @@ _JOINABLE = ("escalations e JOIN questions q ON q.id = e.question_id"
 
 
 def _escalation(r: dict[str, Any]) -> Escalation:
-    r = plain(r)
-    place = Place(r["post_channel"], r["post_thread"], r["post_message"], r["post_extra"]) if r["post_channel"] \
-        else None
-    return Escalation(
-        id=r["id"], question_id=r["question_id"], channel=r["channel"], place=place, status=r["status"],
-        experts=tuple(json.loads(r["experts"])), tried=tuple(json.loads(r["tried"])),
-        created_at=r["created_at"], answered_at=r["answered_at"], answer_id=r["answer_id"],
-        urgent=bool(r["urgent"]), stage=int(r["stage"]),
-    )
+    return stored.escalation(plain(r))
 
 
 def _answer(r: dict[str, Any]) -> Answer:
-    r = plain(r)
-    return Answer(
-        id=r["id"], escalation_id=r["escalation_id"], author=User(r["author_id"], r["author_name"]),
-        text=r["text"], place=Place(r["channel"], r["thread"], r["message"]), created_at=r["created_at"],
-        accepted=bool(r["accepted"]),
-    )
+    return stored.answer(plain(r))
 
 
 def _review(r: dict[str, Any]) -> ReviewItem:
-    r = plain(r)
-    return ReviewItem(
-        id=r["id"], article_id=r["article_id"], escalation_id=r["escalation_id"], status=r["status"],
-        created_at=r["created_at"], decided_by=r["decided_by"], decided_at=r["decided_at"], note=r["note"],
-        flag=r["flag"],
-    )
+    return stored.review(plain(r))
 
 
 class LoopRecords(PostgresBase):

@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from knowledge import analysis, retention, text
+from knowledge import analysis, retention, stored
 from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, User
 from knowledge.postgres.access import AccessRecords
@@ -36,30 +36,8 @@ TABLES = frozenset({
     "web_logins", "web_flows", "web_settings", "demo_items", "web_sessions", "web_attempts"})
 
 
-def _article(row: dict[str, Any]) -> Article:
-    return Article(
-        id=row["id"], title=row["title"], body=row["body"], keywords=tuple(json.loads(row["keywords"])),
-        questions=tuple(json.loads(row["questions"])), url=row["url"], owner=row["owner"],
-        status=row["status"], lang=row["lang"], review_date=row["review_date"], source=row["source"],
-        updated_at=row["updated_at"], version=row["version"],
-    )
-
-
-def _person(row: dict[str, Any], handles: tuple[tuple[str, str], ...] = ()) -> Person:
-    return Person(
-        id=row["id"], name=row["name"], title=row["title"], department=row["department"],
-        expertise=tuple(json.loads(row["expertise"])), email=row["email"], phone=row["phone"], handles=handles,
-    )
-
-
-def _question(r: dict[str, Any]) -> Question:
-    r = plain(r)
-    return Question(
-        id=r["id"], asker=User(r["asker_id"], r["asker_name"]), platform=r["platform"],
-        place=Place(r["channel"], r["thread"], r["message"], r["extra"]), text=r["text"],
-        decision=r["decision"], article_id=r["article_id"], created_at=r["created_at"], lang=r["lang"],
-        status=r["status"], personal=bool(r["personal"]), urgent=bool(r["urgent"]),
-    )
+def _question(row: dict[str, Any]) -> Question:
+    return stored.question(plain(row))
 
 
 class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, LifecycleRecords, AccessRecords,
@@ -147,25 +125,26 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
 
     def article(self, article_id: str) -> Article | None:
         found = self.rows("SELECT * FROM articles WHERE id = %s", [article_id])
-        return _article(found[0]) if found else None
+        return stored.article(found[0]) if found else None
 
     def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]:
         if ids is not None:
             wanted = list(ids)
             found = self.rows("SELECT * FROM articles WHERE id = ANY(%s)", [wanted]) if wanted else []
-            by_id = {r["id"]: _article(r) for r in found}
+            by_id = {r["id"]: stored.article(r) for r in found}
             return [by_id[i] for i in wanted if i in by_id]
         where, params = ("WHERE status = %s", [status]) if status else ("", [])
-        return [_article(r) for r in self.rows(f"SELECT * FROM articles {where} ORDER BY id COLLATE \"C\"", params)]
+        return [stored.article(r)
+                for r in self.rows(f"SELECT * FROM articles {where} ORDER BY id COLLATE \"C\"", params)]
 
     # --- people ---------------------------------------------------------------------------
     def upsert_people(self, people: Iterable[Person]) -> int:
         count = 0
-        stored: list[Person] = []
+        kept: list[Person] = []
         with self.transaction() as conn:
             for p in people:
                 p = self._same_person(conn, p)
-                stored.append(p)
+                kept.append(p)
                 conn.execute(
                     "INSERT INTO people (id, name, title, department, expertise, email, phone)"
                     " VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
@@ -178,7 +157,7 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
                                  [p.id, platform, handle])
                 count += 1
             self._bump(conn, "people_generation")
-            self._index_people(conn, stored)
+            self._index_people(conn, kept)
         if count >= BULK:
             self.merge_index("people_index")
         return count
@@ -193,7 +172,7 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
                              [p.email, p.id]).fetchone()
         if not found:
             return p
-        old = _person(found)  # type: ignore[arg-type]
+        old = stored.person(found)  # type: ignore[arg-type]
         return Person(
             id=old.id, name=p.name or old.name, title=p.title or old.title, department=p.department or old.department,
             expertise=p.expertise or old.expertise, email=p.email, phone=p.phone or old.phone, handles=p.handles,
@@ -203,13 +182,13 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
         if ids is None:
             rows = self.rows("SELECT * FROM people ORDER BY name COLLATE \"C\"")
             handles = self._handles(None)
-            return [_person(r, handles.get(r["id"], ())) for r in rows]
+            return [stored.person(r, handles.get(r["id"], ())) for r in rows]
         wanted = list(ids)
         if not wanted:
             return []
         rows = self.rows("SELECT * FROM people WHERE id = ANY(%s)", [wanted])
         handles = self._handles(wanted)
-        by_id = {r["id"]: _person(r, handles.get(r["id"], ())) for r in rows}
+        by_id = {r["id"]: stored.person(r, handles.get(r["id"], ())) for r in rows}
         return [by_id[i] for i in wanted if i in by_id]
 
     def _handles(self, ids: list[str] | None) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -267,12 +246,7 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
         """Both directions, folded: 'paspoort' -> ('reisdocument',) and back. Cached per generation."""
         generation = self.generation if generation is None else generation
         if self._synonyms[0] != generation:
-            both: dict[str, set[str]] = {}
-            for term, syns in self.synonyms().items():
-                for s in syns:
-                    both.setdefault(text.fold(term), set()).add(s)
-                    both.setdefault(text.fold(s), set()).add(term)
-            self._synonyms = (generation, {k: tuple(sorted(v)) for k, v in both.items()})
+            self._synonyms = (generation, stored.both_ways(self.synonyms()))
         return self._synonyms[1]
 
     # --- questions ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from knowledge import audit as audit_chain
+from knowledge import stored
 from knowledge.clock import now
 from knowledge.model import OUTBOX_ATTEMPTS, Answer, ChannelSettings, Escalation, Place, ReviewItem, User
 from knowledge.sqlite import audit as audit_log
@@ -33,33 +34,6 @@ class _Base(Protocol):
 # open escalations another question may join: not about one person's own case
 _JOINABLE = ("escalations e JOIN questions q ON q.id = e.question_id"
              " WHERE e.status IN ('pending', 'open') AND q.personal = 0")
-
-
-def _escalation(r: dict[str, Any]) -> Escalation:
-    place = Place(r["post_channel"], r["post_thread"], r["post_message"], r["post_extra"]) if r["post_channel"] \
-        else None
-    return Escalation(
-        id=r["id"], question_id=r["question_id"], channel=r["channel"], place=place, status=r["status"],
-        experts=tuple(json.loads(r["experts"])), tried=tuple(json.loads(r["tried"])),
-        created_at=r["created_at"], answered_at=r["answered_at"], answer_id=r["answer_id"],
-        urgent=bool(r["urgent"]), stage=int(r["stage"]),
-    )
-
-
-def _answer(r: dict[str, Any]) -> Answer:
-    return Answer(
-        id=r["id"], escalation_id=r["escalation_id"], author=User(r["author_id"], r["author_name"]),
-        text=r["text"], place=Place(r["channel"], r["thread"], r["message"]), created_at=r["created_at"],
-        accepted=bool(r["accepted"]),
-    )
-
-
-def _review(r: dict[str, Any]) -> ReviewItem:
-    return ReviewItem(
-        id=r["id"], article_id=r["article_id"], escalation_id=r["escalation_id"], status=r["status"],
-        created_at=r["created_at"], decided_by=r["decided_by"], decided_at=r["decided_at"], note=r["note"],
-        flag=r["flag"],
-    )
 
 
 class LoopRecords:
@@ -82,17 +56,17 @@ class LoopRecords:
                 eid = int(cur.lastrowid or 0)
                 db.execute("INSERT OR IGNORE INTO waiters VALUES (?, ?)", [eid, question_id])
                 db.execute("UPDATE questions SET status = 'escalated' WHERE id = ?", [question_id])
-        return _escalation(self.rows("SELECT * FROM escalations WHERE id = ?", [eid])[0])
+        return stored.escalation(self.rows("SELECT * FROM escalations WHERE id = ?", [eid])[0])
 
     def escalation(self: _Base, escalation_id: int) -> Escalation | None:
         found = self.rows("SELECT * FROM escalations WHERE id = ?", [escalation_id])
-        return _escalation(found[0]) if found else None
+        return stored.escalation(found[0]) if found else None
 
     def escalation_for_question(self: _Base, question_id: int) -> Escalation | None:
         found = self.rows(
             "SELECT e.* FROM escalations e JOIN waiters w ON w.escalation_id = e.id"
             " WHERE w.question_id = ? ORDER BY e.id DESC LIMIT 1", [question_id])
-        return _escalation(found[0]) if found else None
+        return stored.escalation(found[0]) if found else None
 
     def escalation_at(self: _Base, channel: str, root: str) -> Escalation | None:
         """The escalation one of whose posts is the message ``root`` in ``channel`` (an escalation posted again
@@ -100,7 +74,7 @@ class LoopRecords:
         found = self.rows(
             "SELECT e.* FROM escalation_posts p JOIN escalations e ON e.id = p.escalation_id"
             " WHERE p.channel = ? AND p.message = ?", [channel, root])
-        return _escalation(found[0]) if found else None
+        return stored.escalation(found[0]) if found else None
 
     def escalation_posts(self: _Base, escalation_id: int) -> list[Place]:
         """Where an escalation was posted, first post first: one place, or more when it was sent again after a
@@ -119,18 +93,18 @@ class LoopRecords:
     def open_escalations(self: _Base) -> list[tuple[Escalation, str]]:
         """The same escalations whole, each with its question text (for a look at them, not per question)."""
         rows = self.rows(f"SELECT e.*, q.text AS question_text FROM {_JOINABLE} ORDER BY e.id")
-        return [(_escalation(r), r["question_text"]) for r in rows]
+        return [(stored.escalation(r), r["question_text"]) for r in rows]
 
     def stranded_escalations(self: _Base, before: str) -> list[Escalation]:
         """Escalations created before ``before`` that were never posted and wait in no outbox: the process
         stopped between writing the escalation and posting it."""
-        return [_escalation(r) for r in self.rows(
+        return [stored.escalation(r) for r in self.rows(
             "SELECT * FROM escalations e WHERE status = 'pending' AND post_channel IS NULL AND created_at < ?"
             " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.escalation_id = e.id) ORDER BY id", [before])]
 
     def waiting_escalations(self: _Base) -> list[Escalation]:
         """Escalations without an answer whose timers have not all fired (stage below 2), oldest first."""
-        return [_escalation(r) for r in self.rows(
+        return [stored.escalation(r) for r in self.rows(
             "SELECT * FROM escalations WHERE status IN ('pending', 'open') AND stage < 2 ORDER BY id")]
 
     def advance_escalation(self: _Base, escalation_id: int, stage: int) -> bool:
@@ -217,24 +191,24 @@ class LoopRecords:
                 [escalation_id, author.id, author.name, masked, place.channel, place.thread, place.message,
                  now()])
             aid = int(cur.lastrowid or 0)
-        return _answer(self.rows("SELECT * FROM answers WHERE id = ?", [aid])[0])
+        return stored.answer(self.rows("SELECT * FROM answers WHERE id = ?", [aid])[0])
 
     def answer(self: _Base, answer_id: int) -> Answer | None:
         found = self.rows("SELECT * FROM answers WHERE id = ?", [answer_id])
-        return _answer(found[0]) if found else None
+        return stored.answer(found[0]) if found else None
 
     def answer_at(self: _Base, channel: str, message: str) -> Answer | None:
         found = self.rows("SELECT * FROM answers WHERE channel = ? AND message = ?", [channel, message])
-        return _answer(found[0]) if found else None
+        return stored.answer(found[0]) if found else None
 
     def latest_answer(self: _Base, escalation_id: int) -> Answer | None:
         found = self.rows("SELECT * FROM answers WHERE escalation_id = ? ORDER BY id DESC LIMIT 1",
                           [escalation_id])
-        return _answer(found[0]) if found else None
+        return stored.answer(found[0]) if found else None
 
     def answers(self: _Base, escalation_id: int) -> list[Answer]:
         """Every reply stored in an escalation's thread (masked), oldest first."""
-        return [_answer(r) for r in self.rows("SELECT * FROM answers WHERE escalation_id = ? ORDER BY id",
+        return [stored.answer(r) for r in self.rows("SELECT * FROM answers WHERE escalation_id = ? ORDER BY id",
                                               [escalation_id])]
 
     # --- reviews --------------------------------------------------------------------------
@@ -243,14 +217,14 @@ class LoopRecords:
             cur = db.execute("INSERT INTO reviews (article_id, escalation_id, created_at, flag) VALUES (?,?,?,?)",
                              [article_id, escalation_id, now(), flag])
             rid = int(cur.lastrowid or 0)
-        return _review(self.rows("SELECT * FROM reviews WHERE id = ?", [rid])[0])
+        return stored.review(self.rows("SELECT * FROM reviews WHERE id = ?", [rid])[0])
 
     def review(self: _Base, review_id: int) -> ReviewItem | None:
         found = self.rows("SELECT * FROM reviews WHERE id = ?", [review_id])
-        return _review(found[0]) if found else None
+        return stored.review(found[0]) if found else None
 
     def pending_reviews(self: _Base) -> list[ReviewItem]:
-        return [_review(r) for r in self.rows("SELECT * FROM reviews WHERE status = 'pending' ORDER BY id")]
+        return [stored.review(r) for r in self.rows("SELECT * FROM reviews WHERE status = 'pending' ORDER BY id")]
 
     def decide_review(self: _Base, review_id: int, status: str, by: str, note: str = "") -> None:
         with self.transaction() as db:

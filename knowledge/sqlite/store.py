@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from knowledge import analysis, reports, retention, text
+from knowledge import analysis, reports, retention, stored, text
 from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, Stats, User
 from knowledge.sqlite.access import AccessRecords
@@ -39,22 +39,6 @@ _CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS NOT (" + ",
 
 BUSY_TIMEOUT_MS = 15000  # how long a writer waits for another process's transaction before giving up
 BULK = 20  # a load of at least this many rows ends with merging the index (merge_index)
-
-
-def _article(row: dict[str, Any]) -> Article:
-    return Article(
-        id=row["id"], title=row["title"], body=row["body"], keywords=tuple(json.loads(row["keywords"])),
-        questions=tuple(json.loads(row["questions"])), url=row["url"], owner=row["owner"],
-        status=row["status"], lang=row["lang"], review_date=row["review_date"], source=row["source"],
-        updated_at=row["updated_at"], version=row["version"],
-    )
-
-
-def _person(row: dict[str, Any], handles: tuple[tuple[str, str], ...] = ()) -> Person:
-    return Person(
-        id=row["id"], name=row["name"], title=row["title"], department=row["department"],
-        expertise=tuple(json.loads(row["expertise"])), email=row["email"], phone=row["phone"], handles=handles,
-    )
 
 
 class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
@@ -298,20 +282,20 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
 
     def article(self, article_id: str) -> Article | None:
         found = self.rows("SELECT * FROM articles WHERE id = ?", [article_id])
-        return _article(found[0]) if found else None
+        return stored.article(found[0]) if found else None
 
     def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]:
         if ids is not None:
             wanted = list(ids)
             by_id = {
-                r["id"]: _article(r)
+                r["id"]: stored.article(r)
                 for r in self.rows(
                     f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(wanted))})", wanted
                 )
             } if wanted else {}
             return [by_id[i] for i in wanted if i in by_id]
         where, params = ("WHERE status = ?", [status]) if status else ("", [])
-        return [_article(r) for r in self.rows(f"SELECT * FROM articles {where} ORDER BY id", params)]
+        return [stored.article(r) for r in self.rows(f"SELECT * FROM articles {where} ORDER BY id", params)]
 
     def count(self, table: str) -> int:
         return self.rows(f"SELECT count(*) AS n FROM [{table}]")[0]["n"]
@@ -365,7 +349,7 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         if not found:
             return p
         cursor_names = [d[0] for d in db.execute("SELECT * FROM people LIMIT 0").description]
-        old = _person(dict(zip(cursor_names, found, strict=True)))
+        old = stored.person(dict(zip(cursor_names, found, strict=True)))
         return Person(
             id=old.id, name=p.name or old.name, title=p.title or old.title, department=p.department or old.department,
             expertise=p.expertise or old.expertise, email=p.email, phone=p.phone or old.phone,
@@ -376,13 +360,13 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         if ids is None:
             rows = self.rows("SELECT * FROM people ORDER BY name")
             handles = self._handles(None)
-            return [_person(r, handles.get(r["id"], ())) for r in rows]
+            return [stored.person(r, handles.get(r["id"], ())) for r in rows]
         wanted = list(ids)
         if not wanted:
             return []
         rows = self.rows(f"SELECT * FROM people WHERE id IN ({','.join('?' * len(wanted))})", wanted)
         handles = self._handles(wanted)
-        by_id = {r["id"]: _person(r, handles.get(r["id"], ())) for r in rows}
+        by_id = {r["id"]: stored.person(r, handles.get(r["id"], ())) for r in rows}
         return [by_id[i] for i in wanted if i in by_id]
 
     def _handles(self, ids: list[str] | None) -> dict[str, tuple[tuple[str, str], ...]]:
@@ -440,12 +424,7 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         (pass the one just read, to save reading it again)."""
         generation = self.generation if generation is None else generation
         if self._synonyms[0] != generation:
-            both: dict[str, set[str]] = {}
-            for term, syns in self.synonyms().items():
-                for s in syns:
-                    both.setdefault(text.fold(term), set()).add(s)
-                    both.setdefault(text.fold(s), set()).add(term)
-            self._synonyms = (generation, {k: tuple(sorted(v)) for k, v in both.items()})
+            self._synonyms = (generation, stored.both_ways(self.synonyms()))
         return self._synonyms[1]
 
     # --- questions ------------------------------------------------------------------------
@@ -470,13 +449,7 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         found = self.rows("SELECT * FROM questions WHERE id = ?", [question_id])
         if not found:
             return None
-        r = found[0]
-        return Question(
-            id=r["id"], asker=User(r["asker_id"], r["asker_name"]), platform=r["platform"],
-            place=Place(r["channel"], r["thread"], r["message"], r["extra"]), text=r["text"],
-            decision=r["decision"], article_id=r["article_id"], created_at=r["created_at"], lang=r["lang"],
-            status=r["status"], personal=bool(r["personal"]), urgent=bool(r["urgent"]),
-        )
+        return stored.question(found[0])
 
     def question_for_event(self, event_key: str) -> Question | None:
         """The question an event (by its delivery key) recorded, if it got that far."""
