@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import knowledge.clock
 from bot import bootstrap
 from bot.config import Settings
 from handlers.desk import Desk
@@ -35,8 +37,13 @@ class Clock:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> Iterator[Clock]:
+    """One fake clock for the use cases and the store's stamps (the store's own clock ran on meanwhile, so on a
+    loaded machine "15 minutes later" on the fake one fell seconds short of the escalation's real stamp)."""
+    fake = Clock()
+    knowledge.clock.use(fake)
+    yield fake
+    knowledge.clock.use(None)
 
 
 def desk_with(path: str, chat: FakeChat, clock: Clock, **schedule: object) -> Desk:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -25,7 +24,7 @@ class _Base(Protocol):
 
 
 def later(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).replace(microsecond=0).isoformat()
+    return now(seconds)
 
 
 class InboxRecords:

@@ -10,7 +10,6 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -270,7 +269,7 @@ class LoopRecords:
         it once: queued again with the same key, the first row's id is returned, negated (it is not this
         caller's to send). ``claim``: queued already claimed for that many seconds, by a caller that sends it
         itself right away (no other process or thread takes it meanwhile)."""
-        claimed_until = (datetime.now(UTC) + timedelta(seconds=claim)).replace(microsecond=0).isoformat() \
+        claimed_until = now(claim) \
             if claim else ""
         with self.transaction() as db:
             cur = db.execute(
@@ -292,7 +291,7 @@ class LoopRecords:
         process sends it meanwhile; None when there is none to claim. Its ``in_doubt`` is 1 once a claim on it
         lapsed without a result: the process that held it stopped, perhaps after the platform took it."""
         stamp = now()
-        until = (datetime.now(UTC) + timedelta(seconds=lease)).replace(microsecond=0).isoformat()
+        until = now(lease)
         where = "id = ?" if item_id is not None else \
             "id = (SELECT id FROM outbox WHERE sent_at = '' AND attempts < ? AND claimed_until < ? ORDER BY id LIMIT 1)"
         params: list[Any] = [item_id] if item_id is not None else [OUTBOX_ATTEMPTS, stamp]
@@ -312,7 +311,7 @@ class LoopRecords:
     def extend_outbox_claim(self: _Base, item_id: int, lease: float) -> bool:
         """Hold the claim on an unsent message ``lease`` seconds more, while it is being sent (the heartbeat of
         ``handlers.heartbeat``); False when the claim is no longer held (it lapsed, or the send ended)."""
-        until = (datetime.now(UTC) + timedelta(seconds=lease)).replace(microsecond=0).isoformat()
+        until = now(lease)
         with self.transaction() as db:
             return db.execute("UPDATE outbox SET claimed_until = ? WHERE id = ? AND sent_at = ''"
                               " AND claimed_until >= ?", [until, item_id, now()]).rowcount == 1

@@ -6,6 +6,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -41,6 +42,20 @@ BUSY_TIMEOUT_MS = 15000  # how long a writer waits for another process's transac
 BULK = 20  # a load of at least this many rows ends with merging the index (merge_index)
 
 
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch the file to WAL. Processes opening a new file at once all try to, and SQLite refuses the switch
+    with "database is locked" without waiting the busy timeout: try again until the timeout (or WAL is on)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
                   AccessRecords, DemoRecords, VectorRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
@@ -56,12 +71,12 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         self.retention_days = retention_days  # VRAAGBAAK_RETENTION_DAYS: what purge_due keeps
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if path != ":memory:":
-            self.db.enable_wal()
+            _enable_wal(self.db)
             # WAL with NORMAL: a commit survives a killed process (only a power cut may lose the last ones)
             self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.lock = threading.RLock()
         self._depth, self._owner = 0, 0
         self._after_commit: list[Callable[[], None]] = []
