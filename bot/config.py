@@ -127,6 +127,9 @@ class Settings:
     web_url: str = setting("VRAAGBAAK_WEB_URL", f"http://127.0.0.1:{WEB_PORT}", "public address of the web console "
                            "as owners open it (behind a proxy: the proxy's https address): web-login's links start "
                            "with it; https makes the session cookie Secure", URL)
+    proxies: int = setting("VRAAGBAAK_PROXIES", "0", "how many reverse proxies (load balancers) stand in front of "
+                           "the web console: its sign-in limit counts the address the last of them names in "
+                           "X-Forwarded-For; 0: the address that connects (a header from outside is ignored)", Whole(0))
     web_secret: str = setting("VRAAGBAAK_WEB_SECRET", "", "secret that signs the web console's session cookies; "
                               "empty: one is generated once and kept in the database")
     metrics_port: int | None = setting(

@@ -14,6 +14,7 @@ import requests
 from flask import Flask, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from bot import bootstrap
@@ -66,6 +67,9 @@ def create_app(settings: Settings, *, store: AnyStore | None = None, desk: Desk 
     app.register_error_handler(HTTPException, error_page)
     _register(app)
     _add_health(app, Health(monitor_of(desk, "web")))
+    if settings.proxies:  # behind a load balancer every request comes from it: read the client it names
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies,  # type: ignore[method-assign]
+                                x_proto=settings.proxies)
     app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     return app
 

@@ -189,3 +189,28 @@ def test_sessions_long_over_are_dropped(demo_store: SqliteStore) -> None:
     assert weblogin.session_owner(demo_store, old, at.replace(day=5)) is None
     weblogin.start_session(demo_store, "Kim", at.replace(day=6))
     assert len(demo_store.rows("SELECT * FROM web_sessions")) == 1
+
+
+def post_guesses(app: Flask, forwarded_for: list[str]) -> list[int]:
+    """Wrong sign-in tokens, one per entry, each through a proxy that says it came from that address."""
+    browser = app.test_client()
+    token = csrf(browser)
+    return [browser.post("/login", data={"token": f"guess{n}", "csrf_token": token},
+                         headers={"X-Forwarded-For": who}).status_code for n, who in enumerate(forwarded_for)]
+
+
+def test_behind_a_load_balancer_the_limit_counts_each_client_not_the_balancer(
+        demo_store: SqliteStore, settings_holder: dict[str, Settings], clock: Clock) -> None:
+    clock.now = datetime(2026, 5, 4, 9, 12, 0, tzinfo=UTC)
+    behind = create_app(replace(settings_holder["settings"], proxies=1), clock=clock)
+    # eleven guesses from one client through the balancer: the eleventh is refused...
+    assert post_guesses(behind, ["203.0.113.7"] * 11) == [403] * 10 + [429]
+    # ...while another client behind the same balancer still gets in (all came from its one address)
+    assert post_guesses(behind, ["198.51.100.4"]) == [403]
+
+
+def test_without_a_proxy_a_forged_forwarded_header_changes_nothing(
+        demo_store: SqliteStore, settings_holder: dict[str, Settings], clock: Clock) -> None:
+    clock.now = datetime(2026, 5, 4, 9, 12, 0, tzinfo=UTC)
+    direct = create_app(settings_holder["settings"], clock=clock)  # VRAAGBAAK_PROXIES=0, the default
+    assert post_guesses(direct, [f"203.0.113.{n}" for n in range(11)]) == [403] * 10 + [429]
