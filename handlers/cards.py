@@ -120,12 +120,17 @@ def people_card(question: Question, people: tuple[PersonHit, ...]) -> Message:
 
 
 def escalation_post(question: Question, escalation_id: int, tried: list[Article], experts: list[Person],
-                    answered: tuple[Answer, str] | None = None, urgent: bool = False, platform: str = "") -> Message:
+                    answered: tuple[Answer, str] | None = None, urgent: bool = False, platform: str = "",
+                    history: tuple[Line, ...] = (), moved: str = "") -> Message:
+    """The post in the expert channel. ``history``: where a moved question came from and what was said there;
+    ``moved``: the question went to another channel (this post then has no buttons)."""
     lang = question.lang
     lines = [Line("title", t("esc_title", lang, asker=question.asker.name or question.asker.id)),
              Line("quote", question.text)]
     if urgent and not answered:
         lines.insert(1, Line("warning", t("esc_urgent", lang)))
+    if history and not answered:
+        lines[1:1] = history
     tried_text = (t("esc_tried", lang, articles="; ".join(a.title for a in tried)) if tried
                   else t("esc_tried_none", lang))
     lines.append(Line("context", tried_text))
@@ -137,9 +142,12 @@ def escalation_post(question: Question, escalation_id: int, tried: list[Article]
         lines.append(Line("text", t("esc_answered", lang, author=answer.author.name or answer.author.id,
                                      date=when[:16].replace("T", " "))))
         lines.append(Line("quote", answer.text))
+    elif moved:
+        lines.append(Line("warning", moved))
     else:
         lines.append(Line("context", how_to_answer(platform, lang, escalation_id)))
-        buttons = (Button(t("btn_mark", lang), Action.MARK_ANSWER, str(escalation_id), "primary"),)
+        buttons = (Button(t("btn_mark", lang), Action.MARK_ANSWER, str(escalation_id), "primary"),
+                   Button(t("btn_reroute", lang), Action.REROUTE, str(escalation_id)))
     text = f"{lines[0].text}: {question.text}"
     return Message(text=text, lines=tuple(lines), buttons=buttons)
 

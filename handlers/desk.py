@@ -23,6 +23,7 @@ from handlers.heartbeat import holding
 from handlers.messages import t
 from handlers.ports import Chat, DeliveryFailed, Metrics, NoMetrics, Outgoing, Search, Store
 from handlers.replies import Action, Button, Line, Message, message_from_dict
+from handlers.reroute import Rerouting
 from handlers.timers import Schedule, Timers, utc_now
 from knowledge import text
 from knowledge.directory import asks_for_people
@@ -42,7 +43,7 @@ URGENT = re.compile(r"\s*(?:klant wacht|customer waiting|klant aan de lijn)\s*[:
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-class Desk(Curation, ArticleEditing, Timers):
+class Desk(Curation, ArticleEditing, Timers, Rerouting):
     def __init__(self, *, store: Store, search: Search, chat: Chat, default_channel: str,
                  owners: frozenset[str] = frozenset(), default_lang: str = "nl",
                  channels: dict[str, str] | None = None, schedule: Schedule | None = None,
@@ -323,7 +324,7 @@ class Desk(Curation, ArticleEditing, Timers):
     def _escalate(self, q: Question, by: User, result: SearchResult) -> Escalation:
         """Write the escalation and queue its root post (sent when the caller's transaction commits)."""
         channel = route(self.store.routes(), q.text, result.hits[:1] if result.decision == "answer" else (),
-                        default=self.default_channel)
+                        default=self.default_channel, learned=self.store.learned_routes())
         tried = self.store.shown(q.id)
         experts = [p.person.id for p in result.people]
         esc = self.store.add_escalation(q.id, channel, experts, tried)
@@ -340,12 +341,13 @@ class Desk(Curation, ArticleEditing, Timers):
             return Message(text=t("escalation_queued", q.lang, channel=self.channel_name(esc.channel, q.lang)))
         return self._told_where(q, posted, "escalated")
 
-    def _post(self, q: Question, esc: Escalation) -> Place | None:
-        """The escalation's root post in its expert channel, through the outbox (None: it waits there)."""
+    def _post(self, q: Question, esc: Escalation, history: tuple[Line, ...] = ()) -> Place | None:
+        """The escalation's root post in its expert channel, through the outbox (None: it waits there); a moved
+        one's post carries ``history`` (handlers.reroute) and a key of its own."""
         post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried), self.store.people(esc.experts),
-                                     urgent=esc.urgent, platform=self.platform)
+                                     urgent=esc.urgent, platform=self.platform, history=history)
         return self.deliver(Place(self.channels.get(esc.channel, esc.channel)), post, escalation_id=esc.id,
-                            key=f"escalation:{esc.id}")
+                            key=f"escalation:{esc.id}" + (f":moved:{esc.moves}" if esc.moves else ""))
 
     def _told_where(self, q: Question, esc: Escalation, key: str) -> Message:
         said = t(key, q.lang, channel=self.channel_name(esc.channel, q.lang))
@@ -426,6 +428,7 @@ class Desk(Curation, ArticleEditing, Timers):
                         self.deliver(again, post, kind="update", key=f"answered:{esc.id}:{again.message}", now=False)
             self.store.audit(by.id, "mark_answer", str(esc.id), answer=answer.id, article=article.id,
                              relayed=[q.id for q in waiting], **({"note": note} if note else {}))
+            self.learn_from_answer(resolved, first, by)
         if (waited := _seconds_between(esc.created_at, resolved.answered_at)) is not None:
             self.metrics.answer_marked(waited)
         key = "marked_held" if article.status == "held" else "marked"

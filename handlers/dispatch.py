@@ -202,6 +202,8 @@ class Dispatcher:
             Action.EDIT: lambda: desk.edit(ident, user, fields.get("title", ""), fields.get("body", "")),
             Action.MERGE: lambda: desk.merge(ident, fields.get("into", "").strip(), user,
                                              force=fields.get("force") == "yes"),
+            Action.REROUTE: lambda: desk.reroute(ident, fields.get("channel", ""), user),
+            Action.UNLEARN: lambda: desk.unlearn(ident, user),
         }
         if event.action not in actions:
             raise UserError(desk.unknown(user))

@@ -8,6 +8,7 @@ tests/test_messages.py checks that both languages have the same keys and the sam
 from __future__ import annotations
 
 from handlers.messages_ops import OPS_TEXTS
+from handlers.messages_reroute import REROUTE_TEXTS
 from handlers.messages_web import WEB_TEXTS
 from handlers.messages_webart import WEBART_TEXTS
 
@@ -373,6 +374,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /antwoord M TEKST                 reageer in de thread van bericht M (/reply)\n"
             "  /markeer R                        markeer reactie R als het antwoord (/mark)\n"
             "  /markeer-laatste E                markeer de laatste reactie op escalatie E (/mark-latest)\n"
+            "  /doorsturen M KANAAL              stuur expertvraag M naar een ander expertkanaal (/reroute)\n"
+            "  /geleerd, /vergeet-route N        wat routering leerde; les N ongedaan maken (/learned, /unlearn)\n"
             "  /beoordelen                       de beoordelingslijst (/review; kennisbeheerders)\n"
             "  /goedkeuren R, /afwijzen R [reden], /bewerk R TITEL | TEKST (dan /bevestig), /kandidaten R,\n"
             "  /samenvoegen R ARTIKEL-ID [--force] (--force: ook als het artikel er niet op lijkt)\n"
@@ -393,6 +396,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "  /reply M TEXT                     reply in the thread of message M (/antwoord)\n"
             "  /mark R                           mark reply R as the answer (/markeer)\n"
             "  /mark-latest E                    mark the latest reply to escalation E (/markeer-laatste)\n"
+            "  /reroute M CHANNEL                move expert question M to another expert channel (/doorsturen)\n"
+            "  /learned, /unlearn N              what routing learned; undo lesson N (/geleerd, /vergeet-route)\n"
             "  /review                           the review queue (/beoordelen; knowledge owners)\n"
             "  /approve R, /reject R [reason], /edit R TITLE | TEXT (then /confirm), /candidates R,\n"
             "  /merge R ARTICLE-ID [--force] (--force: also when the article does not look alike)\n"
@@ -918,6 +923,7 @@ TEXTS: dict[str, dict[str, str]] = {
 TEXTS.update(WEB_TEXTS)  # the web console's texts live in their own module, checked with these
 TEXTS.update(WEBART_TEXTS)  # and its Articles and People pages' texts
 TEXTS.update(OPS_TEXTS)  # backup, restore and a second demo run
+TEXTS.update(REROUTE_TEXTS)  # moving a question to another expert channel, and what routing learned
 
 
 def t(key: str, lang: str | None, **values: object) -> str:

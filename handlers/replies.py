@@ -27,8 +27,11 @@ class Action:
     REJECT = "vb_reject"
     URGENT = "vb_urgent"  # "klant wacht": the customer is on the line
     READ = "vb_read"  # show a whole article ("question id:article id")
+    REROUTE = "vb_reroute"  # move an escalation to another expert channel (field "channel"; without it: a form)
+    UNLEARN = "vb_unlearn"  # an owner undoes what routing learned (a learned route's id)
 
-    ALL = (HELPFUL, NOT_HELPFUL, ESCALATE, MARK_ANSWER, APPROVE, EDIT, MERGE, REJECT, URGENT, READ)
+    ALL = (HELPFUL, NOT_HELPFUL, ESCALATE, MARK_ANSWER, APPROVE, EDIT, MERGE, REJECT, URGENT, READ, REROUTE,
+           UNLEARN)
 
 
 @dataclass(frozen=True)

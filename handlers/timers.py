@@ -83,8 +83,8 @@ class Timers:
     def run_timers(self) -> int:
         """Fire every timer that is due now; returns how many fired."""
         now, fired = self.clock(), 0
-        for esc in self.store.waiting_escalations():
-            waited = (now - datetime.fromisoformat(esc.created_at)).total_seconds() / 60
+        for esc in self.store.waiting_escalations():  # a moved one counts from its move (handlers.reroute)
+            waited = (now - datetime.fromisoformat(esc.routed_at or esc.created_at)).total_seconds() / 60
             target = self.target(esc)
             if waited >= 2 * target and esc.stage < 2:
                 fired += self._ask_again(esc, target)
@@ -107,7 +107,7 @@ class Timers:
             if not self.store.advance_escalation(esc.id, 1):
                 return 0
             self.deliver(Place(esc.place.channel, esc.place.message, None, esc.place.extra),
-                         Message(text=said, lines=tuple(lines)), key=f"reminder:{esc.id}", now=False)
+                         Message(text=said, lines=tuple(lines)), key=f"reminder:{esc.id}" + _moved(esc), now=False)
             self.store.audit("vraagbaak", "reminder", str(esc.id), minutes=round(target))
         return 1
 
@@ -131,10 +131,10 @@ class Timers:
             if not self.store.advance_escalation(esc.id, 2):
                 return 0
             self.deliver(Place(self.channels.get(backup, backup)), Message(text=again, lines=tuple(lines)),
-                         key=f"again:{esc.id}", now=False)
+                         key=f"again:{esc.id}" + _moved(esc), now=False)
             for q in waiting:
                 self.deliver(q.place, self.callback_note(q, esc, backup, minutes, link),
-                             key=f"callback:{esc.id}:{q.id}", now=False)
+                             key=f"callback:{esc.id}:{q.id}" + _moved(esc), now=False)
             self.store.audit("vraagbaak", "asked_again", str(esc.id), channel=backup, minutes=minutes,
                              told=[q.id for q in waiting])
         return 1
@@ -237,6 +237,12 @@ class Timers:
             if place is None:
                 raise
             return place
+
+
+def _moved(esc: Escalation) -> str:
+    """The part of a timer's outbox key that tells the channels of a moved escalation apart: its timers fire
+    again in the new channel."""
+    return f":moved:{esc.moves}" if esc.moves else ""
 
 
 def utc_now() -> datetime:

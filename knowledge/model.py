@@ -131,6 +131,27 @@ class Escalation:
     answer_id: int | None = None
     urgent: bool = False  # the customer is on the line: a shorter response target
     stage: int = 0  # 0 waiting, 1 experts reminded, 2 asked again in the backup channel
+    moves: int = 0  # how often an expert moved it to another expert channel (handlers.reroute)
+    routed_at: str = ""  # when it was last moved ("" never): its timers count from then
+
+
+@dataclass(frozen=True)
+class LearnedRoute:
+    """What routing learned from an expert: questions with these ``words`` go to ``channel`` first. ``source``:
+    "reroute" (an expert moved the escalation there) or "answered" (an answer was marked there where the keyword
+    rules would have sent the question elsewhere); ``answered``: an answer was marked in that channel since.
+    Undone by an owner: kept (``undone_at``, ``undone_by``) but no longer used."""
+
+    id: int
+    words: tuple[str, ...]  # content words of the masked question, as a person reads them
+    channel: str
+    source: str
+    escalation_id: int | None
+    learned_by: str
+    learned_at: str
+    answered: bool = False
+    undone_at: str = ""
+    undone_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from knowledge import text
-from knowledge.model import Answer, Article, Escalation, Person, Place, Question, ReviewItem, User
+from knowledge.model import Answer, Article, Escalation, LearnedRoute, Person, Place, Question, ReviewItem, User
 
 
 def article(row: dict[str, Any]) -> Article:
@@ -43,7 +43,8 @@ def escalation(r: dict[str, Any]) -> Escalation:
         id=r["id"], question_id=r["question_id"], channel=r["channel"], place=place, status=r["status"],
         experts=tuple(json.loads(r["experts"])), tried=tuple(json.loads(r["tried"])),
         created_at=r["created_at"], answered_at=r["answered_at"], answer_id=r["answer_id"],
-        urgent=bool(r["urgent"]), stage=int(r["stage"]),
+        urgent=bool(r["urgent"]), stage=int(r["stage"]), moves=int(r.get("moves") or 0),
+        routed_at=str(r.get("routed_at") or ""),
     )
 
 
@@ -71,3 +72,11 @@ def both_ways(synonyms: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
             both.setdefault(text.fold(term), set()).add(s)
             both.setdefault(text.fold(s), set()).add(term)
     return {k: tuple(sorted(v)) for k, v in both.items()}
+
+
+def learned_route(r: dict[str, Any]) -> LearnedRoute:
+    return LearnedRoute(
+        id=int(r["id"]), words=tuple(json.loads(r["words"])), channel=r["channel"], source=r["source"],
+        escalation_id=r["escalation_id"], learned_by=r["learned_by"], learned_at=str(r["learned_at"] or ""),
+        answered=bool(r["answered"]), undone_at=str(r["undone_at"] or ""), undone_by=r["undone_by"],
+    )

@@ -36,7 +36,7 @@ def test_loop_escalate_answer_mark_relay_log_review_and_answer_directly(desk: De
     assert "kcc-experts" in told.text and "https://chat.example/" in told.text
     post_place, post = next((p, m) for p, m in chat.sent if p.channel == "kcc-experts")
     assert UNKNOWN in post.text
-    assert buttons(post) == {Action.MARK_ANSWER}
+    assert buttons(post) == {Action.MARK_ANSWER, Action.REROUTE}
     root = Place("kcc-experts", None, f"m{len(chat.sent)}")
 
     reply_place = Place("kcc-experts", root.message, "r1")

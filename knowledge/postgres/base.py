@@ -69,7 +69,8 @@ def plain(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # time columns that are NULL for "not yet" here and '' on SQLite
-_STAMPED = frozenset({"sent_at", "done_at", "answered_at", "decided_at", "used_at", "claimed_until"})
+_STAMPED = frozenset({"sent_at", "done_at", "answered_at", "decided_at", "used_at", "claimed_until", "routed_at",
+                      "undone_at"})
 
 
 class PostgresBase:

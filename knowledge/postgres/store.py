@@ -24,6 +24,7 @@ from knowledge.postgres.inbox import InboxRecords
 from knowledge.postgres.insights import InsightQueries
 from knowledge.postgres.lifecycle import LifecycleRecords
 from knowledge.postgres.records import LoopRecords
+from knowledge.postgres.routes import RouteRecords
 from knowledge.postgres.search import SearchIndex
 from knowledge.postgres.vectors import VectorRecords
 
@@ -41,7 +42,7 @@ def _question(row: dict[str, Any]) -> Question:
 
 
 class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, LifecycleRecords, AccessRecords,
-                    ArticleRecords, DemoRecords, VectorRecords):
+                    ArticleRecords, DemoRecords, VectorRecords, RouteRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
 

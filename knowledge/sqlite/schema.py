@@ -269,9 +269,24 @@ _ESCALATION_POSTS = """
 # (knowledge/sqlite/audit.py's ``convert``, which needs the key: a migration in Python, independent of its number).
 _AUDIT_DETAILS_APART = audit.convert
 
+# Re-routing (handlers/reroute.py): an expert moves an escalation to another expert channel. ``moves`` counts the
+# moves (the conditional update that makes two clicks one move names the count it saw; the outbox keys of the
+# new post and its timers carry it), ``routed_at`` is when it last moved (its timers count from then). What routing
+# learned from moves and marked answers: one row per escalation, undone by an owner but kept.
+_REROUTE = """
+        ALTER TABLE escalations ADD COLUMN moves INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE escalations ADD COLUMN routed_at TEXT NOT NULL DEFAULT '';
+        CREATE TABLE learned_routes (
+            id INTEGER PRIMARY KEY, words TEXT NOT NULL, channel TEXT NOT NULL, source TEXT NOT NULL,
+            escalation_id INTEGER UNIQUE, learned_by TEXT NOT NULL DEFAULT '', learned_at TEXT NOT NULL,
+            answered INTEGER NOT NULL DEFAULT 0, undone_at TEXT NOT NULL DEFAULT '',
+            undone_by TEXT NOT NULL DEFAULT ''
+        );
+"""
+
 Migration = str | Callable[[sqlite3.Connection, bytes], None]  # SQL, or a step in Python given the audit key
 MIGRATIONS: list[Migration] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13,
-                               _WEB_SESSIONS, _ESCALATION_POSTS, _AUDIT_DETAILS_APART]
+                               _WEB_SESSIONS, _ESCALATION_POSTS, _AUDIT_DETAILS_APART, _REROUTE]
 
 
 def statements(script: str) -> list[str]:

@@ -25,6 +25,7 @@ from knowledge.sqlite.inbox import InboxRecords
 from knowledge.sqlite.insights import InsightQueries
 from knowledge.sqlite.lifecycle import LifecycleRecords
 from knowledge.sqlite.records import LoopRecords, now
+from knowledge.sqlite.routes import RouteRecords
 from knowledge.sqlite.schema import migrate
 from knowledge.sqlite.vectors import VectorRecords
 
@@ -57,7 +58,7 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
 
 
 class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
-                  AccessRecords, DemoRecords, VectorRecords):
+                  AccessRecords, DemoRecords, VectorRecords, RouteRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
