@@ -164,7 +164,8 @@ def _dry_run(found: SearchResult, store: Any, settings: config.Settings) -> list
         lines.append(t(f"small_talk_{found.small_talk}", found.lang))
     else:
         hits = found.hits[:1] if found.decision != "escalate" else ()  # as the Desk routes an escalation
-        channel = route(store.routes(), found.query, hits, default=settings.escalation_channel)
+        channel = route(store.routes(), found.query, hits, default=settings.escalation_channel,
+                        learned=store.learned_routes())
         lines.append(t("cli_ask_would_escalate", lang, channel=channel))
     lines.append(t("cli_ask_dry_run", lang))
     return lines
@@ -284,6 +285,22 @@ def cmd_review(args: argparse.Namespace, settings: config.Settings) -> int:
                           f"vraagbaak review edit {args.id} --title … --body … --yes"),
     }
     print(render(actions[args.action](), commands=REVIEW_COMMANDS))
+    return 0
+
+
+def cmd_learned_routes(args: argparse.Namespace, settings: config.Settings) -> int:
+    """What routing learned (handlers.reroute), or an owner undoing one lesson; as the console's /geleerd and
+    /vergeet-route."""
+    desk, _ = _console(settings)
+    owners.check_owner(settings, desk.store, args.owner)
+    owner = User(args.owner, args.owner)
+    desk.owners = desk.owners | {owner.id}
+    if args.action == "undo":
+        if args.id is None:
+            raise UserError(t("console_usage", settings.lang, usage="vraagbaak learned-routes undo ID"))
+        print(render(desk.unlearn(args.id, owner)))
+    else:
+        print(render(desk.learned(owner)))
     return 0
 
 

@@ -91,6 +91,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="owner", default="owner", help="your name as owner")
     p.set_defaults(run=cli.cmd_review)
 
+    p = sub.add_parser("learned-routes", help="what routing learned from re-routes and marked answers; undo one")
+    p.add_argument("action", choices=["list", "undo"])
+    p.add_argument("id", nargs="?", type=int, help="undo: the learned route's id (see list)")
+    p.add_argument("--as", dest="owner", default="owner", help="your name as owner")
+    p.set_defaults(run=cli.cmd_learned_routes)
+
     p = sub.add_parser("synonyms", help="the synonym and abbreviation list search uses")
     p.add_argument("action", choices=["add", "list", "remove"],
                    help="add TERM SYNONYM...; list [TERM]; remove TERM [SYNONYM...] (all of TERM's when none named)")

@@ -129,8 +129,10 @@ def escalation_post(question: Question, escalation_id: int, tried: list[Article]
              Line("quote", question.text)]
     if urgent and not answered:
         lines.insert(1, Line("warning", t("esc_urgent", lang)))
-    if history and not answered:
-        lines[1:1] = history
+    if history and not answered:  # where it came from, above the question; what was said, below it
+        lines[1:1] = history[:1]
+        at = lines.index(Line("quote", question.text)) + 1
+        lines[at:at] = history[1:]
     tried_text = (t("esc_tried", lang, articles="; ".join(a.title for a in tried)) if tried
                   else t("esc_tried_none", lang))
     lines.append(Line("context", tried_text))

@@ -33,8 +33,8 @@ REROUTE_TEXTS: dict[str, dict[str, str]] = {
         "nl": "↪ Doorgestuurd vanuit {channel} door {who}.",
         "en": "↪ Moved here from {channel} by {who}.",
     },
-    "reroute_history": {"nl": "Eerder gezegd in {channel}:", "en": "Said before in {channel}:"},
-    "reroute_history_item": {"nl": "{author}: {text}", "en": "{author}: {text}"},
+    "reroute_history": {"nl": "Eerder gezegd:", "en": "Said before:"},
+    "reroute_history_item": {"nl": "{author} in {channel}: {text}", "en": "{author} in {channel}: {text}"},
     "reroute_note": {
         "nl": "↪ {who} stuurde deze vraag door naar {channel}. Antwoord daar, niet hier.",
         "en": "↪ {who} moved this question to {channel}. Answer there, not here.",
@@ -49,7 +49,7 @@ REROUTE_TEXTS: dict[str, dict[str, str]] = {
         "en": "Your question was moved to {channel}, where the experts who can answer it are. You will get the"
               " answer here.",
     },
-    "reroute_usage": {"nl": "Gebruik: {usage}", "en": "Usage: {usage}"},
+    "console_what_lesson": {"nl": "de les (zie /geleerd)", "en": "the lesson (see /learned)"},
     "ui_reroute_title": {"nl": "Doorsturen", "en": "Re-route"},
     "ui_reroute_to": {"nl": "Naar expertkanaal", "en": "To expert channel"},
     "ui_reroute_heading": {"nl": "Vraag doorsturen naar een ander expertkanaal",

@@ -125,10 +125,15 @@ class Rerouting:
         lang = q.lang
         lines = [Line("warning", t("reroute_from", lang, channel=self.channel_name(old.channel, lang), who=who))]
         if said:
-            lines.append(Line("text", t("reroute_history", lang, channel=self.channel_name(old.channel, lang))))
+            lines.append(Line("text", t("reroute_history", lang)))
             lines += [Line("context", t("reroute_history_item", lang, author=a.author.name or a.author.id,
+                                        channel=self.channel_name(self._routing_name(a.place.channel), lang),
                                         text=cards.snippet(a.text, HISTORY_CHARS))) for a in said[-HISTORY:]]
         return tuple(lines)
+
+    def _routing_name(self, ident: str) -> str:
+        """The routing name of a platform channel id (itself where routes name platform ids)."""
+        return next((name for name, known in self.channels.items() if known == ident), ident)
 
     def _leave_note(self, q: Question, old: Escalation, target: str, who: str) -> None:
         """A note in every thread the escalation had, and its posts there without buttons, saying where it went."""

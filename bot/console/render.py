@@ -15,6 +15,8 @@ COMMANDS = {
     Action.REJECT: "/afwijzen {value}",
     Action.URGENT: "/wacht {value}",
     Action.READ: "/lees {value}",
+    Action.REROUTE: "/doorsturen M KANAAL",  # M: the message number above the post
+    Action.UNLEARN: "/vergeet-route {value}",
 }
 
 

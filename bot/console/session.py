@@ -24,7 +24,8 @@ ALIASES = {
     "/reply": "/antwoord", "/mark": "/markeer", "/mark-latest": "/markeer-laatste", "/review": "/beoordelen",
     "/approve": "/goedkeuren", "/reject": "/afwijzen", "/edit": "/bewerk", "/merge": "/samenvoegen",
     "/candidates": "/kandidaten", "/home": "/overzicht", "/quit": "/stop", "/hulp": "/help", "/waiting": "/wacht",
-    "/read": "/lees", "/confirm": "/bevestig",
+    "/read": "/lees", "/confirm": "/bevestig", "/reroute": "/doorsturen", "/learned": "/geleerd",
+    "/unlearn": "/vergeet-route",
 }
 
 
@@ -139,6 +140,9 @@ class ConsoleSession:
                 f"{a.id}: {a.title}" for a in self.desk.merge_candidates(
                     self._number(first, "review", "/kandidaten R"))) or "-"),
             "/overzicht": lambda: self.desk.home(self.user),
+            "/doorsturen": lambda: self._reroute(first, tail.strip()),
+            "/geleerd": lambda: self.desk.learned(self.user),
+            "/vergeet-route": click(Action.UNLEARN, "lesson", "/vergeet-route N"),
         }
         if command not in simple:
             raise ValueError(command)
@@ -193,6 +197,18 @@ class ConsoleSession:
     def _mark(self, message_id: str) -> Message | None:
         row = self._post(message_id, "/markeer R")
         return self.event(Marked(self.user, Place(row["channel"], row["thread"], message_id)))
+
+    def _reroute(self, message_id: str, channel: str) -> Message | None:
+        """``/doorsturen M KANAAL``: the expert question posted as message M (or a reply in its thread) moves to
+        expert channel KANAAL."""
+        row = self._post(message_id, "/doorsturen M KANAAL")
+        esc = self.chat.store.escalation_at(row["channel"], row["thread"] or message_id)
+        if esc is None:
+            raise UserError(self.say("reroute_not_escalation", id=message_id))
+        if not channel:
+            raise UserError(self.say("console_usage", usage=f"/doorsturen {message_id} KANAAL"))
+        return self.event(Clicked(self.user, Action.REROUTE, str(esc.id), Place(dm(self.user.id)),
+                                  {"channel": channel}))
 
     def _edit(self, review_id: str, rest: str) -> Message | None:
         """``/bewerk R TITEL | TEKST`` shows what would change and approves nothing; ``/bevestig`` then saves it
