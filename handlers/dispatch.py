@@ -202,7 +202,7 @@ class Dispatcher:
             Action.EDIT: lambda: desk.edit(ident, user, fields.get("title", ""), fields.get("body", "")),
             Action.MERGE: lambda: desk.merge(ident, fields.get("into", "").strip(), user,
                                              force=fields.get("force") == "yes"),
-            Action.REROUTE: lambda: desk.reroute(ident, fields.get("channel", ""), user),
+            Action.REROUTE: lambda: desk.reroute(ident, fields.get("channel", ""), user, fields.get("seen", "")),
             Action.UNLEARN: lambda: desk.unlearn(ident, user),
         }
         if event.action not in actions:

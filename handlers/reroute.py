@@ -60,11 +60,13 @@ class Rerouting:
         known = {self.default_channel, *self.channels, *(channel for _, channel in self.store.routes())}
         return sorted(c for c in known if c)
 
-    def channel_choices(self, escalation_id: int) -> list[tuple[str, str]]:
-        """(value, label) of the channels an escalation can move to: every expert channel but its own."""
+    def channel_choices(self, escalation_id: int) -> tuple[str, list[tuple[str, str]]]:
+        """What a re-route form shows: how often the escalation was moved so far (the form sends it back as
+        ``seen``: a form opened before someone else's move then moves nothing) and (value, label) of the channels
+        it can move to, every expert channel but its own."""
         esc = self.store.escalation(int(escalation_id))
         here = esc.channel if esc else ""
-        return [(c, self.channel_name(c)) for c in self.expert_channels() if c != here]
+        return str(esc.moves if esc else 0), [(c, self.channel_name(c)) for c in self.expert_channels() if c != here]
 
     def _channel_named(self, said: str) -> str | None:
         """The expert channel a person means by ``said``: its routing name (with or without #), the name it
@@ -79,12 +81,17 @@ class Rerouting:
         return None
 
     # --- move -------------------------------------------------------------------------------
-    def reroute(self, escalation_id: int, channel: str, by: User) -> Message:
-        """Move escalation ``escalation_id`` to the expert channel ``channel``, once (see the module)."""
+    def reroute(self, escalation_id: int, channel: str, by: User, seen: str = "") -> Message:
+        """Move escalation ``escalation_id`` to the expert channel ``channel``, once (see the module). ``seen``:
+        how often it had been moved when the expert's form was made (``channel_choices``); moved since, it stays
+        where the other expert put it."""
         lang = self.lang_of(by)
         esc = self.store.escalation(int(escalation_id))
         if esc is None:
             raise UserError(t("unknown_escalation", lang, id=escalation_id))
+        moves = int(seen) if seen.strip().isdigit() else esc.moves
+        if moves != esc.moves and esc.status in ("pending", "open"):
+            return Message(text=t("reroute_already", lang, channel=self.channel_name(esc.channel, lang)))
         target = self._channel_named(channel)
         if target is None:
             known = ", ".join(self.channel_name(c, lang) for c in self.expert_channels())
@@ -98,7 +105,7 @@ class Rerouting:
             raise UserError(t("unknown_escalation", lang, id=escalation_id))
         who = by.name or by.id
         with self.store.transaction():
-            if not self.store.move_escalation(esc.id, target, esc.moves):
+            if not self.store.move_escalation(esc.id, target, moves):
                 now = self.store.escalation(esc.id) or esc
                 if now.status not in ("pending", "open"):
                     raise UserError(t("reroute_answered", lang))
@@ -144,8 +151,9 @@ class Rerouting:
         moved = t("reroute_moved_post", lang, channel=where, who=who)
         post = cards.escalation_post(q, old.id, self.store.articles(old.tried), self.store.people(old.experts),
                                      platform=self.platform, moved=moved)
+        here = old.place.channel if old.place else None  # the channel it leaves, as the platform names it
         for place in posts:
-            if place.channel != self.channels.get(old.channel, old.channel):
+            if place.channel != here:
                 continue  # a thread in a channel it left before: told then
             tag = f"{old.id}:{old.moves + 1}:{place.message}"
             self.deliver(Place(place.channel, place.message, None, place.extra),

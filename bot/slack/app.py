@@ -13,7 +13,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.slack import asking, home, messages, resolving
+from bot.slack import asking, home, messages, rerouting, resolving
 from bot.slack.adapter import Adapter
 from bot.slack.client import LOOKUP_TIMEOUT_SECONDS, web_client
 from bot.slack.people import People
@@ -109,6 +109,7 @@ def build_app(settings: Settings, desk: Desk, *, client: WebClient | None = None
     asking.register(routes, adapter)
     resolving.register(routes, adapter)
     home.register(routes, adapter)
+    rerouting.register(routes, adapter)
     _ROUTES[app] = routes
     _DISPATCHERS[app] = dispatcher
     return app
