@@ -21,6 +21,7 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 TITLE_INPUT = "vb_title"
 BODY_INPUT = "vb_body"
 INTO_INPUT = "vb_into"
+CHANNEL_INPUT = "vb_channel"
 
 _MARKDOWN = re.compile(r"([\\*_\[\]])")
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+\.)(?=\s)", re.MULTILINE)
@@ -171,3 +172,18 @@ def merge_form(review_id: int, candidates: list[Article], lang: str) -> dict[str
     ]
     data = {"action": Action.MERGE, "value": str(review_id)}
     return _form(t("ui_merge_heading", lang), inputs, t("ui_merge", lang), data)
+
+
+def reroute_form(escalation_id: int, seen: str, choices: list[tuple[str, str]], lang: str) -> dict[str, Any]:
+    """The expert channels a question can move to; ``seen`` goes back with the submit (handlers.reroute)."""
+    inputs = [
+        {
+            "type": "Input.ChoiceSet",
+            "id": CHANNEL_INPUT,
+            "label": t("ui_reroute_to", lang),
+            "choices": [{"title": label, "value": value} for value, label in choices],
+            "isRequired": True,
+        }
+    ]
+    data = {"action": Action.REROUTE, "value": str(escalation_id), "seen": seen}
+    return _form(t("ui_reroute_heading", lang), inputs, t("ui_reroute_title", lang), data)

@@ -6,7 +6,7 @@
   question in that thread when the bot was mentioned and it is no escalation (a bare @mention is ignored);
 - @mention in a group chat -> ``Asked`` in that chat;
 - ``Action.Submit`` (a message with ``value.action``) -> ``Clicked``; edit and merge without their fields
-  open a form (an owner's only), shown at once;
+  open a form (an owner's only), shown at once; so does "Doorsturen" (re-route) on an escalation card, for anyone;
 - invoke ``composeExtension/submitAction`` ``markeerAntwoord`` -> ``Marked``, handled at once and answered in
   the invoke response;
 - ``conversationUpdate`` adding the bot to a personal chat -> ``OpenedHome``.
@@ -135,8 +135,11 @@ class Inbound:
     def _button(self, value: Payload, user: User, where: Place, key: str) -> Event | Payload:
         action, ident = str(value["action"]), str(value.get("value", "")).strip()
         fields = {name: str(value[field]) for name, field in
-                  (("title", cards.TITLE_INPUT), ("body", cards.BODY_INPUT), ("into", cards.INTO_INPUT))
-                  if field in value}
+                  (("title", cards.TITLE_INPUT), ("body", cards.BODY_INPUT), ("into", cards.INTO_INPUT),
+                   ("channel", cards.CHANNEL_INPUT), ("seen", "seen")) if field in value}
+        if action == Action.REROUTE and "channel" not in fields:  # the button on the post: the form, for anyone
+            seen, choices = self.desk.channel_choices(int(ident or 0))
+            return cards.reroute_form(int(ident or 0), seen, choices, user.lang or self.lang)
         if action in (Action.EDIT, Action.MERGE) and not fields:
             self.desk.require_owner(user)  # the form shows an article: owners only
             lang = user.lang or self.lang
