@@ -341,13 +341,13 @@ class Desk(Curation, ArticleEditing, Timers, Rerouting):
             return Message(text=t("escalation_queued", q.lang, channel=self.channel_name(esc.channel, q.lang)))
         return self._told_where(q, posted, "escalated")
 
-    def _post(self, q: Question, esc: Escalation, history: tuple[Line, ...] = ()) -> Place | None:
+    def _post(self, q: Question, esc: Escalation, history: tuple[Line, ...] = (), now: bool = True) -> Place | None:
         """The escalation's root post in its expert channel, through the outbox (None: it waits there); a moved
         one's post carries ``history`` (handlers.reroute) and a key of its own."""
         post = cards.escalation_post(q, esc.id, self.store.articles(esc.tried), self.store.people(esc.experts),
                                      urgent=esc.urgent, platform=self.platform, history=history)
         return self.deliver(Place(self.channels.get(esc.channel, esc.channel)), post, escalation_id=esc.id,
-                            key=f"escalation:{esc.id}" + (f":moved:{esc.moves}" if esc.moves else ""))
+                            key=f"escalation:{esc.id}" + (f":moved:{esc.moves}" if esc.moves else ""), now=now)
 
     def _told_where(self, q: Question, esc: Escalation, key: str) -> Message:
         said = t(key, q.lang, channel=self.channel_name(esc.channel, q.lang))

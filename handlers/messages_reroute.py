@@ -54,6 +54,22 @@ REROUTE_TEXTS: dict[str, dict[str, str]] = {
     "ui_reroute_to": {"nl": "Naar expertkanaal", "en": "To expert channel"},
     "ui_reroute_heading": {"nl": "Vraag doorsturen naar een ander expertkanaal",
                            "en": "Move the question to another expert channel"},
+    # the web console's routing page (bot/web/routing.py)
+    "web_nav_routing": {"nl": "Routering", "en": "Routing"},
+    "web_routing_title": {"nl": "Routering: open expertvragen en wat er geleerd is",
+                          "en": "Routing: open expert questions and what was learned"},
+    "web_routing_open": {"nl": "Open expertvragen ({count})", "en": "Open expert questions ({count})"},
+    "web_routing_open_empty": {"nl": "Geen open expertvragen.", "en": "No open expert questions."},
+    "web_routing_learned": {"nl": "Geleerde routes ({count})", "en": "Learned routes ({count})"},
+    "web_routing_learned_about": {
+        "nl": "Een vraag die op een les lijkt, gaat eerst naar het kanaal van die les. Maak een les ongedaan als hij"
+              " niet klopt: zulke vragen volgen dan weer de trefwoorden.",
+        "en": "A question like a lesson goes to that lesson's channel first. Undo a lesson that is wrong: such"
+              " questions then follow the keywords again.",
+    },
+    "web_routing_undo": {"nl": "Ongedaan maken", "en": "Undo"},
+    "web_home_routing_about": {"nl": "open expertvragen doorsturen; geleerde routes bekijken en terugdraaien",
+                               "en": "move open expert questions; see and undo learned routes"},
     # what routing learned (an owner's view; console, command line, web console)
     "learned_title": {"nl": "Geleerde routes ({count})", "en": "Learned routes ({count})"},
     "learned_title_one": {"nl": "Geleerde route (1)", "en": "Learned route (1)"},

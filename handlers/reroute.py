@@ -50,7 +50,8 @@ class Rerouting:
     def is_owner(self, user: User) -> bool:  # pragma: no cover
         raise NotImplementedError
 
-    def _post(self, q: Question, esc: Escalation, history: tuple[Line, ...] = ()) -> Place | None:  # pragma: no cover
+    def _post(self, q: Question, esc: Escalation, history: tuple[Line, ...] = (),
+              now: bool = True) -> Place | None:  # pragma: no cover
         raise NotImplementedError
 
     # --- which channels there are ---------------------------------------------------------
@@ -113,7 +114,7 @@ class Rerouting:
             moved = self.store.escalation(esc.id)
             assert moved is not None
             said = self.store.answers(esc.id)
-            self._post(q, moved, history=self._history(q, esc, said, who))
+            self._post(q, moved, history=self._history(q, esc, said, who), now=False)
             self._leave_note(q, esc, target, who)
             waiting = [w for w in (self.store.question(i) for i in self.store.waiting_questions(esc.id)) if w]
             for w in waiting:
