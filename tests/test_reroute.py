@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from handlers.desk import Desk
-from knowledge import clock
 from handlers.errors import UserError
 from handlers.replies import Action
+from knowledge import clock
 from knowledge.model import Place, User
 from tests.fakes import FakeChat
 
@@ -113,7 +113,8 @@ def test_timers_restart_for_the_new_channel(desk: Desk, chat: FakeChat) -> None:
     sent = len(chat.sent)
     assert desk.run_timers() == 1
     moved = desk.store.escalation(esc.id)
-    reminders = [p for p, _m in chat.sent[sent:] if p.channel == "kcc-openbare-ruimte" and p.thread == moved.place.message]
+    reminders = [p for p, _m in chat.sent[sent:]
+                 if p.channel == "kcc-openbare-ruimte" and p.thread == moved.place.message]
     assert len(reminders) == 1
 
 

@@ -45,7 +45,8 @@ class RouteRecords(PostgresBase):
     def learned_routes(self, undone: bool = False) -> list[LearnedRoute]:
         """The lessons in use, the latest first (``undone``: also those an owner undid)."""
         where = "" if undone else " WHERE undone_at IS NULL"
-        return [stored.learned_route(plain(r)) for r in self.rows(f"SELECT * FROM learned_routes{where} ORDER BY id DESC")]
+        rows = self.rows(f"SELECT * FROM learned_routes{where} ORDER BY id DESC")
+        return [stored.learned_route(plain(r)) for r in rows]
 
     def learned_route(self, route_id: int) -> LearnedRoute | None:
         found = self.rows("SELECT * FROM learned_routes WHERE id = %s", [route_id])
