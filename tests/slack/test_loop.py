@@ -47,7 +47,8 @@ def test_ask_escalate_resolve_reuse_review(running: Running) -> None:
     assert "alpaca" in dumped(post.args["blocks"])
     mentions = [p for p in ("U0DEMO" + f"{i:02d}" for i in range(1, 40)) if f"<@{p}>" in dumped(post.args["blocks"])]
     assert mentions, "the escalation mentions the suggested experts by Slack id"
-    assert buttons(post.args["blocks"]) == {Action.MARK_ANSWER: [buttons(post.args["blocks"])[Action.MARK_ANSWER][0]]}
+    esc_id = buttons(post.args["blocks"])[Action.MARK_ANSWER][0]
+    assert buttons(post.args["blocks"]) == {Action.MARK_ANSWER: [esc_id], Action.REROUTE: [esc_id]}
     told = eventually(lambda: fake.posted(AGENT_DM)[2:])[0].args
     assert expert_channel in told["text"] and "https://vraagbaak.slack.test/archives/" in told["text"]
 
