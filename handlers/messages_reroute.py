@@ -49,6 +49,10 @@ REROUTE_TEXTS: dict[str, dict[str, str]] = {
         "en": "Your question was moved to {channel}, where the experts who can answer it are. You will get the"
               " answer here.",
     },
+    "cli_forget_learned_routes": {
+        "nl": "geleerde routes uit hun vragen (verwijderd) of door hen geleerd (naam wordt 'een collega')",
+        "en": "learned routes from their questions (deleted) or taught by them (name becomes 'een collega')",
+    },
     "console_what_lesson": {"nl": "de les (zie /geleerd)", "en": "the lesson (see /learned)"},
     "ui_reroute_title": {"nl": "Doorsturen", "en": "Re-route"},
     "ui_reroute_to": {"nl": "Naar expertkanaal", "en": "To expert channel"},

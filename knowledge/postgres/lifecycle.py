@@ -258,6 +258,8 @@ class LifecycleRecords(PostgresBase):
                 f"SELECT id FROM escalations WHERE question_id IN (SELECT id FROM questions WHERE {mine}) UNION"
                 f" SELECT escalation_id FROM waiters WHERE question_id IN (SELECT id FROM questions WHERE {mine})",
                 params)]
+            # what routing learned from their questions (handlers.reroute): the lesson's words are their words
+            lessons = conn.execute(f"DELETE FROM learned_routes WHERE escalation_id IN ({rooted})", params).rowcount
             questions = _question_steps(mine)
             steps = (
                 *questions[:3],  # re-root, withdraw, unlink: before their questions are blanked
@@ -291,6 +293,10 @@ class LifecycleRecords(PostgresBase):
             counts["experts"] = _unlist_expert(conn, person)
             counts["handles"] = conn.execute("DELETE FROM person_handles WHERE person_id = ANY(%s)",
                                              [list(ids)]).rowcount
+            counts["learned_routes"] = lessons + conn.execute(  # an expert who taught routing: a colleague did
+                "UPDATE learned_routes SET learned_by = CASE WHEN learned_by = ANY(%(ids)s) THEN %(colleague)s"
+                " ELSE learned_by END, undone_by = CASE WHEN undone_by = ANY(%(ids)s) THEN %(colleague)s"
+                " ELSE undone_by END WHERE learned_by = ANY(%(ids)s) OR undone_by = ANY(%(ids)s)", params).rowcount
             counts["people"] = conn.execute("DELETE FROM people WHERE id = ANY(%s)", [list(ids)]).rowcount
             conn.execute("UPDATE meta SET value = value + 1 WHERE key IN ('people_generation', 'search_generation')")
             erased = audit_log.erase_about(conn, ids, asked, alone, rewording.pattern(names) if names else None)

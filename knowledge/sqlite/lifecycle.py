@@ -229,6 +229,8 @@ class LifecycleRecords:
                 f"SELECT id FROM escalations WHERE question_id IN (SELECT id FROM questions WHERE {mine}) UNION"
                 f" SELECT escalation_id FROM waiters WHERE question_id IN (SELECT id FROM questions WHERE {mine})",
                 params))
+            # what routing learned from their questions (handlers.reroute): the lesson's words are their words
+            lessons = db.execute(f"DELETE FROM learned_routes WHERE escalation_id IN ({rooted})", params).rowcount
             questions = _question_steps(mine)
             steps = (
                 *questions[:3],  # re-root, withdraw, unlink: before their questions are blanked
@@ -264,6 +266,11 @@ class LifecycleRecords:
             counts["experts"] = _unlist_expert(db, person)
             counts["handles"] = db.execute(f"DELETE FROM person_handles WHERE person_id IN ({among})",
                                            params).rowcount
+            counts["learned_routes"] = lessons + db.execute(  # an expert who taught routing: a colleague did
+                f"UPDATE learned_routes SET learned_by = CASE WHEN learned_by IN ({among}) THEN :colleague"
+                f" ELSE learned_by END, undone_by = CASE WHEN undone_by IN ({among}) THEN :colleague"
+                f" ELSE undone_by END WHERE learned_by IN ({among}) OR undone_by IN ({among})",
+                {**params, "colleague": rewording.colleague}).rowcount
             db.execute(f"DELETE FROM people_index WHERE rowid IN (SELECT rowid FROM people WHERE id IN ({among}))",
                        params)
             counts["people"] = db.execute(f"DELETE FROM people WHERE id IN ({among})", params).rowcount

@@ -174,7 +174,7 @@ def test_forgetting_someone_in_the_directory_counts_and_leaves_the_same(lite: Sq
     assert reports[0].ids == ("p3", "U1") and reports[0].counts == {
         "escalations": 1, "withdrawn": 1, "waiters": 4, "answers": 2, "outbox_unsent": 3, "outbox": 3,
         "console_messages": 0, "questions": 6, "inbox": 5, "answers_by": 0, "articles": 0, "outbox_renamed": 1,
-        "reviews": 1, "experts": 1, "handles": 1, "people": 1, "audit": 9}
+        "reviews": 1, "experts": 1, "handles": 1, "learned_routes": 0, "people": 1, "audit": 9}
     assert_same(*stores)
     assert "Anna" not in json.dumps(left(pg_store)["questions"]) + json.dumps(left(pg_store)["outbox"])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from knowledge import forget
 from knowledge.model import Place, User
 from tests.contract.racing import race
 
@@ -73,3 +74,20 @@ def test_experts_moving_at_once_move_it_once(spec: dict[str, str], store: Any, t
     assert sorted(moved) == [False, False, False, True]
     now = store.escalation(esc.id)
     assert now.moves == 1 and now.channel == f"kcc-kanaal-{moved.index(True)}"
+
+
+def test_forgetting_an_asker_drops_their_lessons_and_an_expert_becomes_a_colleague(store: Any) -> None:
+    mine = _escalation(store)  # asked by agent1
+    store.learn_route(mine.id, ["buurt", "bankje", "park"], "kcc-openbare-ruimte", "reroute", "e1")
+    q = store.add_question(User("agent2", "Bram"), "console", Place("@agent2"), "wie snoeit de bomen", "nl",
+                           "escalate", None, [])
+    other = store.add_escalation(q.id, "kcc-experts", [], [])
+    store.add_answer(other.id, User("e1", "Piet"), "Groen", Place("kcc-experts", "300", "301"))
+    store.learn_route(other.id, ["snoeit", "bomen"], "kcc-afval", "reroute", "e1")
+
+    report = forget.forget(store, "agent1")
+    assert report.counts["learned_routes"] == 1
+    assert [r.escalation_id for r in store.learned_routes()] == [other.id]
+    report = forget.forget(store, "e1")
+    assert report.counts["learned_routes"] == 1
+    assert store.learned_routes()[0].learned_by not in ("e1", "")
