@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 REVIEW_AFTER_DAYS = 365
 STALE_SHOWN = 5  # overdue articles listed on an owner's home
-SIMILAR_SHOWN = 3  # closest existing articles shown beside an answer under review
+SIMILAR_SHOWN = 8  # articles search finds for an answer under review (the page shows those close enough)
 
 
 @dataclass(frozen=True)

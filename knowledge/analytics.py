@@ -32,6 +32,7 @@ from typing import Protocol
 Cell = str | int | float | None
 OUTCOMES: tuple[str, ...] = ("direct", "suggestion", "expert", "unanswered")
 TOP = 10  # rows in the topics and articles tables
+CHANNELS_SEEN = 20  # channel rows the store may give among the top topics, left out (_topics)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula (CSV injection)
 
 
@@ -160,9 +161,11 @@ def _feedback(store: Readable, scope: _Scope) -> Table:
 
 def _topics(store: Readable, scope: _Scope) -> Table:
     """A question's topic is the first keyword of the article it was answered with (or of the first suggestion
-    shown); a question no article with keywords covers (an escalation, an expert's provisional article) has its
-    expert channel as topic. Questions with neither are left out."""
-    return Table("topics", ("topic", "source", "questions"), tuple(store.question_topics(*scope.period, top=TOP)))
+    shown). A question no article with keywords covers has no topic: the store names its expert channel
+    (source 'channel'), but a channel ('kcc-experts') is where a question went, not what it is about, so those
+    are left out here (the outcomes and per-channel figures count them)."""
+    found = store.question_topics(*scope.period, top=TOP + CHANNELS_SEEN)
+    return Table("topics", ("topic", "source", "questions"), tuple([r for r in found if r[1] == "keyword"][:TOP]))
 
 
 def _articles(store: Readable, scope: _Scope) -> Table:

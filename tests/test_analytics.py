@@ -124,6 +124,18 @@ def test_a_suggestion_chosen_counts_as_answered_by_suggestion(desk: Desk) -> Non
     assert found.topics.rows[0][1] == "keyword"
 
 
+def test_a_channel_is_not_a_topic(desk: Desk, chat: FakeChat) -> None:
+    """An escalated question has no article to take a topic from; the store names its channel, the topics
+    table leaves it out (issue 23: 'kcc-experts' showed up as a topic)."""
+    desk.ask(AGENT, UNKNOWN, Place("D1"))
+    desk.ask(AGENT, KNOWN, Place("D1"))
+    store_rows = desk.store.question_topics(TODAY.isoformat(), (TODAY + timedelta(days=1)).isoformat())
+    assert any(source == "channel" for _, source, _ in store_rows)  # the store does name it
+    found = analytics(desk.store, TODAY, TODAY)
+    assert found.topics.rows and all(r[1] == "keyword" for r in found.topics.rows)
+    assert "kcc-experts" not in {r[0] for r in found.topics.rows}
+
+
 def test_percentile_interpolates_between_ranks() -> None:
     assert percentile([], 50) is None
     assert percentile([7.0], 90) == 7.0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, abort, render_template
 from markupsafe import Markup
 
-from bot.web import charts, console
+from bot.web import charts, console, dates
 from bot.web.console import owner_required
 from bot.web.period import Period, period
 from handlers.messages import TEXTS
@@ -50,7 +50,7 @@ def chart(table: figures.Table) -> str:
     title, empty = console.text(f"web_chart_{table.name}"), console.text("web_chart_empty")
     if table.name == "per_day":
         keys = table.columns[1:]
-        return charts.bar_chart([str(d)[5:] for d in table.column("day")],
+        return charts.bar_chart([dates.day(d, short=True) for d in table.column("day")],
                                 {k: [float(v or 0) for v in table.column(k)] for k in keys},
                                 title=title, series_labels=_names(keys), empty=empty)
     if table.name == "times":

@@ -21,7 +21,7 @@ from bot import bootstrap
 from bot.config import LANGS, SETTINGS, WEB_PORT, Settings
 from bot.health import PATHS, Health
 from bot.metrics import monitor_of
-from bot.web import console, security, sso
+from bot.web import console, dates, security, sso
 from bot.web.access import AccessLog
 from bot.web.chat import WebChat
 from handlers.desk import Desk
@@ -70,6 +70,7 @@ def create_app(settings: Settings, *, store: AnyStore | None = None, desk: Desk 
     app.before_request(security.check_csrf)
     app.after_request(security.add_headers)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters.update(day=dates.day, moment=dates.moment)
     app.jinja_env.globals.update(_=console.text, csrf_field=csrf_field, current_owner=console.owner,
                                  current_lang=console.lang, langs=LANGS)
     app.register_error_handler(HTTPException, error_page)

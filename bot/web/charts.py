@@ -11,7 +11,8 @@ as a default and from CSS classes the stylesheet may override:
 Each bar or point carries ``data-label`` (its x label; with several series "label: series") and
 ``data-value``, and a ``<title>`` child the browser shows as a tooltip. Every text is escaped: a label
 ``<script>`` comes out as text. An empty or all-zero chart says "no data" (``empty`` text) instead of
-dividing by zero. The default size, 640 x 240, stays readable; the ``viewBox`` lets the page scale it.
+dividing by zero. The default size, 540 x 240, fits half the console's page at 1280 px; the page draws a chart at
+that size (not scaled), so its text, FONT px, is the size of the page's small text.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
-WIDTH, HEIGHT = 640, 240
+WIDTH, HEIGHT = 540, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 44  # plot margins: y ticks left, title top, x labels and legend below
 PALETTE = ("#2b6cb0", "#38a169", "#d69e2e", "#c53030", "#6b46c1", "#718096")
-FONT = 11
+FONT = 14  # px, as drawn: the console's table text (.92rem of 15 px)
+CHAR = 7.7  # px: the width of an average character at FONT (for the legend's spacing and the labels' room)
+LEGEND_ROW = 18  # px between rows of a legend that wraps
+LABEL = 24  # characters of a horizontal bar's label shown on the axis
 MAX_X_LABELS = 8  # x labels shown at most (every n-th, so 42 days stay readable)
 
 
@@ -48,7 +52,7 @@ def _open(title: str, width: int, height: int) -> list[str]:
     return [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}"'
             f' viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="{FONT}">',
             f"<title>{_a(title)}</title>",
-            f'<text class="chart-title" x="{LEFT}" y="16" font-size="13" font-weight="bold" fill="#1a202c">'
+            f'<text class="chart-title" x="{LEFT}" y="16" font-size="15" font-weight="bold" fill="#1a202c">'
             f"{_a(title)}</text>"]
 
 
@@ -80,16 +84,25 @@ def _x_labels(labels: Sequence[str], centres: Sequence[float], height: int) -> l
             f"{_a(label)}</text>" for i, (label, x) in enumerate(zip(labels, centres, strict=True)) if i % every == 0]
 
 
-def _legend(names: Sequence[str], height: int) -> list[str]:
+def _legend(names: Sequence[str], height: int, width: int) -> tuple[list[str], int]:
+    """The legend below the plot, wrapped onto more rows when the names do not fit one; the extra height the
+    rows take (the chart grows by it)."""
+    spots, x, row = [], LEFT, 0
+    for name in names:
+        room = 24 + round(CHAR * len(name))
+        if x > LEFT and x + room - 10 > width - RIGHT:
+            x, row = LEFT, row + 1
+        spots.append((x, row))
+        x += room
+    extra = LEGEND_ROW * row
     out = ['<g class="legend">']
-    x = LEFT
-    for i, name in enumerate(names):
+    for i, (name, (x, r)) in enumerate(zip(names, spots, strict=True)):
+        y = height + LEGEND_ROW * r
         colour = PALETTE[i % len(PALETTE)]
-        out.append(f'<rect class="series-{i}" x="{x}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{x + 14}" y="{height - 5}" fill="#1a202c">{_a(name)}</text>')
-        x += 24 + 7 * len(name)
+        out.append(f'<rect class="series-{i}" x="{x}" y="{y - 15}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{x + 14}" y="{y - 6}" fill="#1a202c">{_a(name)}</text>')
     out.append("</g>")
-    return out
+    return out, extra
 
 
 def _mark(kind: str, series: int, label: str, value: float, shape: str) -> str:
@@ -125,8 +138,9 @@ def bar_chart(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, t
     scale = (base - TOP) / top
     slot = (width - LEFT - RIGHT) / len(labels)
     bar = max(1.0, slot * 0.7 / (1 if stacked else len(data)))
-    out = [*_open(title, width, height), *_y_axis(top, width, height)]
     names = [(series_labels or {}).get(k, k) for k, _ in data]
+    legend, extra = _legend(names, height, width)
+    out = [*_open(title, width, height + extra), *_y_axis(top, width, height)]
     for i, label in enumerate(labels):
         x0 = LEFT + slot * i + slot * 0.15
         floor = 0.0
@@ -140,7 +154,7 @@ def bar_chart(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, t
             if stacked:
                 floor += h
     out += _x_labels(labels, [LEFT + slot * (i + 0.5) for i in range(len(labels))], height)
-    out += _legend(names, height)
+    out += legend
     out.append("</svg>")
     return "".join(out)
 
@@ -158,8 +172,9 @@ def line_chart(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, 
     scale = (base - TOP) / top
     step = (width - LEFT - RIGHT) / len(labels)
     xs = [LEFT + step * (i + 0.5) for i in range(len(labels))]
-    out = [*_open(title, width, height), *_y_axis(top, width, height)]
     names = [(series_labels or {}).get(k, k) for k, _ in data]
+    legend, extra = _legend(names, height, width)
+    out = [*_open(title, width, height + extra), *_y_axis(top, width, height)]
     for s, (_, values) in enumerate(data):
         colour = PALETTE[s % len(PALETTE)]
         ys = [base - max(0.0, v) * scale for v in values]
@@ -169,21 +184,22 @@ def line_chart(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, 
             point = f"{label}: {names[s]}" if len(data) > 1 else label
             out.append(_mark("point", s, point, v, f'circle cx="{x:.1f}" cy="{y:.1f}" r="3"'))
     out += _x_labels(labels, xs, height)
-    out += _legend(names, height)
+    out += legend
     out.append("</svg>")
     return "".join(out)
 
 
 def hbar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, width: int = WIDTH,
-               height: int | None = None, empty: str = "no data") -> str:
+               height: int | None = None, empty: str = "no data", label_chars: int = LABEL) -> str:
     """Horizontal bars, one per label, in the order given (top topics, top articles); long labels are cut to
-    28 characters on the axis (the tooltip and ``data-label`` keep them whole). The height grows with the rows."""
+    ``label_chars`` characters on the axis (the tooltip and ``data-label`` keep them whole). The height grows with
+    the rows."""
     data = _checked(labels, {"": values})[0][1]
     rows = len(labels)
-    height = height or max(HEIGHT, TOP + 22 * rows + 24)
+    height = height or max(HEIGHT, TOP + 24 * rows + 24)
     if not rows or max(data, default=0) <= 0:
         return _empty(title, width, height, empty)
-    label_width = 190
+    label_width = round(CHAR * label_chars) + 12
     top = nice_max(max(data))
     plot = width - label_width - RIGHT - 40
     row = (height - TOP - 24) / rows
@@ -193,7 +209,7 @@ def hbar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, wi
     for i, (label, v) in enumerate(zip(labels, data, strict=True)):
         y = TOP + row * i + row * 0.15
         w = max(0.0, v) / top * plot
-        shown = label if len(label) <= 28 else label[:27] + "…"
+        shown = label if len(label) <= label_chars else label[:label_chars - 1] + "…"
         out.append(f'<text class="tick" x="{label_width - 6}" y="{y + row * 0.45:.1f}" text-anchor="end"'
                    f' fill="#4a5568">{_a(shown)}</text>')
         out.append(_mark("bar", 0, label, v,

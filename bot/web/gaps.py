@@ -23,6 +23,7 @@ bp = Blueprint("gaps", __name__)
 PHRASINGS = 20  # questions of a gap offered as the new article's phrasings
 TITLE = 160
 CHARTED = 10  # the biggest gaps in the chart
+GAPS_WIDTH, GAPS_LABEL = 860, 60  # the gaps chart takes the page's width: room for the questions' words
 
 
 def clusters(chosen: Period) -> list[Gap]:
@@ -55,7 +56,8 @@ def page() -> str:
     found = clusters(chosen)
     top = found[:CHARTED]
     svg = charts.hbar_chart([g.title for g in top], [float(g.size) for g in top],
-                            title=console.text("web_chart_gaps"), empty=console.text("web_chart_empty"))
+                            title=console.text("web_chart_gaps"), empty=console.text("web_chart_empty"),
+                            width=GAPS_WIDTH, label_chars=GAPS_LABEL)
     channels = [(c, console.desk().channel_name(c, console.lang())) for c in reports.escalation_channels(
         console.store())]
     return render_template("gaps.html", period=chosen, gaps=found, chart=Markup(svg), table=table(top),

@@ -1,5 +1,6 @@
-"""The review queue: each pending answer with its question, thread and closest articles (with a diff);
-approve, edit, merge or reject through the same use cases the chat adapters call."""
+"""The review queue: each pending answer with its verdict (new, repeats, adds to or contradicts an article:
+knowledge/compare.py), and on demand its question, thread and a passage-by-passage comparison with the close
+articles; approve, edit, merge or reject through the same use cases the chat adapters call."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from bot.web import console, diff
+from bot.web import console
 from bot.web.console import owner_required
+from handlers.curate import ReviewCase
 from handlers.errors import UserError
 from handlers.replies import Message
+from knowledge import compare
 
 bp = Blueprint("review", __name__)
 
@@ -29,8 +32,22 @@ def _page(errors: dict[int, str] | None = None, forms: dict[int, dict[str, str]]
           status: int = 200) -> tuple[str, int]:
     owner = console.signed_in_owner()
     cases = console.desk().review_cases(owner)
-    diffs = {(c.item.id, s.id): diff.spans(s.body, c.article.body) for c in cases for s in c.similar}
-    return render_template("review.html", cases=cases, diffs=diffs, errors=errors or {}, forms=forms or {}), status
+    return render_template("review.html", cases=cases, compared=compared(cases), errors=errors or {},
+                           forms=forms or {}), status
+
+
+def compared(cases: list[ReviewCase]) -> dict[int, compare.Review]:
+    """Per review id: the answer against the articles search found for it, words weighted by their rarity in
+    the knowledge base (as the cut-off was measured: benchmarks/compare_cutoff.py)."""
+    vocabulary = getattr(getattr(console.search(), "queries", None), "vocabulary", None)
+    if vocabulary is not None:
+        vocabulary.refresh()
+    out = {}
+    for case in cases:
+        lang = case.article.lang
+        weight = (lambda stem, lang=lang: vocabulary.idf(stem, lang)) if vocabulary is not None else compare.unweighted
+        out[case.item.id] = compare.review(case.article.body, case.similar, lang, weight, case.article.title)
+    return out
 
 
 @bp.route("/reviews")

@@ -141,3 +141,16 @@ def test_save_archive_and_restore_are_audited_and_shown_in_the_history(signed_in
     html = signed_in.get(f"/articles/{ARTICLE}").get_data(as_text=True)
     history = html[html.index('id="history"'):]
     assert history.count("<td>Kim</td>") == 3
+
+
+def test_dates_in_the_owners_language_and_the_date_field_as_iso_text(signed_in: FlaskClient,
+                                                                      demo_store: SqliteStore) -> None:
+    """Issue 23: the review date read '2027-03-01' beside a date field the browser drew in its own locale."""
+    demo_store.upsert_articles([Article("d1", "Datum", "Tekst", review_date="2027-03-01")])
+    page = signed_in.get("/articles/d1").get_data(as_text=True)
+    assert "<dd>1 maart 2027" in page
+    assert 'type="date"' not in page  # no field in the browser's locale
+    assert re.search(r'<input type="text"[^>]*placeholder="jjjj-mm-dd" id="review_date" name="review_date"'
+                     r' value="2027-03-01">', page)
+    signed_in.post("/lang", data={"lang": "en", "next": "/", "csrf_token": csrf(signed_in, "/")})
+    assert "<dd>1 March 2027" in signed_in.get("/articles/d1").get_data(as_text=True)

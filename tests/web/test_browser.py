@@ -135,7 +135,7 @@ def test_sign_in_review_and_pages_in_a_real_browser(console: tuple[str, dict[str
         first = page.locator(f"#review-{approve_id}")
         expect(first.locator(".question")).to_contain_text(QUESTIONS[0][0])
         expect(first.locator(".thread")).to_contain_text(QUESTIONS[0][1])
-        expect(first.locator(".diff span").first).to_be_visible()
+        expect(first.locator(".verdict").first).to_be_visible()
         page.screenshot(path=str(shots / "03-review-queue.png"), full_page=True)
         first.locator("button[name=approve]").click()
         expect(page.locator(".notice.ok")).to_be_visible()

@@ -57,6 +57,15 @@ def test_every_chart_is_an_svg_with_points_a_table_and_a_csv_link(signed_in: Fla
     assert html.count("<table>") == len(TABLES)
 
 
+def test_chart_dates_are_in_the_owners_language_and_channels_are_not_topics(signed_in: FlaskClient,
+                                                                           activity: int) -> None:
+    found = svgs(signed_in.get("/analytics").get_data(as_text=True))
+    months = "jan feb mrt apr mei jun jul aug sep okt nov dec".split()
+    days = re.findall(r'class="tick"[^>]*>(\d{1,2} [a-z]{3})</text>', found["per_day"])
+    assert days and all(d.split()[1] in months for d in days)
+    assert "kcc-experts" not in found["topics"]
+
+
 def test_texts_in_charts_and_tables_are_escaped(signed_in: FlaskClient, activity: int) -> None:
     html = signed_in.get("/analytics").get_data(as_text=True)
     assert "Hondenbelasting" in html and "<script>alert" not in html

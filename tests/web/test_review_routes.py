@@ -8,6 +8,7 @@ import json
 from flask.testing import FlaskClient
 
 from handlers.desk import Desk
+from knowledge.model import Article
 from knowledge.sqlite.store import SqliteStore
 from tests.fakes import FakeChat
 from tests.web.conftest import csrf, pending_review
@@ -27,7 +28,34 @@ def test_queue_shows_question_thread_answer_and_closest_articles(signed_in: Flas
     assert f'id="review-{rid}"' in page
     assert FIREWORKS in page and ANSWER in page  # the question, and the reply in the thread
     assert "kcc-experts" in page and "Piet" in page
-    assert 'class="diff"' in page and 'class="ins"' in page  # a diff against the closest article
+    assert 'class="verdict' in page  # new, repeats, adds to or contradicts an article (knowledge/compare.py)
+
+
+def provisional(store: SqliteStore, article_id: str, title: str, body: str) -> int:
+    store.upsert_articles([Article(article_id, title, body, status="provisional", source="expert")])
+    return store.add_review(article_id, None).id
+
+
+def test_an_answer_that_changes_an_article_shows_what_it_changes(signed_in: FlaskClient,
+                                                                 demo_store: SqliteStore) -> None:
+    rid = provisional(demo_store, "vb-paspoort", "Wat kost een paspoort voor een volwassene?",
+                      "Een paspoort voor iemand van 18 jaar of ouder kost € 90,00 en is 10 jaar geldig.")
+    page = signed_in.get("/reviews").get_data(as_text=True)
+    case = page[page.index(f'id="review-{rid}"'):]
+    assert '<span class="verdict contradicts">' in case[:case.index("</p>")]
+    assert 'href="/articles/nl-paspoort-aanvragen"' in case
+    assert "<del>€ 84,35</del> → <ins>€ 90,00</ins>" in case
+
+
+def test_an_answer_no_article_is_close_to_is_new_and_shows_none(signed_in: FlaskClient,
+                                                                demo_store: SqliteStore) -> None:
+    rid = provisional(demo_store, "vb-kippen", "Mag een inwoner kippen houden in zijn achtertuin?",
+                      "Kippen houden mag zonder vergunning, maximaal tien dieren en geen haan in een woonwijk.")
+    page = signed_in.get("/reviews").get_data(as_text=True)
+    case = page[page.index(f'id="review-{rid}"'):]
+    case = case[:case.index("</article>")]
+    assert '<span class="verdict new">' in case and 'class="comparison"' not in case
+    assert "te weinig op om te tonen" in case  # the articles search found, not shown
 
 
 def test_approve_validates_and_audits_the_owner(signed_in: FlaskClient, desk: Desk, chat: FakeChat,
