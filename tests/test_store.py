@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import knowledge.clock
 from knowledge.model import Article, Person, Place, User
 from knowledge.sqlite import schema
 from knowledge.sqlite.store import SqliteStore
@@ -186,3 +188,17 @@ def test_a_bulk_load_leaves_the_full_text_index_in_one_segment(store: SqliteStor
     store.upsert_people([Person(f"p{n}", f"Persoon {n}", expertise=("wmo",)) for n in range(BULK)])
     assert segments("article_index") == 1 and segments("people_index") == 1
     assert len(found("parkeren")) == 12 + BULK
+
+
+def test_one_import_is_one_moment_like_on_postgresql(tmp_path: Path) -> None:
+    """Articles without their own date written in one import share its time stamp (PostgreSQL's now() is the
+    transaction's start): with one stamp per article, a load that crossed a second ordered the article list
+    differently on the two backends (a contract test failed now and then)."""
+    ticks = iter(range(10_000))
+    knowledge.clock.use(lambda: datetime(2026, 5, 4, 9, 0, 0, tzinfo=UTC) + timedelta(seconds=next(ticks)))
+    try:
+        store = SqliteStore(str(tmp_path / "moment.db"))
+        store.upsert_articles([Article(id=f"a{n}", title=f"Artikel {n}", body="Tekst.") for n in range(3)])
+    finally:
+        knowledge.clock.use(None)
+    assert len({a.updated_at for a in store.articles()}) == 1

@@ -240,8 +240,8 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         """Insert or update by id, keeping the index and analysed phrasings in step; returns how many."""
         count = 0
         with self.transaction() as db:
+            stamp = now()  # one moment for the whole load, as PostgreSQL's now() (the transaction's start)
             for a in articles:
-                stamp = now()
                 fields, phrasings = analysis.analyse(a)
                 row = db.execute(
                     "INSERT INTO articles (id, title, body, keywords, questions, url, owner, status, lang, review_date,"
