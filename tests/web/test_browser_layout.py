@@ -98,7 +98,7 @@ def test_every_page_holds_long_text_at_desktop_and_phone_widths(long_console: tu
 
     base, env = long_console
     pages = {"home": "/", "reviews": "/reviews", "articles": "/articles", "article": f"/articles/{LONG_ID}",
-             "gaps": "/gaps", "analytics": "/analytics", "people": "/people"}
+             "gaps": "/gaps", "analytics": "/analytics", "people": "/people", "routing": "/routing"}
     widths: dict[str, dict[int, int]] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
