@@ -27,6 +27,7 @@ from knowledge.model import Place
 log = logging.getLogger(__name__)
 
 TIMER_SECONDS = 20.0  # how often the scheduler looks for timers that are due
+POLL_SECONDS = 0.5  # how often an idle worker looks for work nobody woke it for (another SQLite process's)
 OWNERS_ONLY = frozenset({Action.APPROVE, Action.REJECT, Action.EDIT, Action.MERGE})
 
 
@@ -42,15 +43,14 @@ class Reply:
 
 
 class Dispatcher:
-    def __init__(self, desk: Desk, *, lease: float | None = None) -> None:
+    def __init__(self, desk: Desk, *, lease: float | None = None, poll: float = POLL_SECONDS) -> None:
         self.desk = desk
         self.store = desk.store
         self.platform = desk.platform
         self.lease = lease or desk.lease
         # worth another try later (a platform that did not take a message, a busy store); anything else is a bug
         self.transient: tuple[type[Exception], ...] = (DeliveryFailed, *self.store.transient_errors)
-        self._wake = threading.Event()
-        self._outbox_wake = threading.Event()
+        self.poll = poll
 
     # --- in ---------------------------------------------------------------------------------
     def submit(self, event: Event, *, claim: bool = False) -> int | None:
@@ -61,9 +61,7 @@ class Dispatcher:
         event = events.masked(event)  # nothing a citizen said is stored unmasked, the inbox included
         event_id = self.store.put_event(key, self.platform, type(event).__name__, events.to_dict(event),
                                         claim=self.lease if claim else 0.0)
-        if event_id is not None and not claim:
-            self._wake.set()
-        return event_id
+        return event_id  # a waiting worker is woken by the store (this process's, or every replica's)
 
     def handle_now(self, event: Event, *, strict: bool = False) -> Message | None:
         """Store and handle ``event`` at once, returning the reply instead of sending it (the console prints
@@ -227,9 +225,12 @@ class Dispatcher:
     def start(self, workers: int = 2, flush_every: float = 30.0) -> Callable[[], None]:
         """Worker threads that handle the inbox (what is waiting now first: a restart picks up what a
         killed process left) and one that sends the outbox on demand and every ``flush_every`` seconds.
-        Returns a function that stops them."""
+        Returns a function that stops them. Idle, they wait on the store (``wait_for_events``/``_outbox``): woken
+        at once for work stored by this process, and on PostgreSQL by any replica (LISTEN/NOTIFY); the timeout is
+        the fallback (SQLite shared by several processes, a lost listening connection)."""
         stop = threading.Event()
-        self.desk.kick = self._outbox_wake.set
+        store = self.store
+        self.desk.kick = lambda: store.wake("outbox")
 
         def work() -> None:
             while not stop.is_set():
@@ -238,8 +239,7 @@ class Dispatcher:
                         continue
                 except Exception:
                     log.exception("inbox worker")
-                self._wake.wait(0.5)
-                self._wake.clear()
+                store.wait_for_events(self.poll)
 
         def send() -> None:
             """At start and every ``flush_every`` s the whole flush (with the housekeeping); in between, what is
@@ -259,8 +259,7 @@ class Dispatcher:
                         self.desk.send_due()
                 except Exception:
                     log.exception("outbox sender")
-                self._outbox_wake.wait(min(flush_every, self.lease / 2, TIMER_SECONDS))
-                self._outbox_wake.clear()
+                store.wait_for_outbox(min(flush_every, self.lease / 2, TIMER_SECONDS))
 
         threads = [threading.Thread(target=work, name=f"vraagbaak-inbox-{n}", daemon=True) for n in range(workers)]
         threads.append(threading.Thread(target=send, name="vraagbaak-outbox", daemon=True))
@@ -269,8 +268,7 @@ class Dispatcher:
 
         def stop_all() -> None:
             stop.set()
-            self._wake.set()
-            self._outbox_wake.set()
+            store.wake()
             self.desk.kick = None
             for thread in threads:
                 thread.join(5)

@@ -175,6 +175,10 @@ class PostgresBase:
         """The same for messages queued to send."""
         return self._wakeups.wait("outbox", timeout)
 
+    def wake(self, topic: str | None = None) -> None:
+        """Wake this process's waiters on ``topic`` (every topic when None): a process stopping its workers."""
+        self._wakeups.bump(None if topic is None else [topic])
+
     def database_now(self) -> str:
         """The database's clock, as knowledge.clock.now gives the process's (the time every replica agrees on)."""
         return str(self.rows(f"SELECT {NOW_TEXT} AS now")[0]["now"])
