@@ -5,6 +5,8 @@ import functools
 import os
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from bot import bootstrap
 from bot.config import Settings
 from handlers.desk import Desk
 from knowledge.sqlite.store import SqliteStore
+from tests import postgres
 from tests.fakes import FakeChat
 
 # CI runs the property tests on a fixed set of examples (a run that lands must not depend on luck); a
@@ -64,6 +67,59 @@ def demo_copy(path: Path | str) -> str:
     """A fresh copy of the demo knowledge base at ``path`` (what ``load_demo`` on an empty store gives)."""
     shutil.copyfile(_demo_template(), path)
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[postgres.Cluster]:
+    """A throwaway PostgreSQL cluster for the session (tests/postgres.py)."""
+    if postgres.bin_dir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing: .ci/run installs postgresql-15")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql-15)")
+    with postgres.cluster() as found:
+        yield found
+
+
+_PG_TEMPLATES: set[int] = set()
+
+
+def pg_demo(cluster: postgres.Cluster) -> str:
+    """The URL of a fresh database holding the demo knowledge base: a copy (CREATE DATABASE … TEMPLATE) of one
+    loaded once per cluster, as ``demo_copy`` copies a file."""
+    import psycopg
+
+    from knowledge.postgres import PostgresStore
+
+    if cluster.port not in _PG_TEMPLATES:
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE demo_template")
+        template = PostgresStore(cluster.url("demo_template"))
+        bootstrap.load_demo(template)
+        template.close()
+        _PG_TEMPLATES.add(cluster.port)
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE demo_template")
+    return cluster.url(name)
+
+
+@pytest.fixture
+def backend() -> str:
+    """The storage backend of a loop test: SQLite, unless the test is parametrized over
+    ``@pytest.mark.parametrize("backend", BACKENDS)``."""
+    return "sqlite"
+
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture
+def demo_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """``VRAAGBAAK_DB`` for a loop test on the demo knowledge base: a SQLite file, or on PostgreSQL the URL of a
+    database of its own in the session's throwaway cluster."""
+    if backend == "sqlite":
+        return demo_copy(tmp_path / "vraagbaak.db")
+    return pg_demo(request.getfixturevalue("pg_cluster"))
 
 
 @pytest.fixture
