@@ -8,6 +8,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -130,10 +131,20 @@ def store(tmp_path: Path) -> SqliteStore:
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path) -> SqliteStore:
-    s = SqliteStore(demo_copy(tmp_path / "demo.db"))
+def demo_store(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The demo knowledge base, open: a SQLite file, or with ``backend`` postgres a database of its own."""
+    s = SqliteStore(demo_copy(tmp_path / "demo.db")) if backend == "sqlite" else \
+        bootstrap.open_store(Settings(db_path=pg_demo(request.getfixturevalue("pg_cluster"))))
     yield s
     s.close()
+
+
+def db_of(store: Any) -> str:
+    """What VRAAGBAAK_DB names to open ``store`` again: its SQLite file, or its PostgreSQL URL and schema."""
+    conninfo = getattr(store, "conninfo", None)
+    if conninfo is None:
+        return str(store.path)
+    return f"{conninfo}{'&' if '?' in conninfo else '?'}schema={store.schema}"
 
 
 @pytest.fixture
@@ -143,7 +154,7 @@ def chat() -> FakeChat:
 
 @pytest.fixture
 def desk(demo_store: SqliteStore, chat: FakeChat) -> Desk:
-    settings = Settings(db_path=demo_store.path, escalation_channel="kcc-experts", **LOOP_SETTINGS)
+    settings = Settings(db_path=db_of(demo_store), escalation_channel="kcc-experts", **LOOP_SETTINGS)
     d = bootstrap.build_desk(settings, chat, store=demo_store)
     d.owners = frozenset({"owner1"})
     return d
