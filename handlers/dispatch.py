@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from knowledge.model import Place
 log = logging.getLogger(__name__)
 
 TIMER_SECONDS = 20.0  # how often the scheduler looks for timers that are due
+TIMER_GAP = 1.0  # at most this often a process looks for due timers, however often its outbox is woken
 POLL_SECONDS = 0.5  # how often an idle worker looks for work nobody woke it for (another SQLite process's)
 OWNERS_ONLY = frozenset({Action.APPROVE, Action.REJECT, Action.EDIT, Action.MERGE})
 
@@ -244,8 +246,11 @@ class Dispatcher:
         def send() -> None:
             """At start and every ``flush_every`` s the whole flush (with the housekeeping); in between, what is
             queued (woken) or due again (a claim that expired with the process that held it). Each round also
-            fires the timers that are due (reminders, the weekly digest): the serving process's scheduler."""
+            fires the timers that are due (reminders, the weekly digest), at most every TIMER_GAP s: the serving
+            process's scheduler. (Each looks at every open escalation: run on every message sent, a burst of a
+            thousand escalations made that quadratic, and on PostgreSQL every replica is woken for every message.)"""
             last: datetime | None = None
+            timers_at = -TIMER_GAP
             while not stop.is_set():
                 try:
                     if last is None or datetime.now(UTC) - last >= timedelta(seconds=flush_every):
@@ -255,8 +260,10 @@ class Dispatcher:
                             log.info("outbox: %d message(s) delivered", sent)
                     else:
                         self.desk.send_due()
-                    if self.desk.run_timers() + self.desk.send_digests():
-                        self.desk.send_due()
+                    if time.monotonic() - timers_at >= TIMER_GAP:
+                        timers_at = time.monotonic()
+                        if self.desk.run_timers() + self.desk.send_digests():
+                            self.desk.send_due()
                 except Exception:
                     log.exception("outbox sender")
                 store.wait_for_outbox(min(flush_every, self.lease / 2, TIMER_SECONDS))
