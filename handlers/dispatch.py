@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,8 @@ from knowledge.model import Place
 log = logging.getLogger(__name__)
 
 TIMER_SECONDS = 20.0  # how often the scheduler looks for timers that are due
+TIMER_GAP = 1.0  # at most this often a process looks for due timers, however often its outbox is woken
+POLL_SECONDS = 0.5  # how often an idle worker looks for work nobody woke it for (another SQLite process's)
 OWNERS_ONLY = frozenset({Action.APPROVE, Action.REJECT, Action.EDIT, Action.MERGE})
 
 
@@ -42,15 +45,14 @@ class Reply:
 
 
 class Dispatcher:
-    def __init__(self, desk: Desk, *, lease: float | None = None) -> None:
+    def __init__(self, desk: Desk, *, lease: float | None = None, poll: float = POLL_SECONDS) -> None:
         self.desk = desk
         self.store = desk.store
         self.platform = desk.platform
         self.lease = lease or desk.lease
         # worth another try later (a platform that did not take a message, a busy store); anything else is a bug
         self.transient: tuple[type[Exception], ...] = (DeliveryFailed, *self.store.transient_errors)
-        self._wake = threading.Event()
-        self._outbox_wake = threading.Event()
+        self.poll = poll
 
     # --- in ---------------------------------------------------------------------------------
     def submit(self, event: Event, *, claim: bool = False) -> int | None:
@@ -61,9 +63,7 @@ class Dispatcher:
         event = events.masked(event)  # nothing a citizen said is stored unmasked, the inbox included
         event_id = self.store.put_event(key, self.platform, type(event).__name__, events.to_dict(event),
                                         claim=self.lease if claim else 0.0)
-        if event_id is not None and not claim:
-            self._wake.set()
-        return event_id
+        return event_id  # a waiting worker is woken by the store (this process's, or every replica's)
 
     def handle_now(self, event: Event, *, strict: bool = False) -> Message | None:
         """Store and handle ``event`` at once, returning the reply instead of sending it (the console prints
@@ -229,9 +229,12 @@ class Dispatcher:
     def start(self, workers: int = 2, flush_every: float = 30.0) -> Callable[[], None]:
         """Worker threads that handle the inbox (what is waiting now first: a restart picks up what a
         killed process left) and one that sends the outbox on demand and every ``flush_every`` seconds.
-        Returns a function that stops them."""
+        Returns a function that stops them. Idle, they wait on the store (``wait_for_events``/``_outbox``): woken
+        at once for work stored by this process, and on PostgreSQL by any replica (LISTEN/NOTIFY); the timeout is
+        the fallback (SQLite shared by several processes, a lost listening connection)."""
         stop = threading.Event()
-        self.desk.kick = self._outbox_wake.set
+        store = self.store
+        self.desk.kick = lambda: store.wake("outbox")
 
         def work() -> None:
             while not stop.is_set():
@@ -240,14 +243,16 @@ class Dispatcher:
                         continue
                 except Exception:
                     log.exception("inbox worker")
-                self._wake.wait(0.5)
-                self._wake.clear()
+                store.wait_for_events(self.poll)
 
         def send() -> None:
             """At start and every ``flush_every`` s the whole flush (with the housekeeping); in between, what is
             queued (woken) or due again (a claim that expired with the process that held it). Each round also
-            fires the timers that are due (reminders, the weekly digest): the serving process's scheduler."""
+            fires the timers that are due (reminders, the weekly digest), at most every TIMER_GAP s: the serving
+            process's scheduler. (Each looks at every open escalation: run on every message sent, a burst of a
+            thousand escalations made that quadratic, and on PostgreSQL every replica is woken for every message.)"""
             last: datetime | None = None
+            timers_at = -TIMER_GAP
             while not stop.is_set():
                 try:
                     if last is None or datetime.now(UTC) - last >= timedelta(seconds=flush_every):
@@ -257,12 +262,13 @@ class Dispatcher:
                             log.info("outbox: %d message(s) delivered", sent)
                     else:
                         self.desk.send_due()
-                    if self.desk.run_timers() + self.desk.send_digests():
-                        self.desk.send_due()
+                    if time.monotonic() - timers_at >= TIMER_GAP:
+                        timers_at = time.monotonic()
+                        if self.desk.run_timers() + self.desk.send_digests():
+                            self.desk.send_due()
                 except Exception:
                     log.exception("outbox sender")
-                self._outbox_wake.wait(min(flush_every, self.lease / 2, TIMER_SECONDS))
-                self._outbox_wake.clear()
+                store.wait_for_outbox(min(flush_every, self.lease / 2, TIMER_SECONDS))
 
         threads = [threading.Thread(target=work, name=f"vraagbaak-inbox-{n}", daemon=True) for n in range(workers)]
         threads.append(threading.Thread(target=send, name="vraagbaak-outbox", daemon=True))
@@ -271,8 +277,7 @@ class Dispatcher:
 
         def stop_all() -> None:
             stop.set()
-            self._wake.set()
-            self._outbox_wake.set()
+            store.wake()
             self.desk.kick = None
             for thread in threads:
                 thread.join(5)

@@ -5,7 +5,10 @@ import functools
 import os
 import shutil
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -14,6 +17,7 @@ from bot import bootstrap
 from bot.config import Settings
 from handlers.desk import Desk
 from knowledge.sqlite.store import SqliteStore
+from tests import postgres
 from tests.fakes import FakeChat
 
 # CI runs the property tests on a fixed set of examples (a run that lands must not depend on luck); a
@@ -66,6 +70,59 @@ def demo_copy(path: Path | str) -> str:
     return str(path)
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[postgres.Cluster]:
+    """A throwaway PostgreSQL cluster for the session (tests/postgres.py)."""
+    if postgres.bin_dir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing: .ci/run installs postgresql-15")
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql-15)")
+    with postgres.cluster() as found:
+        yield found
+
+
+_PG_TEMPLATES: set[int] = set()
+
+
+def pg_demo(cluster: postgres.Cluster) -> str:
+    """The URL of a fresh database holding the demo knowledge base: a copy (CREATE DATABASE … TEMPLATE) of one
+    loaded once per cluster, as ``demo_copy`` copies a file."""
+    import psycopg
+
+    from knowledge.postgres import PostgresStore
+
+    if cluster.port not in _PG_TEMPLATES:
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE demo_template")
+        template = PostgresStore(cluster.url("demo_template"))
+        bootstrap.load_demo(template)
+        template.close()
+        _PG_TEMPLATES.add(cluster.port)
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE demo_template")
+    return cluster.url(name)
+
+
+@pytest.fixture
+def backend() -> str:
+    """The storage backend of a loop test: SQLite, unless the test is parametrized over
+    ``@pytest.mark.parametrize("backend", BACKENDS)``."""
+    return "sqlite"
+
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture
+def demo_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """``VRAAGBAAK_DB`` for a loop test on the demo knowledge base: a SQLite file, or on PostgreSQL the URL of a
+    database of its own in the session's throwaway cluster."""
+    if backend == "sqlite":
+        return demo_copy(tmp_path / "vraagbaak.db")
+    return pg_demo(request.getfixturevalue("pg_cluster"))
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> SqliteStore:
     s = SqliteStore(str(tmp_path / "test.db"))
@@ -74,10 +131,20 @@ def store(tmp_path: Path) -> SqliteStore:
 
 
 @pytest.fixture
-def demo_store(tmp_path: Path) -> SqliteStore:
-    s = SqliteStore(demo_copy(tmp_path / "demo.db"))
+def demo_store(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The demo knowledge base, open: a SQLite file, or with ``backend`` postgres a database of its own."""
+    s = SqliteStore(demo_copy(tmp_path / "demo.db")) if backend == "sqlite" else \
+        bootstrap.open_store(Settings(db_path=pg_demo(request.getfixturevalue("pg_cluster"))))
     yield s
     s.close()
+
+
+def db_of(store: Any) -> str:
+    """What VRAAGBAAK_DB names to open ``store`` again: its SQLite file, or its PostgreSQL URL and schema."""
+    conninfo = getattr(store, "conninfo", None)
+    if conninfo is None:
+        return str(store.path)
+    return f"{conninfo}{'&' if '?' in conninfo else '?'}schema={store.schema}"
 
 
 @pytest.fixture
@@ -87,7 +154,7 @@ def chat() -> FakeChat:
 
 @pytest.fixture
 def desk(demo_store: SqliteStore, chat: FakeChat) -> Desk:
-    settings = Settings(db_path=demo_store.path, escalation_channel="kcc-experts", **LOOP_SETTINGS)
+    settings = Settings(db_path=db_of(demo_store), escalation_channel="kcc-experts", **LOOP_SETTINGS)
     d = bootstrap.build_desk(settings, chat, store=demo_store)
     d.owners = frozenset({"owner1"})
     return d

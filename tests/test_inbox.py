@@ -193,3 +193,22 @@ def test_an_idle_worker_looking_for_work_takes_no_write_lock(tmp_path: Path) -> 
     assert store.put_event("k1", "console", "Asked", {"x": 1}) is not None
     claimed = store.claim_event(60.0)
     assert claimed is not None and claimed["key"] == "k1" and store.claim_event(60.0) is None
+
+
+def test_the_timers_are_looked_at_once_a_second_however_often_the_outbox_is_woken(desk: Desk) -> None:
+    """Each look at the timers reads every open escalation: on every message sent (and on PostgreSQL every replica
+    is woken for every message) a burst of escalations made that quadratic."""
+    import time
+
+    looked: list[float] = []
+    real = desk.run_timers
+    desk.run_timers = lambda: (looked.append(time.monotonic()), real())[1]  # type: ignore[method-assign]
+    stop = Dispatcher(desk).start(workers=1, flush_every=3600)
+    try:
+        time.sleep(0.2)
+        for _ in range(40):  # messages queued, 40 wake-ups in 0.8 s
+            desk.store.wake("outbox")
+            time.sleep(0.02)
+    finally:
+        stop()
+    assert 1 <= len(looked) <= 2, len(looked)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -73,6 +75,9 @@ _STAMPED = frozenset({"sent_at", "done_at", "answered_at", "decided_at", "used_a
                       "undone_at"})
 
 
+CHECK_IDLE = 5.0  # seconds a pooled connection may lie idle and still be handed out without a ping
+
+
 class PostgresBase:
     """What the mixins of this package use: ``transaction``, ``rows``, ``lock`` and ``notify``."""
 
@@ -87,14 +92,25 @@ class PostgresBase:
         # would retry in the background and say only that it timed out)
         with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row, **self._options) as conn:
             self.version = migrate(conn, self.schema, audit_key)
+        self._last_used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self.pool: ConnectionPool[Any] = ConnectionPool(
             self.conninfo, min_size=1, max_size=pool_size, open=False,
             kwargs={"autocommit": True, "row_factory": dict_row, **self._options}, configure=self._configure,
-            check=ConnectionPool.check_connection, name=f"vraagbaak-{self.schema}")
+            check=self._check, reset=self._returned, name=f"vraagbaak-{self.schema}")
         self.pool.open(wait=True, timeout=30)
         self._local = threading.local()
         self.channels = {"events": f"{self.schema}.inbox", "outbox": f"{self.schema}.outbox"}
         self._wakeups = Wakeups(self.conninfo, self._options, self.channels)
+
+    def _returned(self, conn: psycopg.Connection[Any]) -> None:
+        self._last_used[conn] = time.monotonic()
+
+    def _check(self, conn: psycopg.Connection[Any]) -> None:
+        """Before a pooled connection is handed out: pinged only when it lay idle (the server may have ended it
+        meanwhile). A ping on every use was a third of a question's time (17 borrowings a question); a connection
+        that breaks anyway fails its step with a transient error, tried again on a fresh one."""
+        if time.monotonic() - self._last_used.get(conn, 0.0) > CHECK_IDLE:
+            ConnectionPool.check_connection(conn)
 
     @staticmethod
     def _configure(conn: psycopg.Connection[Any]) -> None:
@@ -175,6 +191,10 @@ class PostgresBase:
     def wait_for_outbox(self, timeout: float) -> bool:
         """The same for messages queued to send."""
         return self._wakeups.wait("outbox", timeout)
+
+    def wake(self, topic: str | None = None) -> None:
+        """Wake this process's waiters on ``topic`` (every topic when None): a process stopping its workers."""
+        self._wakeups.bump(None if topic is None else [topic])
 
     def database_now(self) -> str:
         """The database's clock, as knowledge.clock.now gives the process's (the time every replica agrees on)."""

@@ -18,32 +18,26 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from knowledge.signals import Signals
+
 log = logging.getLogger(__name__)
 
 
-class Wakeups:
+class Wakeups(Signals):
     def __init__(self, conninfo: str, options: Mapping[str, Any], channels: Mapping[str, str]) -> None:
+        super().__init__(channels)
         self._conninfo, self._options = conninfo, dict(options)
         self._topics = {channel: topic for topic, channel in channels.items()}
-        self._counts = dict.fromkeys(channels, 0)
-        self._seen = threading.local()
-        self._changed = threading.Condition()
         self._ready = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
     def wait(self, topic: str, timeout: float) -> bool:
-        """Block until a notice on ``topic`` came after the one this thread saw last, or ``timeout`` seconds
-        passed; True when woken. The first call of a thread starts from now."""
+        """Block until a notice on ``topic`` came after the one this thread saw last (or ``wake``), or
+        ``timeout`` seconds passed; True when woken. The first call of a thread starts from now."""
         self._start()
-        seen: dict[str, int] = self._seen.__dict__.setdefault("counts", {})
-        with self._changed:
-            if topic not in seen:
-                seen[topic] = self._counts[topic]
-            woken = self._changed.wait_for(lambda: self._counts[topic] > seen[topic], timeout)
-            seen[topic] = self._counts[topic]
-        return woken
+        return super().wait(topic, timeout)
 
     def _start(self) -> None:
         with self._start_lock:
@@ -51,12 +45,6 @@ class Wakeups:
                 self._thread = threading.Thread(target=self._listen, name="vraagbaak-pg-listen", daemon=True)
                 self._thread.start()
         self._ready.wait(10)
-
-    def _bump(self, topics: Any) -> None:
-        with self._changed:
-            for topic in topics:
-                self._counts[topic] += 1
-            self._changed.notify_all()
 
     def _listen(self) -> None:
         first = True
@@ -66,13 +54,13 @@ class Wakeups:
                     for channel in self._topics:
                         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
                     if not first:
-                        self._bump(self._counts)  # reconnected: whatever came meanwhile, look again
+                        self.bump()  # reconnected: whatever came meanwhile, look again
                     first = False
                     self._ready.set()
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=0.5):
                             if notice.channel in self._topics:
-                                self._bump([self._topics[notice.channel]])
+                                self.bump([self._topics[notice.channel]])
             except psycopg.Error:
                 if self._stop.is_set():
                     return

@@ -9,6 +9,7 @@ whichever process claims it next: the use cases are idempotent per event, so tha
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -16,10 +17,13 @@ import sqlite_utils
 
 from knowledge.clock import now
 from knowledge.model import EVENT_ATTEMPTS, OUTBOX_ATTEMPTS, Backlog
+from knowledge.signals import Signals
 
 
 class _Base(Protocol):
+    signals: Signals
     def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
+    def after_commit(self, work: Callable[[], None]) -> None: ...
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
 
 
@@ -38,7 +42,22 @@ class InboxRecords:
                 " VALUES (?,?,?,?,?,?,?)",
                 [key or None, platform, kind, json.dumps(payload, ensure_ascii=False), now(),
                  later(claim) if claim else "", 1 if claim else 0])
+            if cur.rowcount == 1 and not claim:
+                self.after_commit(lambda: self.signals.bump(["events"]))
             return int(cur.lastrowid or 0) if cur.rowcount == 1 else None
+
+    def wait_for_events(self: _Base, timeout: float) -> bool:
+        """Block until this process stored an event to handle, or ``timeout`` seconds passed (another process's
+        events are found by polling: SQLite has no notices); True when woken."""
+        return self.signals.wait("events", timeout)
+
+    def wait_for_outbox(self: _Base, timeout: float) -> bool:
+        """The same for messages this process queued to send."""
+        return self.signals.wait("outbox", timeout)
+
+    def wake(self: _Base, topic: str | None = None) -> None:
+        """Wake this process's waiters on ``topic`` (every topic when None): a process stopping its workers."""
+        self.signals.bump(None if topic is None else [topic])
 
     def event(self: _Base, event_id: int) -> dict[str, Any] | None:
         found = self.rows("SELECT id, key, platform, kind, payload, attempts FROM inbox WHERE id = ?", [event_id])

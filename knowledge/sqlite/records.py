@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -18,13 +18,16 @@ from knowledge import audit as audit_chain
 from knowledge import stored
 from knowledge.clock import now
 from knowledge.model import OUTBOX_ATTEMPTS, Answer, ChannelSettings, Escalation, Place, ReviewItem, User
+from knowledge.signals import Signals
 from knowledge.sqlite import audit as audit_log
 
 
 class _Base(Protocol):
     audit_key: bytes
     path: str
+    signals: Signals
 
+    def after_commit(self, work: Callable[[], None]) -> None: ...
     def iter_rows(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]: ...
     def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]: ...
@@ -279,6 +282,8 @@ class LoopRecords:
                 [kind, place.channel, place.thread, place.message, place.extra, json.dumps(payload),
                  1 if error else 0, error, now(), escalation_id, key, recipient, claimed_until])
             if cur.rowcount == 1:
+                if not claim:
+                    self.after_commit(lambda: self.signals.bump(["outbox"]))
                 return int(cur.lastrowid or 0)
             return -int(db.execute("SELECT id FROM outbox WHERE key = ?", [key]).fetchone()[0])
 

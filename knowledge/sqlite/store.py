@@ -18,6 +18,7 @@ import sqlite_utils
 from knowledge import analysis, reports, retention, stored, text
 from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, Stats, User
+from knowledge.signals import Signals
 from knowledge.sqlite.access import AccessRecords
 from knowledge.sqlite.articles import ArticleRecords, index_article
 from knowledge.sqlite.demo import DemoRecords
@@ -81,6 +82,7 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
         self.lock = threading.RLock()
         self._depth, self._owner = 0, 0
         self._after_commit: list[Callable[[], None]] = []
+        self.signals = Signals()  # this process's workers woken when work is stored (knowledge/signals.py)
         self.version = migrate(self.db, audit_key)
         self._reanalyse()
         self._synonyms: tuple[int, dict[str, tuple[str, ...]]] = (-1, {})

@@ -3,7 +3,6 @@ a throwaway PostgreSQL cluster, started once per test session by tests/postgres.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,16 +13,6 @@ import pytest
 from knowledge.postgres import PostgresStore
 from knowledge.sqlite import SqliteStore
 from tests import postgres
-
-
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[postgres.Cluster]:
-    if postgres.bin_dir() is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is missing: .ci/run installs postgresql-15")
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql-15)")
-    with postgres.cluster() as found:
-        yield found
 
 
 def fresh_schema() -> str:

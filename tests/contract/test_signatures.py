@@ -8,7 +8,7 @@ import inspect
 from knowledge.postgres import PostgresStore
 from knowledge.sqlite import SqliteStore
 
-ONLY_POSTGRES = {"database_now", "lock", "notify", "wait_for_events", "wait_for_outbox"}
+ONLY_POSTGRES = {"database_now", "lock", "notify"}
 
 
 def _shape(method: object) -> list[tuple[str, object, object]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from tests.conftest import LOOP_SETTINGS, demo_copy
+from tests.conftest import LOOP_SETTINGS
 from tests.slack.fake_slack import FakeSlack
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -33,11 +33,11 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def settings(fake: FakeSlack, tmp_path: Path) -> Settings:
-    """Settings for the fake Web API, on a copy of the demo knowledge base."""
-    demo_copy(tmp_path / "vraagbaak.db")
+def settings(fake: FakeSlack, demo_db: str) -> Settings:
+    """Settings for the fake Web API, on a copy of the demo knowledge base (SQLite, or a parametrized
+    ``backend``)."""
     return Settings(
-        db_path=str(tmp_path / "vraagbaak.db"),
+        db_path=demo_db,
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SECRET,
         slack_app_token="",

@@ -1,11 +1,14 @@
 """The whole loop in Slack, end to end: signed requests into the running app (HTTP mode), the fake Web API
-recording what people would see, the SQLite store recording what was kept."""
+recording what people would see, the store recording what was kept (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 from handlers.replies import Action
+from tests.conftest import BACKENDS
 from tests.slack.conftest import OWNER, Running
 from tests.slack.driver import (
     buttons,
@@ -27,6 +30,7 @@ def dumped(call_args: dict) -> str:
     return json.dumps(call_args, ensure_ascii=False)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_ask_escalate_resolve_reuse_review(running: Running) -> None:
     fake, slack = running.fake, running.slack
 

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.bootstrap import build_desk, open_store
+from bot.bootstrap import build_desk, on_postgres, open_store
 from bot.config import Settings
 from bot.teams import TeamsChat, build_web_app
 from knowledge.model import Person
@@ -64,8 +64,18 @@ def activity(name: str, service_url: str, **values: Any) -> dict[str, Any]:
 
 
 def db_dump(path: str) -> list[str]:
-    with sqlite3.connect(path) as db:
-        return list(db.iterdump())
+    """Everything a store holds: a SQLite file's dump, or every row of every table of a PostgreSQL store."""
+    if not on_postgres(path):
+        with sqlite3.connect(path) as db:
+            return list(db.iterdump())
+    store = open_store(Settings(db_path=path))
+    try:
+        tables = [r["table_name"] for r in store.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " ORDER BY table_name")]
+        return [f"{t}: {row}" for t in tables for row in store.rows(f"SELECT * FROM {t} ORDER BY 1")]
+    finally:
+        store.close()
 
 
 def make_settings(ms: FakeMicrosoft, tmp_path: Path, **extra: str) -> Settings:
@@ -112,7 +122,8 @@ class Bot:
         self.settings = settings
         self.http = http_session(ms)
         self.chat = TeamsChat(settings, http_client=self.http, base_delay=0.01, max_delay=0.05)
-        demo_copy(settings.db_path)
+        if not on_postgres(settings.db_path):  # on PostgreSQL the test's demo_db holds it already
+            demo_copy(settings.db_path)
         self.store = open_store(settings)
         # Teams routes name channel ids, not Slack-style names
         self.store.set_routes([(word, f"19:{name}@thread.tacv2") for word, name in self.store.routes()])

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from handlers.replies import Action
+from tests.conftest import BACKENDS
 from tests.teams.fakes import FakeMicrosoft
 from tests.teams.harness import (
     AGENT_2,
@@ -82,12 +84,13 @@ def new_calls(ms: FakeMicrosoft, since: int) -> list[dict[str, Any]]:
     return ms.connector_calls()[since:]
 
 
-def test_the_whole_loop(ms: FakeMicrosoft, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> None:
-    asyncio.run(_loop(ms, tmp_path, signing_key))
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_whole_loop(ms: FakeMicrosoft, demo_db: str, tmp_path: Path, signing_key: rsa.RSAPrivateKey) -> None:
+    asyncio.run(_loop(ms, tmp_path, signing_key, demo_db))
 
 
-async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> None:
-    async with Bot(ms, make_settings(ms, tmp_path), key) as bot:
+async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey, db: str) -> None:
+    async with Bot(ms, make_settings(ms, tmp_path, db_path=db), key) as bot:
         personal_activities = f"/teams/v3/conversations/{q(PERSONAL)}/activities"
 
         # 1. A known question in personal chat: answered with a card and the three buttons.
@@ -233,7 +236,7 @@ async def _loop(ms: FakeMicrosoft, tmp_path: Path, key: rsa.RSAPrivateKey) -> No
 
         # A non-owner's click changes nothing; the owner's click approves.
         review_id = approvals[0]["value"]
-        article_id = bot.store.rows("SELECT article_id FROM reviews WHERE id = ?", [review_id])[0]["article_id"]
+        article_id = bot.store.review(int(review_id)).article_id
         sneaky = bot.act("card_submit", ACTION=Action.APPROVE, VALUE=review_id, CONVERSATION=PERSONAL)
         assert (await bot.post(sneaky))[0] == 200
         assert bot.store.article(article_id).status == "provisional"

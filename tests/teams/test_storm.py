@@ -18,14 +18,14 @@ from tests.slack.test_kill import free_port
 from tests.slack.test_storm_serving import QUESTIONS, STORM_SECONDS
 from tests.teams.fakes import FakeMicrosoft, bot_token
 from tests.teams.harness import activity
-from tests.teams.test_kill import demo_db, post, replies_to, serve
+from tests.teams.test_kill import post, replies_to, serve, teams_db
 
 pytestmark = pytest.mark.process
 
 
 def test_a_long_storm_on_the_connector_loses_and_doubles_nothing(ms: FakeMicrosoft, tmp_path: Path,
                                                                  signing_key: rsa.RSAPrivateKey) -> None:
-    db = demo_db(tmp_path)
+    db = teams_db(tmp_path)
     port = free_port()
     process = serve(ms, db, port)
     token = bot_token(signing_key, "key-1", service_url=ms.service_url)

@@ -17,7 +17,7 @@ from handlers.desk import Desk
 from knowledge import weblogin
 from knowledge.model import Place, User
 from knowledge.sqlite.store import SqliteStore
-from tests.conftest import LOOP_SETTINGS
+from tests.conftest import LOOP_SETTINGS, db_of
 from tests.fakes import FakeChat
 
 OWNERS = "Kim,j.verbeek@voorbeeldgemeente.nl"
@@ -48,7 +48,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def settings_holder(demo_store: SqliteStore) -> dict[str, Settings]:
-    return {"settings": Settings(db_path=demo_store.path, web_owners=OWNERS, **LOOP_SETTINGS)}
+    return {"settings": Settings(db_path=db_of(demo_store), web_owners=OWNERS, **LOOP_SETTINGS)}
 
 
 @pytest.fixture

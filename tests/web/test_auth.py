@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.web.security import safe_next
 from knowledge import weblogin
 from knowledge.sqlite.store import SqliteStore
+from tests.conftest import BACKENDS
 from tests.web.conftest import csrf, csrf_of, sign_in
 
 GUARDED_GET = ["/", "/reviews", "/gaps/write?q=1&answer=1", "/gaps", "/gaps.csv", "/analytics",
@@ -47,6 +48,7 @@ def test_actions_without_sign_in_change_nothing(client: FlaskClient, demo_store:
     assert len(demo_store.audit_log()) == before
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_one_time_link_signs_in_once(app: Flask, client: FlaskClient, demo_store: SqliteStore) -> None:
     token = weblogin.issue(demo_store, "Kim")
     page = client.get(f"/login?token={token}").get_data(as_text=True)

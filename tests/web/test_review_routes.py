@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from flask.testing import FlaskClient
 
 from handlers.desk import Desk
 from knowledge.model import Article
 from knowledge.sqlite.store import SqliteStore
+from tests.conftest import BACKENDS
 from tests.fakes import FakeChat
 from tests.web.conftest import csrf, pending_review
 
@@ -21,6 +23,7 @@ def audit(store: SqliteStore, action: str) -> list[dict]:
     return [r for r in store.audit_log() if r["action"] == action]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_queue_shows_question_thread_answer_and_closest_articles(signed_in: FlaskClient, desk: Desk,
                                                                  chat: FakeChat) -> None:
     rid = pending_review(desk, chat, FIREWORKS, ANSWER)
@@ -58,6 +61,7 @@ def test_an_answer_no_article_is_close_to_is_new_and_shows_none(signed_in: Flask
     assert "te weinig op om te tonen" in case  # the articles search found, not shown
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_approve_validates_and_audits_the_owner(signed_in: FlaskClient, desk: Desk, chat: FakeChat,
                                                 demo_store: SqliteStore) -> None:
     rid = pending_review(desk, chat, FIREWORKS, ANSWER)
@@ -120,6 +124,7 @@ def test_merge_into_an_unrelated_article_is_refused_on_the_page(signed_in: Flask
     assert demo_store.review(rid).status == "pending"
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_reject_with_a_reason(signed_in: FlaskClient, desk: Desk, chat: FakeChat, demo_store: SqliteStore) -> None:
     rid = pending_review(desk, chat, FIREWORKS, ANSWER)
     form = {"csrf_token": csrf(signed_in, "/reviews"), "note": "klopt niet meer"}

@@ -7,13 +7,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from bot.bootstrap import open_store
 from bot.config import Settings
 from bot.web import create_app
 from knowledge import weblogin
 from knowledge.sqlite.store import SqliteStore
+from tests.conftest import BACKENDS, db_of
 from tests.web.conftest import COOKIE, Clock, copy_of, csrf, sign_in
 
 
@@ -138,15 +141,16 @@ def test_the_cookie_holds_only_a_random_id_and_the_database_only_its_hash(
     assert row["owner"] == "Kim" and held["sid"] not in str(row) and len(held["sid"]) >= 40
 
 
-def two_replicas(path: str, settings: Settings, clock: Clock) -> tuple[Flask, Flask]:
-    """Two console apps on one database file, each with its own connection, as two replicas would be."""
-    return (create_app(settings, store=SqliteStore(path), clock=clock),
-            create_app(settings, store=SqliteStore(path), clock=clock))
+def two_replicas(db: str, settings: Settings, clock: Clock) -> tuple[Flask, Flask]:
+    """Two console apps on one database (a file, or PostgreSQL), each with its own store, as two replicas."""
+    return (create_app(settings, store=open_store(Settings(db_path=db)), clock=clock),
+            create_app(settings, store=open_store(Settings(db_path=db)), clock=clock))
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_two_apps_on_one_database_share_sessions(demo_store: SqliteStore, settings_holder: dict[str, Settings],
                                                   clock: Clock) -> None:
-    one, two = two_replicas(demo_store.path, settings_holder["settings"], clock)
+    one, two = two_replicas(db_of(demo_store), settings_holder["settings"], clock)
     laptop = signed_in_client(one)
     other_replica = copy_of(laptop, two.test_client())  # the load balancer sends the next request to two
     assert other_replica.get("/").status_code == 200
@@ -154,10 +158,11 @@ def test_two_apps_on_one_database_share_sessions(demo_store: SqliteStore, settin
     assert refused(laptop)  # ...is signed out on one
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_two_apps_on_one_database_share_the_sign_in_limit(
         demo_store: SqliteStore, settings_holder: dict[str, Settings], clock: Clock) -> None:
     clock.now = datetime(2026, 5, 4, 9, 12, 0, tzinfo=UTC)
-    one, two = two_replicas(demo_store.path, settings_holder["settings"], clock)
+    one, two = two_replicas(db_of(demo_store), settings_holder["settings"], clock)
     browsers = [one.test_client(), two.test_client()]
     tokens = [csrf(b) for b in browsers]
     codes = []
