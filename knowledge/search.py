@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge import smalltalk, text
 from knowledge.analysis import Phrasing
+from knowledge.answerability import Evidence
 from knowledge.directory import Directory, find_people
 from knowledge.model import Article, Decision, Hit, SearchResult
 from knowledge.query import Query, QueryBuilder
@@ -117,7 +118,7 @@ class Searcher(Generic[S]):
         self.recalibrate()
         deadline = time.monotonic() + self.budget if self.budget else None
         q = self.query(judged.question)  # without the small talk around it ('hoi, ik heb een vraag: ...')
-        hits, reranked = self._hits(q, limit=limit, deadline=deadline)
+        hits, reranked, _ = self._hits(q, limit=limit, deadline=deadline)
         decision = self.decide(hits)
         if not reranked and decision == "answer":
             decision = "suggest"  # the thresholds are the rerank's: the lexical ranking alone does not answer
@@ -138,20 +139,30 @@ class Searcher(Generic[S]):
         of it, were not in the knowledge base (what calibration asks)."""
         return self._hits(q, limit=limit, leave_out=leave_out)[0]
 
+    def judged(self, q: Query, *, limit: int = 5, leave_out: LeaveOut | None = None,
+               ) -> tuple[list[Hit], Evidence]:
+        """``hits`` with what the ranking knew besides them (knowledge.answerability; its training reads it)."""
+        hits, _, evidence = self._hits(q, limit=limit, leave_out=leave_out)
+        return hits, evidence
+
     def _hits(self, q: Query, *, limit: int, leave_out: LeaveOut | None = None, deadline: float | None = None,
-              ) -> tuple[list[Hit], bool]:
-        """``hits``, and False when the reranker should have judged them but ran out of time (``deadline``): then
-        they are the lexical ranking of the candidates it was given."""
+              ) -> tuple[list[Hit], bool, Evidence]:
+        """``hits``, False when the reranker should have judged them but ran out of time (``deadline``): then
+        they are the lexical ranking of the candidates it was given; and the ranking's evidence."""
+        coverage: dict[str, float] = {}
         if self.reranker is None or not self.semantic:
-            return lead(self.rank(q, limit=max(limit, 3), leave_out=leave_out)), True
+            found = self.rank(q, limit=max(limit, 3), leave_out=leave_out, coverage=coverage)
+            return lead(found), True, _evidence(found, coverage)
         # the reranker sees every candidate, before the list is cut
-        found = self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES, leave_out=leave_out)
+        found = self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES, leave_out=leave_out,
+                          coverage=coverage)
+        evidence = _evidence(found, coverage)
         try:
-            return lead(self.reranker.rerank(q.raw, found, deadline=deadline)[:max(limit, 3)]), True
+            return lead(self.reranker.rerank(q.raw, found, deadline=deadline)[:max(limit, 3)]), True, evidence
         except OverBudget:
             self.fallbacks += 1
             log.info("the semantic rerank took more than %.2f s: this question gets the lexical ranking", self.budget)
-            return lead(found[:max(limit, 3)]), False
+            return lead(found[:max(limit, 3)]), False, evidence
 
     def candidates(self, q: Query, minimum: int = 3, limit: int = CANDIDATES) -> list[Candidate]:
         """The best bm25 matches on the question's selective terms; when they are fewer than ``minimum``,
@@ -170,7 +181,9 @@ class Searcher(Generic[S]):
         return list(found.values())
 
     def rank(self, q: Query, *, limit: int, candidates: int = CANDIDATES, leave_out: LeaveOut | None = None,
-             ) -> list[Hit]:
+             coverage: dict[str, float] | None = None) -> list[Hit]:
+        """The candidates scored by ``confidence``, best first; ``coverage`` (when given) gets each one's share of
+        the question's idf that its phrasings hold."""
         found = self.candidates(q, limit=candidates)
         if leave_out is not None:
             found = _without(found, *leave_out)
@@ -178,12 +191,15 @@ class Searcher(Generic[S]):
             return []
         best_bm25 = max(score for _, score, _, _ in found) or 1.0
         top_idf = self.queries.vocabulary.top_idf(q.said)
-        scored = sorted(
-            ((round(confidence(q, phrasings, bm / best_bm25, top_idf)
-                    * (OTHER_LANGUAGE if q.said and lang != q.said else 1.0), 4), aid)
-             for aid, bm, lang, phrasings in found),
-            key=lambda pair: (-pair[0], pair[1]),
-        )[:limit]
+        total = sum(weight for weight, _, _ in q.groups) or 1.0
+        scored = []
+        for aid, bm, lang, phrasings in found:
+            matched = matched_idf(q, phrasings)
+            if coverage is not None:
+                coverage[aid] = round(matched / total, 4)
+            score = _confidence(q, phrasings, matched, bm / best_bm25, top_idf)
+            scored.append((round(score * (OTHER_LANGUAGE if q.said and lang != q.said else 1.0), 4), aid))
+        scored = sorted(scored, key=lambda pair: (-pair[0], pair[1]))[:limit]
         articles = {a.id: a for a in self.store.articles([aid for _, aid in scored])}
         return [Hit(articles[aid], score) for score, aid in scored if aid in articles]
 
@@ -211,6 +227,10 @@ def _without(found: list[Candidate], article_id: str, phrasing: str | None) -> l
     return out
 
 
+def _evidence(found: list[Hit], coverage: dict[str, float]) -> Evidence:
+    return Evidence({h.article.id: h.score for h in found}, coverage, found[0].article.id if found else None)
+
+
 def lead(hits: list[Hit]) -> list[Hit]:
     """The first hit's confidence raised by LEAD times its lead over the runner-up: an article that stands
     out is more likely the answer than the best of several close ones (+0.01 to +0.07 correct@far10 on the
@@ -229,10 +249,19 @@ def confidence(q: Query, phrasings: tuple[Phrasing, ...], bm25_share: float, top
     gets no credit for it. Then the token-sort similarity of the words with the best phrasing (a paraphrase of
     a phrasing as a whole), and a little of the bm25 share. (Phrasings and the question's words are stored
     sorted, so ``ratio`` is the token-sort ratio.)"""
+    return _confidence(q, phrasings, matched_idf(q, phrasings), bm25_share, top_idf)
+
+
+def matched_idf(q: Query, phrasings: tuple[Phrasing, ...]) -> float:
+    """The idf of the question's words that the article's phrasings contain, added up."""
     words = set()
     for _, stems in phrasings:
         words.update(stems.split())
-    matched = sum(weight for weight, forms, _ in q.groups if not forms.isdisjoint(words))
+    return sum(weight for weight, forms, _ in q.groups if not forms.isdisjoint(words))
+
+
+def _confidence(q: Query, phrasings: tuple[Phrasing, ...], matched: float, bm25_share: float, top_idf: float,
+                ) -> float:
     best_words = process.extractOne(q.sorted_words, [w for w, _ in phrasings], scorer=fuzz.ratio)
     return min(1.0, W_EVIDENCE * matched / (matched + top_idf)
                + W_WORDS * (best_words[1] if best_words else 0.0) / 100 + W_BM25 * bm25_share)
