@@ -20,6 +20,7 @@ from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, Stats, User
 from knowledge.sqlite.access import AccessRecords
 from knowledge.sqlite.articles import ArticleRecords, index_article
+from knowledge.sqlite.copying import CopyRecords
 from knowledge.sqlite.demo import DemoRecords
 from knowledge.sqlite.inbox import InboxRecords
 from knowledge.sqlite.insights import InsightQueries
@@ -57,7 +58,7 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
 
 
 class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
-                  AccessRecords, DemoRecords, VectorRecords):
+                  AccessRecords, DemoRecords, VectorRecords, CopyRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
