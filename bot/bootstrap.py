@@ -6,6 +6,7 @@ import csv
 import functools
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -48,6 +49,13 @@ def open_store(settings: Settings) -> AnyStore:
 
         return PostgresStore(settings.db_path, audit_key=key, retention_days=settings.retention_days)
     return SqliteStore(settings.db_path, audit_key=key, retention_days=settings.retention_days)
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says a PostgreSQL database could not be reached (a wrong URL, a server down): a one-line
+    message for the command line rather than a traceback."""
+    psycopg = sys.modules.get("psycopg")  # loaded only by those who use PostgreSQL
+    return psycopg is not None and isinstance(error, psycopg.OperationalError)
 
 
 def sqlite_only(settings: Settings, refusal: str) -> None:

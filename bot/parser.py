@@ -6,7 +6,7 @@ import argparse
 import sys
 from importlib import metadata
 
-from bot import cli, config, logs, storecopy
+from bot import bootstrap, cli, config, logs, storecopy
 from handlers.errors import UserError
 from handlers.messages import t
 from knowledge.rows import ImportProblem
@@ -208,3 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001 - only a database that cannot be reached is said in one line
+        if not bootstrap.unreachable(error):
+            raise
+        print(f"vraagbaak: {t('cli_db_unreachable', lang, reason=' '.join(str(error).split()))}", file=sys.stderr)
+        return 2

@@ -27,6 +27,10 @@ OPS_TEXTS: dict[str, dict[str, str]] = {
         "nl": "Niet teruggezet (een eerdere demo zette ze erin, daarna zijn ze verwijderd): {items}",
         "en": "Not brought back (an earlier demo put them in, they were removed since): {items}",
     },
+    "cli_db_unreachable": {
+        "nl": "de PostgreSQL-database is niet bereikbaar: {reason}",
+        "en": "the PostgreSQL database cannot be reached: {reason}",
+    },
     # vraagbaak copy FROM TO
     "cli_progress_copy": {"nl": "rijen", "en": "rows"},
     "cli_copy_same": {

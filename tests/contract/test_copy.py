@@ -163,3 +163,13 @@ def test_replace_on_postgresql_drops_the_schema_first(
     back = tmp_path / "back.db"
     assert _copy(monkeypatch, url, str(back)) == 0
     assert _tables(back) == _tables(other)
+
+
+def test_a_database_that_cannot_be_reached_is_said_in_one_line(
+        filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    nowhere = f"postgresql://nobody@{str(tmp_path / 'no-server').replace('/', '%2F')}:5999/vraagbaak"
+    monkeypatch.setenv("VRAAGBAAK_LANG", "en")
+    assert _copy(monkeypatch, str(filled), nowhere) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vraagbaak: the PostgreSQL database cannot be reached: ") and err.count("\n") == 1
+    assert "Traceback" not in err
