@@ -11,9 +11,9 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
-from knowledge import analysis, stored, text
+from knowledge import analysis, stored
 from knowledge.copying import OWN_META, TABLES
-from knowledge.sqlite.articles import index_article
+from knowledge.sqlite.articles import index_article, index_person
 from knowledge.sqlite.audit import ENTRIES
 
 _CHAIN = ("id", "at", "actor", "action", "subject", "facts", "sealed", "prev", "hash")
@@ -89,11 +89,7 @@ class CopyRecords:
                 article = stored.article(row)
                 index_article(db, row["r"], article, analysis.analyse(article)[0])
             for row in self.rows("SELECT rowid AS r, * FROM people ORDER BY rowid"):
-                p = stored.person(row)
-                profile = " ".join([p.title, p.department, *p.expertise])
-                db.execute("INSERT INTO people_index (rowid, person_id, name, profile) VALUES (?,?,?,?)",
-                           [row["r"], p.id, " ".join(text.words(p.name)),
-                            " ".join(sorted({*text.terms(profile, "nl"), *text.terms(profile, "en")}))])
+                index_person(db, row["r"], stored.person(row))
             db.execute("UPDATE meta SET value = value + 1 WHERE key IN ('search_generation', 'people_generation')")
         self.merge_index()
 

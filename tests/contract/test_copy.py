@@ -173,3 +173,23 @@ def test_a_database_that_cannot_be_reached_is_said_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith("vraagbaak: the PostgreSQL database cannot be reached: ") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+# what a copy makes again instead of copying, per backend, and the tables 'audit' stands for
+_DERIVED = {"sqlite": {"article_index", "people_index", "article_vocab", "people_vocab"},
+            "postgres": {"article_index", "people_index", "search_terms", "search_totals", "schema_version"}}
+_AS = {"audit_chain": "audit", "audit_details": "audit"}
+
+
+def test_every_table_of_either_backend_is_copied_or_made_again(store: Any) -> None:
+    """A migration that adds a table must add it to knowledge.copying.TABLES (or say it is derived)."""
+    if isinstance(store, SqliteStore):
+        kind = "sqlite"
+        names = {r["name"] for r in store.rows("SELECT name FROM sqlite_master WHERE type = 'table'")
+                 if not r["name"].endswith(_FTS_PARTS)}
+    else:
+        kind = "postgres"
+        names = {r["table_name"] for r in store.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'",
+            [store.schema])}
+    assert {_AS.get(n, n) for n in names} - _DERIVED[kind] == set(copying.TABLES)
