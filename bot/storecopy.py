@@ -37,6 +37,7 @@ def cmd_copy(args: argparse.Namespace, settings: config.Settings) -> int:
             with progress.counter(t("cli_progress_copy", lang)) as bar:
                 counts = copying.copy(source, target, bar)
             verdict = target.verify_audit()
+            as_source = not verdict.intact and source.verify_audit().reason == verdict.reason
         finally:
             target.close()
     finally:
@@ -46,6 +47,8 @@ def cmd_copy(args: argparse.Namespace, settings: config.Settings) -> int:
             audit=counts["audit"]))
     if not verdict.intact:
         print(t("cli_copy_audit_broken", lang, problem=t(f"audit_{verdict.reason}", lang, **dict(verdict.detail))))
+        if as_source:
+            print(t("cli_copy_audit_as_source", lang))
         return 1
     print(t("cli_copy_audit_intact", lang, entries=verdict.entries))
     return 0

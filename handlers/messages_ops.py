@@ -52,6 +52,10 @@ OPS_TEXTS: dict[str, dict[str, str]] = {
         "en": "Copied: {source} -> {target} ({rows} rows; {articles} articles, {questions} questions, "
               "{audit} audit entries).",
     },
+    "cli_copy_audit_as_source": {
+        "nl": "Op de bron klopt hij met deze sleutel ook niet: staat VRAAGBAAK_AUDIT_KEY zoals de bot hem gebruikt?",
+        "en": "It does not hold on the source with this key either: is VRAAGBAAK_AUDIT_KEY set as the bot uses it?",
+    },
     "cli_copy_audit_intact": {
         "nl": "De auditketen van de kopie is gecontroleerd: intact ({entries} regels).",
         "en": "The copy's audit chain was checked: intact ({entries} entries).",

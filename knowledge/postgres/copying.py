@@ -74,15 +74,15 @@ class CopyRecords:
             batch_of = iter(rows)
             while chunk := list(islice(batch_of, 500)):
                 count += len(chunk)
-                for row in chunk:
-                    if table == "audit":
-                        _insert(conn, "audit_chain", {k: row[k] for k in _CHAIN}, types)
-                        if row.get("d_salt") is not None:
-                            _insert(conn, "audit_details", {k: row[k if k == "id" else f"d_{k}"] for k in _DETAILS},
-                                    detail_types)
-                    else:
-                        _insert(conn, table, {k: v for k, v in row.items() if k in types}, types,
-                                overwrite={"audit_head": "id", "meta": "key"}.get(table))
+                if table != "audit":  # a batch a statement list (executemany: one round trip)
+                    _insert(conn, table, [{k: v for k, v in row.items() if k in types} for row in chunk], types,
+                            overwrite={"audit_head": "id", "meta": "key"}.get(table))
+                    continue
+                for row in chunk:  # an entry and then its details: the append-only triggers check each
+                    _insert(conn, "audit_chain", [{k: row[k] for k in _CHAIN}], types)
+                    if row.get("d_salt") is not None:
+                        _insert(conn, "audit_details", [{k: row[k if k == "id" else f"d_{k}"] for k in _DETAILS}],
+                                detail_types)
         return count
 
     def copy_finish(self: _Base) -> None:
@@ -125,21 +125,29 @@ def _neutral(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _insert(conn: Conn, table: str, row: dict[str, Any], types: dict[str, str], overwrite: str | None = None) -> None:
-    values = []
-    for name, value in row.items():
-        kind = types.get(name, "")
-        if kind == "boolean" and value is not None:
-            value = bool(value)
-        elif kind.startswith("timestamp") and value == "":
-            value = None  # SQLite's '' for "not yet"
-        elif kind == "bytea" and value is not None:
-            value = bytes(value)
-        values.append(value)
+def _value(kind: str, value: Any) -> Any:
+    """A neutral value as the column of type ``kind`` takes it."""
+    if kind == "boolean" and value is not None:
+        return bool(value)
+    if kind.startswith("timestamp") and value == "":
+        return None  # SQLite's '' for "not yet"
+    if kind == "bytea" and value is not None:
+        return bytes(value)
+    return value
+
+
+def _insert(conn: Conn, table: str, rows: list[dict[str, Any]], types: dict[str, str],
+            overwrite: str | None = None) -> None:
+    """Insert ``rows`` (all with the columns of the first) into ``table``; with ``overwrite`` (the key column) a
+    row in place of the one with its key."""
+    if not rows:
+        return
+    row = rows[0]
     names = sql.SQL(", ").join(sql.Identifier(n) for n in row)
     query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
         sql.Identifier(table), names, sql.SQL(", ").join(sql.Placeholder() * len(row)))
     if overwrite:
         query = query + sql.SQL(" ON CONFLICT ({}) DO UPDATE SET ({}) = ROW({})").format(
             sql.Identifier(overwrite), names, sql.SQL(", ").join(sql.SQL("excluded.") + sql.Identifier(n) for n in row))
-    conn.execute(query, values)
+    with conn.cursor() as cursor:
+        cursor.executemany(query, [[_value(types.get(n, ""), r[n]) for n in row] for r in rows])

@@ -193,3 +193,13 @@ def test_every_table_of_either_backend_is_copied_or_made_again(store: Any) -> No
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'",
             [store.schema])}
     assert {_AS.get(n, n) for n in names} - _DERIVED[kind] == set(copying.TABLES)
+
+
+def test_a_copy_with_another_audit_key_says_the_chain_does_not_hold(
+        filled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("VRAAGBAAK_LANG", "en")
+    monkeypatch.setenv("VRAAGBAAK_SEMANTIC", "off")
+    monkeypatch.setenv("VRAAGBAAK_AUDIT_KEY", "not-the-key")
+    assert main(["copy", str(filled), str(tmp_path / "other-key.db")]) == 1
+    out = capsys.readouterr().out
+    assert "audit chain does not hold" in out and "not hold on the source with this key either" in out
