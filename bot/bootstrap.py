@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import functools
 import logging
+import os
+import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +49,13 @@ def open_store(settings: Settings) -> AnyStore:
 
         return PostgresStore(settings.db_path, audit_key=key, retention_days=settings.retention_days)
     return SqliteStore(settings.db_path, audit_key=key, retention_days=settings.retention_days)
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says a PostgreSQL database could not be reached (a wrong URL, a server down): a one-line
+    message for the command line rather than a traceback."""
+    psycopg = sys.modules.get("psycopg")  # loaded only by those who use PostgreSQL
+    return psycopg is not None and isinstance(error, psycopg.OperationalError)
 
 
 def sqlite_only(settings: Settings, refusal: str) -> None:
@@ -229,3 +239,33 @@ def load_demo(store: AnyStore) -> dict[str, int]:
     """Fill ``store`` with the demo municipality: articles, people, routing rules and synonyms; how many of
     each were added (all of them the first time; a second run adds only what is missing)."""
     return top_up_demo(store).added
+
+
+def open_named(settings: Settings, db: str) -> AnyStore:
+    """The store ``db`` names (a SQLite file or a ``postgresql://`` URL), with the settings' audit key."""
+    return open_store(replace(settings, db_path=db))
+
+
+def same_database(one: str, other: str) -> bool:
+    """Whether two VRAAGBAAK_DB names are one database (a file by its real path, PostgreSQL by URL and schema)."""
+    if on_postgres(one) and on_postgres(other):
+        from knowledge.postgres.base import split_url
+
+        return split_url(one) == split_url(other)
+    if on_postgres(one) or on_postgres(other):
+        return False
+    return os.path.realpath(one) == os.path.realpath(other)
+
+
+def wipe(db: str) -> None:
+    """Remove everything the store ``db`` names holds: its SQLite file, or its PostgreSQL schema (``copy
+    --replace``)."""
+    if on_postgres(db):
+        from knowledge.postgres.base import split_url
+        from knowledge.postgres.scratch import drop_schema
+
+        drop_schema(db, split_url(db)[1])
+    else:
+        from knowledge.sqlite.copying import remove_database
+
+        remove_database(db)

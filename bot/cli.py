@@ -350,7 +350,7 @@ def cmd_eval(args: argparse.Namespace, settings: config.Settings) -> int:
             progress.counter(t("cli_progress_embed", settings.lang)) as embedded:
         metrics, results = evaluate.run(Path(args.kb), Path(args.queries), thresholds=configured, embedder=model,
                                         configure=lambda found: bootstrap.configured(settings, found),
-                                        progress=shown, embed_progress=embedded)
+                                        progress=shown, embed_progress=embedded, db=settings.db_path)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for row in results:

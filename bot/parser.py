@@ -6,7 +6,7 @@ import argparse
 import sys
 from importlib import metadata
 
-from bot import cli, config, logs
+from bot import bootstrap, cli, config, logs, storecopy
 from handlers.errors import UserError
 from handlers.messages import t
 from knowledge.rows import ImportProblem
@@ -162,6 +162,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a file `vraagbaak backup` wrote")
     p.set_defaults(run=cli.cmd_restore)
 
+    p = sub.add_parser("copy", help="copy a whole store to another: SQLite file or PostgreSQL URL, either way")
+    p.add_argument("source", metavar="FROM", help="a SQLite file or a postgresql://...[?schema=name] URL")
+    p.add_argument("target", metavar="TO", help="the same kinds; must be empty (or give --replace)")
+    p.add_argument("--replace", action="store_true", help="remove what TO holds first (its file or schema)")
+    p.set_defaults(run=storecopy.cmd_copy)
+
     p = sub.add_parser("config", help="list the settings, their values and defaults")
     p.set_defaults(run=cli.cmd_config)
     return top
@@ -208,3 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001 - only a database that cannot be reached is said in one line
+        if not bootstrap.unreachable(error):
+            raise
+        print(f"vraagbaak: {t('cli_db_unreachable', lang, reason=' '.join(str(error).split()))}", file=sys.stderr)
+        return 2

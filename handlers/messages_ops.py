@@ -27,6 +27,43 @@ OPS_TEXTS: dict[str, dict[str, str]] = {
         "nl": "Niet teruggezet (een eerdere demo zette ze erin, daarna zijn ze verwijderd): {items}",
         "en": "Not brought back (an earlier demo put them in, they were removed since): {items}",
     },
+    "cli_db_unreachable": {
+        "nl": "de PostgreSQL-database is niet bereikbaar: {reason}",
+        "en": "the PostgreSQL database cannot be reached: {reason}",
+    },
+    # vraagbaak copy FROM TO
+    "cli_progress_copy": {"nl": "rijen", "en": "rows"},
+    "cli_copy_same": {
+        "nl": "{db} is zowel bron als doel: kies een ander doel.",
+        "en": "{db} is both source and target: choose another target.",
+    },
+    "cli_copy_no_source": {
+        "nl": "Er is geen database in {db}: er is niets om te kopiëren.",
+        "en": "There is no database at {db}: there is nothing to copy.",
+    },
+    "cli_copy_not_empty": {
+        "nl": "{db} bevat al gegevens: kies een lege database of geef --replace om wat erin staat eerst te "
+              "verwijderen.",
+        "en": "{db} already holds data: choose an empty database or give --replace to remove what it holds first.",
+    },
+    "cli_copy_done": {
+        "nl": "Gekopieerd: {source} -> {target} ({rows} rijen; {articles} artikelen, {questions} vragen, "
+              "{audit} auditregels).",
+        "en": "Copied: {source} -> {target} ({rows} rows; {articles} articles, {questions} questions, "
+              "{audit} audit entries).",
+    },
+    "cli_copy_audit_as_source": {
+        "nl": "Op de bron klopt hij met deze sleutel ook niet: staat VRAAGBAAK_AUDIT_KEY zoals de bot hem gebruikt?",
+        "en": "It does not hold on the source with this key either: is VRAAGBAAK_AUDIT_KEY set as the bot uses it?",
+    },
+    "cli_copy_audit_intact": {
+        "nl": "De auditketen van de kopie is gecontroleerd: intact ({entries} regels).",
+        "en": "The copy's audit chain was checked: intact ({entries} entries).",
+    },
+    "cli_copy_audit_broken": {
+        "nl": "De auditketen van de kopie klopt niet (met deze VRAAGBAAK_AUDIT_KEY): {problem}",
+        "en": "The copy's audit chain does not hold (with this VRAAGBAAK_AUDIT_KEY): {problem}",
+    },
     # vraagbaak backup FILE
     # backup and restore copy a SQLite file; a PostgreSQL database has its own tools
     "cli_backup_on_postgres": {

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from knowledge import calibration, semantic
 from knowledge.importers import read_articles
 from knowledge.rows import ImportProblem, Problem, read_text
 from knowledge.search import Searcher, Thresholds
 from knowledge.sqlite.store import SqliteStore
+
+if TYPE_CHECKING:
+    from knowledge.postgres import PostgresStore
 
 
 @dataclass(frozen=True)
@@ -88,20 +92,40 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
+@contextmanager
+def scratch_store(db: str = "") -> Iterator[SqliteStore | PostgresStore]:
+    """An empty store on the backend ``db`` names (VRAAGBAAK_DB), removed afterwards even on error: for a
+    ``postgresql://`` URL a temporary schema in that database, else a SQLite file in a temporary folder (the
+    file ``db`` names is never touched)."""
+    if db.startswith(("postgresql://", "postgres://")):
+        from knowledge.postgres.scratch import temporary_store  # psycopg is loaded only by those who use it
+
+        with temporary_store(db, prefix="eval") as found:
+            yield found
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore(str(Path(folder) / "eval.db"))
+        try:
+            yield store
+        finally:
+            store.close()
+
+
 def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
         embedder: semantic.Embedder | None = None,
         progress: Callable[[int, int], None] | None = None,
         configure: Callable[[Thresholds], Thresholds] | None = None,
-        embed_progress: Callable[[int, int], None] | None = None) -> tuple[Metrics, list[dict[str, Any]]]:
-    """Load ``kb`` into a fresh temporary database and run every query through ``Searcher.search``
-    (with the semantic rerank when ``embedder`` is given; embedding the KB is not timed). Without
+        embed_progress: Callable[[int, int], None] | None = None,
+        db: str = "") -> tuple[Metrics, list[dict[str, Any]]]:
+    """Load ``kb`` into a fresh temporary store on the backend ``db`` names (``scratch_store``; SQLite when
+    empty) and run every query through ``Searcher.search`` (with the semantic rerank when ``embedder`` is given;
+    embedding the KB is not timed). Without
     ``thresholds`` the searcher calibrates them on ``kb`` as the bot does (``configure`` then applies the
     configured ones), so the figures are those of a default install. ``progress(done, total)`` after each
     query."""
     articles = read_articles(kb)
     queries = read_queries(queries_path)
-    with tempfile.TemporaryDirectory() as folder:
-        store = SqliteStore(str(Path(folder) / "eval.db"))
+    with scratch_store(db) as store:
         store.upsert_articles(articles)
         reranker = None
         if embedder is not None:
@@ -124,5 +148,4 @@ def run(kb: Path, queries_path: Path, *, thresholds: Thresholds | None = None,
             if progress:
                 progress(index + 1, len(queries))
         elapsed = (time.perf_counter() - started) * 1000 / max(len(queries), 1)
-        store.close()
     return metrics(results, elapsed), results

@@ -19,6 +19,7 @@ from knowledge.model import Article, Person, Place, Question, User
 from knowledge.postgres.access import AccessRecords
 from knowledge.postgres.articles import ArticleRecords
 from knowledge.postgres.base import NOW_TEXT, Conn, plain
+from knowledge.postgres.copying import CopyRecords
 from knowledge.postgres.demo import DemoRecords
 from knowledge.postgres.inbox import InboxRecords
 from knowledge.postgres.insights import InsightQueries
@@ -42,7 +43,7 @@ def _question(row: dict[str, Any]) -> Question:
 
 
 class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, LifecycleRecords, AccessRecords,
-                    ArticleRecords, DemoRecords, VectorRecords, RouteRecords):
+                    ArticleRecords, DemoRecords, VectorRecords, RouteRecords, CopyRecords):
     """``PostgresStore("postgresql://user@host/db?schema=kcc_utrecht")``: a pool of connections to one schema
     (created and migrated on first use). Thread-safe; safe across processes and machines."""
 

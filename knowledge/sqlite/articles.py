@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
-from knowledge import analysis
+from knowledge import analysis, text
 from knowledge.articles import CONTENT, HistoryEntry, article_history
 from knowledge.clock import now
 from knowledge.model import UNSEARCHABLE, Article, Person
@@ -35,6 +35,16 @@ def index_article(db: sqlite_utils.Database, rowid: int, article: Article, field
         db.execute(
             "INSERT INTO article_index (rowid, article_id, title, questions, keywords, body) VALUES (?,?,?,?,?,?)",
             [rowid, article.id, fields["title"], fields["questions"], fields["keywords"], fields["body"]])
+
+
+def index_person(db: sqlite_utils.Database, rowid: int, p: Person) -> None:
+    """Put ``p``'s name (words) and profile (title, department, expertise: stems in both languages) in the people
+    index under its ``rowid``."""
+    profile = " ".join([p.title, p.department, *p.expertise])
+    db.execute("DELETE FROM people_index WHERE rowid = ?", [rowid])
+    db.execute("INSERT INTO people_index (rowid, person_id, name, profile) VALUES (?,?,?,?)",
+               [rowid, p.id, " ".join(text.words(p.name)),
+                " ".join(sorted({*text.terms(profile, "nl"), *text.terms(profile, "en")}))])
 
 
 def _values(a: Article) -> list[Any]:

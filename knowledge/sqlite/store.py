@@ -15,12 +15,13 @@ from typing import Any
 
 import sqlite_utils
 
-from knowledge import analysis, reports, retention, stored, text
+from knowledge import analysis, reports, retention, stored
 from knowledge.articles import CONTENT
 from knowledge.model import Article, Person, Place, Question, Stats, User
 from knowledge.signals import Signals
 from knowledge.sqlite.access import AccessRecords
-from knowledge.sqlite.articles import ArticleRecords, index_article
+from knowledge.sqlite.articles import ArticleRecords, index_article, index_person
+from knowledge.sqlite.copying import CopyRecords
 from knowledge.sqlite.demo import DemoRecords
 from knowledge.sqlite.inbox import InboxRecords
 from knowledge.sqlite.insights import InsightQueries
@@ -59,7 +60,7 @@ def _enable_wal(db: sqlite_utils.Database) -> None:
 
 
 class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, LifecycleRecords,
-                  AccessRecords, DemoRecords, VectorRecords, RouteRecords):
+                  AccessRecords, DemoRecords, VectorRecords, RouteRecords, CopyRecords):
     """Thread-safe: one connection, every call under a lock (SQLite in WAL mode). Transactions nest: an inner
     one is a savepoint of the outer, so a use case can make several steps one atomic change."""
 
@@ -335,12 +336,7 @@ class SqliteStore(LoopRecords, InboxRecords, ArticleRecords, InsightQueries, Lif
                     db.execute("INSERT INTO person_handles (person_id, platform, handle) VALUES (?,?,?)"
                                " ON CONFLICT(person_id, platform) DO UPDATE SET handle = excluded.handle",
                                [p.id, platform, handle])
-                profile = " ".join([p.title, p.department, *p.expertise])
-                db.execute("DELETE FROM people_index WHERE rowid = ?", [row[0]])
-                db.execute(
-                    "INSERT INTO people_index (rowid, person_id, name, profile) VALUES (?,?,?,?)",
-                    [row[0], p.id, " ".join(text.words(p.name)),
-                     " ".join(sorted({*text.terms(profile, "nl"), *text.terms(profile, "en")}))])
+                index_person(db, row[0], p)
                 count += 1
             self._bump(db, "people_generation")
         if count >= BULK:
