@@ -139,8 +139,10 @@ class SearchIndex(PostgresBase):
         else:
             inner, params = ("SELECT article_id AS key, seq, 0.0::float8 AS score FROM article_index"
                              " ORDER BY seq LIMIT %(limit)s"), {"limit": limit}
-        rows = self.rows(f"SELECT a.id, top.score, a.lang, a.phrasings FROM ({inner}) AS top"
+        # the whole rows: the articles search shows next are among them (_keep_ahead)
+        rows = self.rows(f"SELECT a.*, top.score FROM ({inner}) AS top"
                          " JOIN articles AS a ON a.id = top.key ORDER BY top.score DESC, a.id COLLATE \"C\"", params)
+        self._keep_ahead("articles", rows)
         return [(r["id"], float(r["score"]), r["lang"], analysis.load(r["phrasings"])) for r in rows]
 
     def term_article_counts(self) -> dict[str, int]:
@@ -163,8 +165,10 @@ class SearchIndex(PostgresBase):
     # --- people ----------------------------------------------------------------------------------
     def people_named(self, name: str) -> list[str]:
         """The ids of the people whose name is ``name``, case-insensitively as SQLite's NOCASE (ASCII letters)."""
-        return [r["id"] for r in self.rows(
-            f"SELECT id FROM people WHERE {_NOCASE.format('name')} = {_NOCASE.format('%s')} ORDER BY seq", [name])]
+        rows = self.rows(f"SELECT {PERSON} FROM people AS p WHERE {_NOCASE.format('p.name')} = {_NOCASE.format('%s')}"
+                         " ORDER BY p.seq", [name])
+        self._keep_ahead("people", rows)  # the people search shows next (_keep_ahead)
+        return [r["id"] for r in rows]
 
     def people_matching(self, words: list[str], limit: int) -> list[tuple[str, float]]:
         """The ``limit`` people whose expertise, title or department best match any of ``words`` (bm25 with
@@ -173,12 +177,15 @@ class SearchIndex(PostgresBase):
             return []
         inner, params = _ranked("people_index", "person_id", " OR ".join(f'"{w}"' for w in words), limit,
                                 PEOPLE_WEIGHTS)
-        return [(r["key"], float(r["score"])) for r in self.rows(inner, params)]
+        rows = self.rows(f"SELECT top.score, {PERSON} FROM ({inner}) AS top JOIN people AS p ON p.id = top.key"
+                         " ORDER BY top.score DESC, top.seq", params)
+        self._keep_ahead("people", rows)  # the people search shows next (_keep_ahead)
+        return [(r["id"], float(r["score"])) for r in rows]
 
     def people_vocabulary(self) -> tuple[dict[str, int], int]:
         """Each term of the people index with the number of people it is in, and the number of people;
         cached per people generation."""
-        generation = int(self.rows("SELECT value FROM meta WHERE key = 'people_generation'")[0]["value"])
+        generation = self._counter("people_generation")
         if self._people_vocab[0] != generation:
             df = {r["term"]: int(r["docs"]) for r in self.rows(
                 "SELECT term, docs FROM search_terms WHERE name = 'people_index' AND docs > 0"
@@ -187,6 +194,9 @@ class SearchIndex(PostgresBase):
         return self._people_vocab[1]
 
 
+# a person's row with their handles, ordered as SqliteStore's people() gives them (table alias p)
+PERSON = ("p.*, array(SELECT ARRAY[h.platform, h.handle] FROM person_handles AS h WHERE h.person_id = p.id"
+          " ORDER BY h.platform COLLATE \"C\") AS handles")
 # SQLite's NOCASE: ASCII letters folded, nothing else (an expression the index people_name_nocase has)
 _NOCASE = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
