@@ -1,6 +1,6 @@
-"""What makes a search on PostgreSQL cheap without changing its answers (docs/postgres-search.md, "Speed"): few
-statements a search, pooled connections lent without a check of their own when just used, the generation counters
-read once for a search yet every commit of the store seen at once."""
+"""What makes a search on PostgreSQL cheap without changing its answers (docs/postgres-search.md, "Speed at
+100,000 articles"): few statements a search, pooled connections lent without a check of their own when just used,
+the generation counters read once for a search yet every commit of the store seen at once."""
 
 from __future__ import annotations
 
