@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -35,6 +34,16 @@ NOW_TEXT = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00
 
 
 Conn = psycopg.Connection[DictRow]  # a connection whose rows are dicts
+# A pooled connection back in the pool for longer than this is checked with a round trip before it is lent again
+# (the server may have been restarted or the connection cut while it sat idle); one used more recently is lent
+# as it is: checking every loan doubled the round trips of a search. A connection that did die in between fails
+# its statement with psycopg.OperationalError, one of the store's transient_errors, and the pool replaces it.
+CHECK_IDLE = 5.0
+# The search and people generations (table meta) as read less than this many seconds ago serve again: one search
+# asks for them three times within milliseconds, and each was a round trip. A transaction this store commits
+# forgets them at once (its own writes are seen straight away); another process's are seen within this time.
+COUNTERS_TTL = 0.1
+COUNTERS = ("search_generation", "people_generation")
 
 
 class NulSafeStrDumper(StrDumperUnknown):
@@ -75,7 +84,18 @@ _STAMPED = frozenset({"sent_at", "done_at", "answered_at", "decided_at", "used_a
                       "undone_at"})
 
 
-CHECK_IDLE = 5.0  # seconds a pooled connection may lie idle and still be handed out without a ping
+def _returned(conn: psycopg.Connection[Any]) -> None:
+    """The pool's reset: when a connection came back (or was made)."""
+    conn._vraagbaak_idle_since = time.monotonic()  # type: ignore[attr-defined]
+
+
+def _check_idle(conn: psycopg.Connection[Any]) -> None:
+    """The pool's check before it lends a connection: a closed one is refused; one idle for more than CHECK_IDLE
+    seconds must answer an empty query first."""
+    if conn.closed or conn.broken:
+        raise psycopg.OperationalError("the pooled connection is closed")
+    if time.monotonic() - getattr(conn, "_vraagbaak_idle_since", 0.0) > CHECK_IDLE:
+        ConnectionPool.check_connection(conn)
 
 
 class PostgresBase:
@@ -92,29 +112,21 @@ class PostgresBase:
         # would retry in the background and say only that it timed out)
         with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row, **self._options) as conn:
             self.version = migrate(conn, self.schema, audit_key)
-        self._last_used: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
         self.pool: ConnectionPool[Any] = ConnectionPool(
             self.conninfo, min_size=1, max_size=pool_size, open=False,
             kwargs={"autocommit": True, "row_factory": dict_row, **self._options}, configure=self._configure,
-            check=self._check, reset=self._returned, name=f"vraagbaak-{self.schema}")
+            check=_check_idle, reset=_returned, name=f"vraagbaak-{self.schema}")
         self.pool.open(wait=True, timeout=30)
         self._local = threading.local()
+        self._counters: tuple[float, int, dict[str, int]] = (0.0, 0, {})  # (read at, epoch, values)
+        self._counters_epoch = 0  # moved by every commit of this store
         self.channels = {"events": f"{self.schema}.inbox", "outbox": f"{self.schema}.outbox"}
         self._wakeups = Wakeups(self.conninfo, self._options, self.channels)
-
-    def _returned(self, conn: psycopg.Connection[Any]) -> None:
-        self._last_used[conn] = time.monotonic()
-
-    def _check(self, conn: psycopg.Connection[Any]) -> None:
-        """Before a pooled connection is handed out: pinged only when it lay idle (the server may have ended it
-        meanwhile). A ping on every use was a third of a question's time (17 borrowings a question); a connection
-        that breaks anyway fails its step with a transient error, tried again on a fresh one."""
-        if time.monotonic() - self._last_used.get(conn, 0.0) > CHECK_IDLE:
-            ConnectionPool.check_connection(conn)
 
     @staticmethod
     def _configure(conn: psycopg.Connection[Any]) -> None:
         conn.adapters.register_dumper(str, NulSafeStrDumper)
+        _returned(conn)
 
     # --- transactions -----------------------------------------------------------------------
     @contextmanager
@@ -136,6 +148,7 @@ class PostgresBase:
                 raise
             finally:
                 self._local.conn = None
+        self._counters_epoch += 1  # (also after a rollback: harmless)
         hooks, self._local.hooks = self._local.hooks, []
         for hook in hooks:
             hook()
@@ -173,6 +186,46 @@ class PostgresBase:
             cursor.execute(sql, params or None)
             while chunk := cursor.fetchmany(batch):
                 yield from (plain(r) for r in chunk)
+
+    def _counter(self, key: str) -> int:
+        """A generation counter of table meta (``COUNTERS``); inside a transaction as that transaction sees it,
+        outside one as read at most ``COUNTERS_TTL`` seconds ago (both counters in one round trip)."""
+        if key not in COUNTERS or self.in_transaction:
+            return int(self.rows("SELECT value FROM meta WHERE key = %s", [key])[0]["value"])
+        read_at, epoch, values = self._counters
+        if epoch == self._counters_epoch and time.monotonic() - read_at < COUNTERS_TTL:
+            return values[key]
+        epoch, read_at = self._counters_epoch, time.monotonic()
+        values = {r["key"]: int(r["value"]) for r in self.rows(
+            "SELECT key, value FROM meta WHERE key = ANY(%s)", [list(COUNTERS)])}
+        self._counters = (read_at, epoch, values)
+        return values[key]
+
+    # --- rows read ahead ----------------------------------------------------------------------
+    def _keep_ahead(self, kind: str, rows: list[dict[str, Any]]) -> None:
+        """Whole rows of ``kind`` ('articles', 'people': each with its 'id') that a search read along with what it
+        asked for, so that its next step (the articles of the best candidates, the people found) needs no round trip
+        of its own: ``_take_ahead`` hands them to this thread's next read of them, once, within ``COUNTERS_TTL`` and
+        only if this store committed nothing meanwhile (as fresh as a second statement would have read them)."""
+        if self.in_transaction:
+            return
+        ahead: dict[str, tuple[float, int, dict[str, dict[str, Any]]]] = self._local.__dict__.setdefault("ahead", {})
+        held = ahead.get(kind)
+        if held is not None and self._fresh(held):
+            held[2].update((r["id"], r) for r in rows)
+        else:
+            ahead[kind] = (time.monotonic(), self._counters_epoch, {r["id"]: r for r in rows})
+
+    def _take_ahead(self, kind: str, ids: list[str]) -> list[dict[str, Any]] | None:
+        """The rows ``_keep_ahead`` kept for ``ids`` (in that order; None unless every one of them is there and
+        fresh); what was kept is dropped either way."""
+        held = self._local.__dict__.get("ahead", {}).pop(kind, None)
+        if held is None or self.in_transaction or not self._fresh(held) or not all(i in held[2] for i in ids):
+            return None
+        return [held[2][i] for i in ids]
+
+    def _fresh(self, held: tuple[float, int, Any]) -> bool:
+        return held[1] == self._counters_epoch and time.monotonic() - held[0] < COUNTERS_TTL
 
     # --- locks and notices ------------------------------------------------------------------
     def lock(self, conn: Conn, name: str) -> None:

@@ -26,7 +26,7 @@ from knowledge.postgres.insights import InsightQueries
 from knowledge.postgres.lifecycle import LifecycleRecords
 from knowledge.postgres.records import LoopRecords
 from knowledge.postgres.routes import RouteRecords
-from knowledge.postgres.search import SearchIndex
+from knowledge.postgres.search import PERSON, SearchIndex
 from knowledge.postgres.vectors import VectorRecords
 
 _CHANGED = "(" + ", ".join(f"articles.{c}" for c in CONTENT) + ") IS DISTINCT FROM (" + ", ".join(
@@ -68,9 +68,6 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
     @property
     def people_generation(self) -> int:
         return self._counter("people_generation")
-
-    def _counter(self, key: str) -> int:
-        return int(self.rows("SELECT value FROM meta WHERE key = %s", [key])[0]["value"])
 
     @staticmethod
     def _bump(conn: Conn, key: str = "search_generation") -> None:
@@ -132,7 +129,9 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
     def articles(self, ids: Iterable[str] | None = None, status: str | None = None) -> list[Article]:
         if ids is not None:
             wanted = list(ids)
-            found = self.rows("SELECT * FROM articles WHERE id = ANY(%s)", [wanted]) if wanted else []
+            found = self._take_ahead("articles", wanted) if wanted else []
+            if found is None:
+                found = self.rows("SELECT * FROM articles WHERE id = ANY(%s)", [wanted])
             by_id = {r["id"]: stored.article(r) for r in found}
             return [by_id[i] for i in wanted if i in by_id]
         where, params = ("WHERE status = %s", [status]) if status else ("", [])
@@ -188,9 +187,10 @@ class PostgresStore(LoopRecords, InboxRecords, SearchIndex, InsightQueries, Life
         wanted = list(ids)
         if not wanted:
             return []
-        rows = self.rows("SELECT * FROM people WHERE id = ANY(%s)", [wanted])
-        handles = self._handles(wanted)
-        by_id = {r["id"]: stored.person(r, handles.get(r["id"], ())) for r in rows}
+        ahead = self._take_ahead("people", wanted)
+        rows = ahead if ahead is not None else self.rows(
+            f"SELECT {PERSON} FROM people AS p WHERE p.id = ANY(%s)", [wanted])
+        by_id = {r["id"]: stored.person(r, tuple((h[0], h[1]) for h in r["handles"])) for r in rows}
         return [by_id[i] for i in wanted if i in by_id]
 
     def _handles(self, ids: list[str] | None) -> dict[str, tuple[tuple[str, str], ...]]:
