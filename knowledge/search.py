@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -19,7 +19,7 @@ from knowledge import smalltalk, text
 from knowledge.analysis import Phrasing
 from knowledge.answerability import Evidence
 from knowledge.directory import Directory, find_people
-from knowledge.model import Article, Decision, Hit, SearchResult
+from knowledge.model import UNSEARCHABLE, Article, Decision, Hit, SearchResult
 from knowledge.query import Query, QueryBuilder
 from knowledge.query import Store as VocabularyStore
 
@@ -27,6 +27,7 @@ from knowledge.query import Store as VocabularyStore
 FIELD_WEIGHTS = (0.0, 4.0, 3.0, 2.0, 1.0)
 CANDIDATES = 24         # lexical candidates ranked per question (20-40 measured the same on the dev sets)
 RERANK_CANDIDATES = 40  # with a reranker more of them get a second opinion
+NEIGHBOURS = 8  # articles nearest in meaning that join them for a question across languages (``Searcher.across``)
 BM25_COST = 2_500  # bm25 orders the candidates when their terms are in at most this many articles (together)
 # How the confidence is made (``confidence``): the idf evidence the article's phrasings hold for the question,
 # the token-sort similarity of the words with its best phrasing, and the bm25 score relative to the best
@@ -54,6 +55,11 @@ class Thresholds:
     suggest: float = 0.55  # below this nothing is relevant: escalate at once
 
 
+# A lexical candidate in the question's own language this good (the built-in lexical answer threshold) and the
+# question is not searched across languages (``Searcher.across``): that scan costs a pass over every vector.
+ACROSS_ENOUGH = Thresholds().answer
+
+
 class SearchStore(VocabularyStore, Directory, Protocol):
     """What search reads through: full-text candidates, the articles, and the vocabulary and people behind them
     (knowledge.sqlite: FTS5 and bm25; another backend brings its own index)."""
@@ -73,8 +79,15 @@ class OverBudget(Exception):
 class Reranker(Protocol):
     """An optional second opinion on the lexical candidates (knowledge.semantic.SemanticReranker)."""
 
-    def rerank(self, query: str, hits: Sequence[Hit], deadline: float | None = None) -> list[Hit]:
-        """``hits`` reranked; with a ``deadline`` (``time.monotonic()``) by then, or OverBudget."""
+    def rerank(self, query: str, hits: Sequence[Hit], deadline: float | None = None, across: str | None = None,
+               ) -> list[Hit]:
+        """``hits`` reranked; with a ``deadline`` (``time.monotonic()``) by then, or OverBudget. ``across``: the
+        question's language when it is asked across languages (``Searcher.across``)."""
+        ...
+
+    def neighbours(self, query: str, limit: int, skip: Collection[str] = (), deadline: float | None = None,
+                   ) -> list[str]:
+        """The ids of the ``limit`` articles nearest in meaning to ``query`` (``skip`` left out), by the deadline."""
         ...
 
     def ready(self) -> bool:
@@ -157,12 +170,39 @@ class Searcher(Generic[S]):
         found = self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES, leave_out=leave_out,
                           coverage=coverage)
         evidence = _evidence(found, coverage)
+        across = self.across(q, found)
         try:
-            return lead(self.reranker.rerank(q.raw, found, deadline=deadline)[:max(limit, 3)]), True, evidence
+            if across:  # the articles nearest in meaning join the candidates: they may share no word with it
+                found = found + self._neighbours(q, found, leave_out, deadline)
+            return (lead(self.reranker.rerank(q.raw, found, deadline=deadline, across=across)[:max(limit, 3)]), True,
+                    evidence)
         except OverBudget:
             self.fallbacks += 1
             log.info("the semantic rerank took more than %.2f s: this question gets the lexical ranking", self.budget)
             return lead(found[:max(limit, 3)]), False, evidence
+
+    def across(self, q: Query, found: Sequence[Hit] = ()) -> str | None:
+        """The question's language when it is asked across languages: it is plainly in one that fewer than half
+        of the articles are in (an English question on a mostly Dutch knowledge base), and the lexical stage
+        found little in that language (no candidate of ``found`` in it scores what the lexical ranking answers
+        at). The article that answers it may then share no word with it."""
+        by_lang = self.queries.vocabulary.docs_by_lang
+        if q.said is None or by_lang.get(q.said, 0) * 2 >= sum(by_lang.values()):
+            return None
+        if any(h.article.lang == q.said and h.score >= ACROSS_ENOUGH for h in found):
+            return None
+        return q.said
+
+    def _neighbours(self, q: Query, found: list[Hit], leave_out: LeaveOut | None, deadline: float | None,
+                    ) -> list[Hit]:
+        """The NEIGHBOURS articles nearest in meaning to ``q`` that are not among the candidates ``found``, as
+        candidates without lexical evidence (score 0; the reranker judges them by meaning)."""
+        assert self.reranker is not None
+        skip = {h.article.id for h in found}
+        if leave_out is not None and leave_out[1] is None:
+            skip.add(leave_out[0])
+        ids = self.reranker.neighbours(q.raw, NEIGHBOURS, skip, deadline)
+        return [Hit(a, 0.0) for a in self.store.articles(ids) if a.status not in UNSEARCHABLE] if ids else []
 
     def candidates(self, q: Query, minimum: int = 3, limit: int = CANDIDATES) -> list[Candidate]:
         """The best bm25 matches on the question's selective terms; when they are fewer than ``minimum``,

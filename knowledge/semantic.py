@@ -22,7 +22,7 @@ import threading
 import time
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future
 from typing import Any, Protocol
 
@@ -30,7 +30,8 @@ from knowledge import budget
 from knowledge.budget import bounded
 from knowledge.cache import ByteCache
 from knowledge.model import Article, Hit
-from knowledge.search import OverBudget, Thresholds
+from knowledge.search import OTHER_LANGUAGE, OverBudget, Thresholds
+from knowledge.vector_index import VectorIndex
 
 
 class VectorStore(Protocol):
@@ -333,6 +334,7 @@ class SemanticReranker:
         self._ready: tuple[object, bool, float] = (None, False, 0.0)  # generation, ready, when checked
         self._embedding: set[str] = set()  # stale candidates being embedded now
         self._lock = threading.Lock()
+        self.index = VectorIndex(store, embedder.name)  # every article's vector, for ``neighbours``
 
     def ready(self) -> bool:
         """Whether the articles have their vectors for this model (all but READY_GAP of them; the rest are
@@ -362,6 +364,7 @@ class SemanticReranker:
         def done(_: object) -> None:
             with self._lock:
                 self._embedding.difference_update(aid for aid, _, _ in todo)
+            self.index.stamp += 1  # their new vectors are read the next time ``neighbours`` looks
 
         job = budget.start(lambda: _embed_and_store(self.store, self.embedder, todo, centroid=True), deadline)
         job.add_done_callback(done)
@@ -379,10 +382,24 @@ class SemanticReranker:
         embed = lambda: self._queries.put(text, _normalised(self.embedder.embed_queries([text])[0]))  # noqa: E731
         return budget.wait(budget.start(embed, deadline), deadline)
 
-    def rerank(self, query: str, hits: Sequence[Hit], deadline: float | None = None) -> list[Hit]:
+    def neighbours(self, query: str, limit: int, skip: Collection[str] = (), deadline: float | None = None,
+                   ) -> list[str]:
+        """The ids of the ``limit`` articles closest in meaning to ``query`` over the whole knowledge base
+        (``skip``: ids left out); ``deadline`` as in ``rerank``. Empty without numpy."""
+        if not self.index.available:
+            return []
+        vector = self.query_vector(query, deadline)
+        return [aid for aid, _ in self.index.nearest(vector, limit, skip)]
+
+    def rerank(self, query: str, hits: Sequence[Hit], deadline: float | None = None, across: str | None = None,
+               ) -> list[Hit]:
         """``hits`` reranked; ``deadline``: OverBudget when the question's vector is not there by then. Stale
         candidates embedded on the spot count only when they are done by then too (they are stored all the
-        same: the next search has them)."""
+        same: the next search has them).
+
+        ``across``: the question's language, when the question is asked across languages (``Searcher.across``):
+        an article in another language then shares few words with it whatever it says, so it scores at least
+        OTHER_LANGUAGE times its rescaled cosine alone (its meaning stands in for the words that cannot match)."""
         if not hits:
             return []
         model = self.embedder.name
@@ -404,11 +421,17 @@ class SemanticReranker:
                 pass  # those candidates keep their lexical scores this time
         sims = {aid: _max_cosine(vector, blob, dim) for aid, (blob, dim, _) in stored.items()}
         w = self.weight
-        mixed = sorted(
-            (Hit(h.article, w * h.score + (1 - w) * rescale(sims[h.article.id])) if h.article.id in sims else h
-             for h in hits),
-            key=lambda h: (-h.score, h.article.id),
-        )
+
+        def mix(h: Hit) -> Hit:
+            if h.article.id not in sims:
+                return h
+            meaning = rescale(sims[h.article.id])
+            score = w * h.score + (1 - w) * meaning
+            if across and h.article.lang != across:
+                score = max(score, OTHER_LANGUAGE * meaning)
+            return Hit(h.article, score)
+
+        mixed = sorted((mix(h) for h in hits), key=lambda h: (-h.score, h.article.id))
         if mixed[0].article.id in sims:
             mixed[0] = Hit(mixed[0].article, min(1.0, mixed[0].score + standout(mixed[0].article.id, sims)))
         return [Hit(h.article, round(h.score, 4)) for h in mixed]

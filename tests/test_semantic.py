@@ -249,9 +249,13 @@ def test_searcher_reranks_every_candidate_before_cutting_and_deciding(kb: Sqlite
         def ready(self) -> bool:
             return True
 
-        def rerank(self, query: str, hits: list[Hit], deadline: float | None = None) -> list[Hit]:
+        def rerank(self, query: str, hits: list[Hit], deadline: float | None = None, across: str | None = None,
+                   ) -> list[Hit]:
             self.seen = [h.article.id for h in hits]
             return [Hit(h.article, round(0.1 + 0.01 * i, 4)) for i, h in enumerate(hits)][::-1]
+
+        def neighbours(self, query: str, limit: int, skip: object = (), deadline: float | None = None) -> list[str]:
+            return []
 
     reverse = Reverse()
     found = Searcher(kb, reranker=reverse).search("paspoort verlengen parkeervergunning grofvuil", limit=1)
