@@ -28,6 +28,11 @@ FIELD_WEIGHTS = (0.0, 4.0, 3.0, 2.0, 1.0)
 CANDIDATES = 24         # lexical candidates ranked per question (20-40 measured the same on the dev sets)
 RERANK_CANDIDATES = 40  # with a reranker more of them get a second opinion
 NEIGHBOURS = 8  # articles nearest in meaning that join them for a question across languages (``Searcher.across``)
+# Finding them scans every stored vector: 1.5 kB of memory an article and, at 100,000 articles, 8 ms a question;
+# there it made bench_search's semantic p95 a third to a half slower and its memory 207 -> 317 MB. Up to this many
+# articles the scan costs under 2 ms and 30 MB; above it a question is not searched across (an approximate index
+# would be needed: docs/judgement.md, "Across languages").
+ACROSS_MAX_ARTICLES = 20_000
 BM25_COST = 2_500  # bm25 orders the candidates when their terms are in at most this many articles (together)
 # How the confidence is made (``confidence``): the idf evidence the article's phrasings hold for the question,
 # the token-sort similarity of the words with its best phrasing, and the bm25 score relative to the best
@@ -187,7 +192,8 @@ class Searcher(Generic[S]):
         found little in that language (no candidate of ``found`` in it scores what the lexical ranking answers
         at). The article that answers it may then share no word with it."""
         by_lang = self.queries.vocabulary.docs_by_lang
-        if q.said is None or by_lang.get(q.said, 0) * 2 >= sum(by_lang.values()):
+        total = sum(by_lang.values())
+        if q.said is None or by_lang.get(q.said, 0) * 2 >= total or total > ACROSS_MAX_ARTICLES:
             return None
         if any(h.article.lang == q.said and h.score >= ACROSS_ENOUGH for h in found):
             return None

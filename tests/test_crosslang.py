@@ -130,3 +130,15 @@ def test_an_article_embedded_during_a_search_joins_the_index(store: SqliteStore)
     store.upsert_articles([edited])
     reranker.rerank("stolen bin", [Hit(edited, 0.5)])  # stale: embedded on the spot, and the index hears of it
     assert set(reranker.neighbours("stolen bin", 2)) == {"nl-kliko", "nl-park"}
+
+
+def test_a_knowledge_base_past_the_bound_is_not_searched_across(searcher: Searcher,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan of every vector is exact: bounded by the number of articles (at 100,000 it cost 8 ms a question)."""
+    from knowledge import search
+
+    monkeypatch.setattr(search, "ACROSS_MAX_ARTICLES", len(ARTICLES) - 1)
+    assert searcher.across(searcher.query("my bin was taken")) is None
+    assert first(searcher, "my bin was taken") != "nl-kliko"
+    monkeypatch.setattr(search, "ACROSS_MAX_ARTICLES", len(ARTICLES))
+    assert first(searcher, "my bin was taken") == "nl-kliko"
