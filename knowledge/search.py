@@ -160,31 +160,33 @@ class Searcher(Generic[S]):
     def judged(self, q: Query, *, limit: int = 5, leave_out: LeaveOut | None = None,
                ) -> tuple[list[Hit], Evidence]:
         """``hits`` with what the ranking knew besides them (knowledge.answerability; its training reads it)."""
-        hits, _, evidence = self._hits(q, limit=limit, leave_out=leave_out)
+        hits, _, evidence = self._hits(q, limit=limit, leave_out=leave_out, evidence=True)
+        assert evidence is not None
         return hits, evidence
 
     def _hits(self, q: Query, *, limit: int, leave_out: LeaveOut | None = None, deadline: float | None = None,
-              ) -> tuple[list[Hit], bool, Evidence]:
+              evidence: bool = False) -> tuple[list[Hit], bool, Evidence | None]:
         """``hits``, False when the reranker should have judged them but ran out of time (``deadline``): then
-        they are the lexical ranking of the candidates it was given; and the ranking's evidence."""
-        coverage: dict[str, float] = {}
+        they are the lexical ranking of the candidates it was given; and, when asked for (``evidence``), what
+        the ranking knew besides them (only the answerability measurement asks: it cost a search 12 %)."""
+        coverage: dict[str, float] | None = {} if evidence else None
         if self.reranker is None or not self.semantic:
             found = self.rank(q, limit=max(limit, 3), leave_out=leave_out, coverage=coverage)
             return lead(found), True, _evidence(found, coverage)
         # the reranker sees every candidate, before the list is cut
         found = self.rank(q, limit=RERANK_CANDIDATES, candidates=RERANK_CANDIDATES, leave_out=leave_out,
                           coverage=coverage)
-        evidence = _evidence(found, coverage)
+        known = _evidence(found, coverage)
         across = self.across(q, found)
         try:
             if across:  # the articles nearest in meaning join the candidates: they may share no word with it
                 found = found + self._neighbours(q, found, leave_out, deadline)
             return (lead(self.reranker.rerank(q.raw, found, deadline=deadline, across=across)[:max(limit, 3)]), True,
-                    evidence)
+                    known)
         except OverBudget:
             self.fallbacks += 1
             log.info("the semantic rerank took more than %.2f s: this question gets the lexical ranking", self.budget)
-            return lead(found[:max(limit, 3)]), False, evidence
+            return lead(found[:max(limit, 3)]), False, known
 
     def across(self, q: Query, found: Sequence[Hit] = ()) -> str | None:
         """The question's language when it is asked across languages: it is plainly in one that fewer than half
@@ -273,7 +275,9 @@ def _without(found: list[Candidate], article_id: str, phrasing: str | None) -> l
     return out
 
 
-def _evidence(found: list[Hit], coverage: dict[str, float]) -> Evidence:
+def _evidence(found: list[Hit], coverage: dict[str, float] | None) -> Evidence | None:
+    if coverage is None:
+        return None
     return Evidence({h.article.id: h.score for h in found}, coverage, found[0].article.id if found else None)
 
 
