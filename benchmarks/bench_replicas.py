@@ -265,17 +265,22 @@ def run(label: str, db: str, count: int, args: argparse.Namespace, folder: Path)
             "marks_relayed_in_s": round(marked, 2),
         }
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         fake.stop()
         store.close()
     return result
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Ask every replica still running to stop, then wait up to 10 s for each, killing one that does not."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def show(result: dict[str, Any]) -> None:

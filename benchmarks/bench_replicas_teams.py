@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_replicas import KNOWN, LEASE, percentile, unknown, wait_until, word
+from benchmarks.bench_replicas import KNOWN, LEASE, percentile, stop, unknown, wait_until, word
 from bot.bootstrap import load_demo, open_store
 from bot.config import Settings
 from tests import postgres
@@ -198,14 +198,7 @@ def run(label: str, db: str, count: int, args: argparse.Namespace, folder: Path)
                    "expert_posts_lost": questions - len(found),
                    "expert_posts_doubled": sum(1 for v in found.values() if v > 1)}
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         ms.close()
         store.close()
     return result
