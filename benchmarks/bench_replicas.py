@@ -304,8 +304,16 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="events per second in the steady phase")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the steady phase")
     parser.add_argument("--replicas", type=int, default=3, help="serve processes on PostgreSQL")
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-replicas-"))
+    compare(run, show, parser.parse_args(), "vraagbaak-bench-replicas-")
+
+
+Run = Callable[[str, str, int, argparse.Namespace, Path], dict[str, Any]]
+
+
+def compare(run: Run, show: Callable[[dict[str, Any]], None], args: argparse.Namespace, prefix: str) -> None:
+    """``run`` on ``args.replicas`` replicas on a throwaway PostgreSQL, then on one SQLite process, each result
+    shown as it comes and all of them as JSON at the end (the Slack and the Teams benchmark alike)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     results = []
     try:
         with postgres.cluster() as cluster:

@@ -17,12 +17,10 @@ import argparse
 import itertools
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -31,10 +29,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_replicas import KNOWN, LEASE, percentile, stop, unknown, wait_until, word
+from benchmarks.bench_replicas import KNOWN, LEASE, compare, percentile, stop, unknown, wait_until, word
 from bot.bootstrap import load_demo, open_store
 from bot.config import Settings
-from tests import postgres
 from tests.slack.test_kill import free_port
 from tests.teams.fakes import APP_ID, TENANT, FakeMicrosoft, bot_token, jwk, rsa_key
 from tests.teams.harness import EXPERTS_CHANNEL, activity
@@ -223,20 +220,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--replicas", type=int, default=2)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="vraagbaak-bench-teams-"))
-    results = []
-    try:
-        with postgres.cluster() as cluster:
-            print(f"{os.cpu_count()} cores; lease {LEASE} s; lexical ranking (VRAAGBAAK_SEMANTIC=off)")
-            results.append(run("PostgreSQL", f"{cluster.url()}?schema=bench", args.replicas, args, folder))
-            show(results[-1])
-        results.append(run("SQLite", str(folder / "bench.db"), 1, args, folder))
-        show(results[-1])
-        print(json.dumps(results))
-    finally:
-        if not os.environ.get("KEEP"):
-            shutil.rmtree(folder, ignore_errors=True)
+    compare(run, show, parser.parse_args(), "vraagbaak-bench-teams-")
 
 
 if __name__ == "__main__":

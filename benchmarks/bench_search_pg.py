@@ -21,28 +21,17 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks import kbgen
 from benchmarks.bench_search import _import_chunks, _sample, pct
+from benchmarks.search_backends import postgres_url
 from knowledge.model import Article
 from knowledge.postgres import PostgresStore
 from knowledge.search import Searcher
 from knowledge.sqlite.store import SqliteStore
-
-
-@contextmanager
-def postgres_url(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    from tests import postgres  # a throwaway cluster, as the tests start one
-
-    with postgres.cluster() as cluster:
-        yield cluster.url()
 
 
 def fill(store: Any, label: str, corpus_seed: int, n_articles: int, n_people: int) -> list[str]:
