@@ -916,6 +916,16 @@ TEXTS: dict[str, dict[str, str]] = {
               "{max_unanswerable:.0%} of unanswerable ones answered; {escalate:.0%} of the unanswerable ones score "
               "below {suggest:.2f} and go to an expert at once.",
     },
+    "calibration_held_back": {
+        "nl": "De feedback van medewerkers vroeg om antwoorden vanaf {asked:.2f}; dat is niet genomen: de kennisbank "
+              "koos zelf {own:.2f}, en 'niet geholpen' verhoogt dat alleen zover het met 95% zekerheid laat zien dat "
+              "de antwoorden erboven te vaak fout zijn, en hoogstens met {raise:.2f} (nu {answer:.2f}). Een drempel "
+              "instellen kan altijd (VRAAGBAAK_ANSWER_THRESHOLD).",
+        "en": "Agents' feedback asked for answering from {asked:.2f}; that was not taken: the knowledge base chose "
+              "{own:.2f} by itself, and 'not helpful' raises it only as far as it shows with 95% confidence that the "
+              "answers above are wrong too often, and by at most {raise:.2f} (now {answer:.2f}). A threshold can "
+              "always be set (VRAAGBAAK_ANSWER_THRESHOLD).",
+    },
     "cli_progress_eval": {"nl": "vragen", "en": "questions"},
     "cli_no_file": {"nl": "{path}: bestand of map bestaat niet", "en": "{path}: no such file or folder"},
 }

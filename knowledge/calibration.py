@@ -9,7 +9,11 @@ score otherwise than many articles with a title each). So the KB questions itsel
 - what the loop taught: questions agents marked helpful (or not) are asked again, answerable ones.
 
 The answer threshold is the lowest score at which the expected share of false answers stays within
-TARGET_FALSE, assuming UNANSWERABLE_SHARE of the questions have no article; the suggest threshold is the
+TARGET_FALSE, assuming UNANSWERABLE_SHARE of the questions have no article. What the loop taught may lower it,
+and may raise it only as far as its evidence goes (``with_loop``): a raise needs not-helpful marks that put the
+false share of the answers above it beyond TARGET_FALSE with 95 % confidence, and goes at most LOOP_MAX_RAISE
+above what the knowledge base chose by itself, so a few clicks cannot switch answering off. The suggest
+threshold is the
 score ESCALATE_SHARE of the unanswerable questions stay below (they go to an expert at once, without
 articles that do not fit). The result is stored
 in the ``meta`` table per ranking mode and recomputed when the number of articles changed by more than
@@ -35,6 +39,8 @@ RECALIBRATE_SHARE = 0.10   # recalibrate when the article count changed by more 
 MIN_ARTICLES = 5           # below this there is nothing to learn from: the built-in thresholds hold
 ESCALATE_SHARE = 0.75      # the suggest threshold: this share of the unanswerable questions escalate at once
 SCALE = 10_000             # meta holds integers: thresholds in ten-thousandths
+LOOP_CONFIDENCE_Z = 1.645  # not-helpful marks raise the threshold when significant: one-sided 95 % (Wilson)
+LOOP_MAX_RAISE = 0.05      # ... and by at most this much above the knowledge base's own choice
 
 
 class Store(SearchStore, Protocol):
@@ -57,6 +63,8 @@ class Calibration:
     correct: float        # expected share of answerable questions answered right at ``answer``
     false_answers: float  # expected share of answers that are wrong at ``answer``
     learned: int = 0      # of the answerable ones: questions agents marked helpful or not helpful (the loop)
+    asked: float = 0.0    # the higher threshold the loop's marks asked for and did not get (0: none held back)
+    own: float = 0.0      # ... when held back: the threshold the knowledge base chose by itself
 
     def thresholds(self, base: Thresholds) -> Thresholds:
         return Thresholds(answer=self.answer, margin=base.margin, suggest=min(self.suggest, self.answer))
@@ -76,6 +84,14 @@ class Calibration:
         if self.answer >= 1.0:
             return "calibration_never", {**values, "answerable": self.answerable}
         return "calibration_chosen", values
+
+    def held_back(self) -> tuple[str, dict[str, object]] | None:
+        """When the loop's marks asked for a higher answer threshold than their evidence carries: what they asked
+        for and why it was not taken (a catalogue key and its values), else None."""
+        if self.asked <= self.answer:
+            return None
+        return "calibration_held_back", {"asked": self.asked, "answer": self.answer, "own": self.own,
+                                         "raise": LOOP_MAX_RAISE}
 
 
 def _samples(store: Store) -> list[tuple[str, str, int]]:
@@ -125,26 +141,68 @@ def choose(answerable: list[tuple[float, bool]], unanswerable: list[float], arti
     """The thresholds for the simulated scores (see the module's docstring)."""
     if not unanswerable:
         return Calibration(base.answer, base.suggest, articles, len(answerable), 0, 0.0, 0.0)
-    pi = UNANSWERABLE_SHARE
-    n_u = len(unanswerable)
-    n_a = max(len(answerable), 1)
     chosen = None
     for t in sorted({round(s, 4) for s in unanswerable} | {round(s, 4) for s, _ in answerable} | {1.0}):
-        above_u = sum(1 for s in unanswerable if s >= t) / n_u
+        above_u, right, false = _expected(t, answerable, unanswerable)
         if above_u > MAX_UNANSWERABLE:
             continue
-        right = sum(1 for s, ok in answerable if s >= t and ok) / n_a
-        wrong = sum(1 for s, ok in answerable if s >= t and not ok) / n_a
-        answered = pi * above_u + (1 - pi) * (right + wrong)
-        false = (pi * above_u + (1 - pi) * wrong) / answered if answered else 0.0
         if not answerable or false <= TARGET_FALSE:
             chosen = (t, right, false)
             break
     answer, right, false = chosen or (1.0, 0.0, 0.0)
+    return _calibration(answer, right, false, answerable, unanswerable, articles)
+
+
+def with_loop(answerable: list[tuple[float, bool]], taught: list[tuple[float, bool]], unanswerable: list[float],
+              articles: int, base: Thresholds) -> Calibration:
+    """``choose`` with what the loop taught (``taught``: questions agents marked, asked again, with whether the
+    first article is right) among the answerable questions; a threshold higher than the knowledge base's own
+    only as far as the not-helpful marks are evidence (the module's docstring)."""
+    found = replace(choose(answerable + taught, unanswerable, articles, base), learned=len(taught))
+    own = choose(answerable, unanswerable, articles, base)
+    if found.answer <= own.answer:
+        return found
+    ceiling = min(found.answer, round(own.answer + LOOP_MAX_RAISE, 4))
+    answer = ceiling
+    for t in sorted({own.answer, *(round(s, 4) for s, _ in taught if own.answer < s < ceiling)}):
+        marked = [ok for s, ok in taught if s >= t]
+        if _lower_bound(sum(not ok for ok in marked), len(marked)) <= TARGET_FALSE:
+            answer = t
+            break
+    _, right, false = _expected(answer, answerable + taught, unanswerable)
+    return replace(_calibration(answer, right, false, answerable + taught, unanswerable, articles),
+                   learned=len(taught), asked=found.answer if answer < found.answer else 0.0, own=own.answer)
+
+
+def _expected(t: float, answerable: list[tuple[float, bool]], unanswerable: list[float]) -> tuple[float, float, float]:
+    """At answer threshold ``t``: the share of unanswerable questions answered, the share of answerable ones
+    answered right, and the expected share of answers that are false (UNANSWERABLE_SHARE of questions having no
+    article)."""
+    pi = UNANSWERABLE_SHARE
+    n_a = max(len(answerable), 1)
+    above_u = sum(1 for s in unanswerable if s >= t) / len(unanswerable)
+    right = sum(1 for s, ok in answerable if s >= t and ok) / n_a
+    wrong = sum(1 for s, ok in answerable if s >= t and not ok) / n_a
+    answered = pi * above_u + (1 - pi) * (right + wrong)
+    return above_u, right, (pi * above_u + (1 - pi) * wrong) / answered if answered else 0.0
+
+
+def _calibration(answer: float, right: float, false: float, answerable: list[tuple[float, bool]],
+                 unanswerable: list[float], articles: int) -> Calibration:
     ordered = sorted(unanswerable)
     suggest = min(ordered[int(len(ordered) * ESCALATE_SHARE)], answer)
-    return Calibration(round(answer, 4), round(suggest, 4), articles, len(answerable), n_u, round(right, 4),
-                       round(false, 4))
+    return Calibration(round(answer, 4), round(suggest, 4), articles, len(answerable), len(unanswerable),
+                       round(right, 4), round(false, 4))
+
+
+def _lower_bound(k: int, n: int, z: float = LOOP_CONFIDENCE_Z) -> float:
+    """The Wilson score interval's lower end for ``k`` of ``n``: the least share the data support (0 for none)."""
+    if not n:
+        return 0.0
+    p = k / n
+    centre = p + z * z / (2 * n)
+    spread = z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return max(0.0, (centre - spread) / (1 + z * z / n))
 
 
 def calibrate(searcher: Searcher[Store], mode: str, base: Thresholds | None = None) -> Calibration:
@@ -155,8 +213,7 @@ def calibrate(searcher: Searcher[Store], mode: str, base: Thresholds | None = No
         found = Calibration(base.answer, base.suggest, articles, 0, 0, 0.0, 0.0)
     else:
         answerable, unanswerable = simulate(searcher)
-        taught = learned(searcher)
-        found = replace(choose(answerable + taught, unanswerable, articles, base), learned=len(taught))
+        found = with_loop(answerable, learned(searcher), unanswerable, articles, base)
     save(searcher.store, mode, found)
     return found
 
@@ -176,14 +233,15 @@ def stored(store: Store, mode: str, articles_now: int | None = None) -> Calibrat
         return kept.get(name, 0)
 
     return Calibration(get("answer") / SCALE, get("suggest") / SCALE, articles, get("answerable"),
-                       get("unanswerable"), get("correct") / SCALE, get("false") / SCALE, get("learned"))
+                       get("unanswerable"), get("correct") / SCALE, get("false") / SCALE, get("learned"),
+                       get("asked") / SCALE, get("own") / SCALE)
 
 
 def save(store: Store, mode: str, found: Calibration) -> None:
     values = {"answer": round(found.answer * SCALE), "suggest": round(found.suggest * SCALE),
               "articles": found.articles, "answerable": found.answerable, "unanswerable": found.unanswerable,
               "correct": round(found.correct * SCALE), "false": round(found.false_answers * SCALE),
-              "learned": found.learned}
+              "learned": found.learned, "asked": round(found.asked * SCALE), "own": round(found.own * SCALE)}
     store.save_calibration_values(mode, values)
 
 

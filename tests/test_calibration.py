@@ -106,3 +106,44 @@ def test_what_agents_marked_helpful_or_not_joins_the_calibration(desk: Desk) -> 
     found = calibration.calibrate(Searcher(desk.store), "lexical")
     assert found.learned == 2 and "2 questions agents gave feedback on" in said(found)
     assert calibration.stored(desk.store, "lexical").learned == 2
+
+
+# A knowledge base whose articles have one phrasing each asks itself only unanswerable questions: what agents
+# marked is then all it knows of answerable ones (own threshold 0.9 here).
+ONE_PHRASING = [0.3] * 92 + [0.9] * 8
+
+
+def test_one_not_helpful_mark_in_five_does_not_switch_answering_off() -> None:
+    taught = [(0.97, True)] * 4 + [(0.97, False)]
+    assert calibration.choose(taught, ONE_PHRASING, 100, Thresholds()).answer == 1.0  # the marks alone would
+    found = calibration.with_loop([], taught, ONE_PHRASING, 100, Thresholds())
+    assert (found.answer, found.asked, found.own, found.learned) == (0.9, 1.0, 0.9, 5)
+    held = found.held_back()
+    assert held is not None and "asked for answering from 1.00; that was not taken" in t(held[0], "en", **held[1])
+    assert "vroeg om antwoorden vanaf 1.00" in t(held[0], "nl", **held[1])
+
+
+def test_many_not_helpful_marks_raise_the_threshold_but_by_at_most_the_cap() -> None:
+    taught = [(0.93, False)] * 20 + [(0.99, True)] * 20  # half wrong below 0.99: the marks alone say 0.99
+    found = calibration.with_loop([], taught, ONE_PHRASING, 100, Thresholds())
+    assert found.answer == round(0.9 + calibration.LOOP_MAX_RAISE, 4) and found.asked == 0.99
+
+
+def test_marks_that_are_evidence_raise_it_as_far_as_they_ask() -> None:
+    taught = [(0.91, False)] * 10 + [(0.93, True)] * 30  # a quarter wrong of 40: beyond 8 % with 95 % confidence
+    found = calibration.with_loop([], taught, ONE_PHRASING, 100, Thresholds())
+    assert found.answer == 0.93 and found.held_back() is None
+
+
+def test_helpful_marks_may_lower_it() -> None:
+    answerable = [(0.95, True)] * 50 + [(0.85, True)] * 10 + [(0.85, False)] * 10
+    unanswerable = [0.3] * 95 + [0.8] * 5
+    own = calibration.choose(answerable, unanswerable, 100, Thresholds())
+    found = calibration.with_loop(answerable, [(0.85, True)] * 60, unanswerable, 100, Thresholds())
+    assert own.answer == 0.95 and found.answer == 0.85 and found.held_back() is None
+
+
+def test_what_was_held_back_is_stored_with_the_thresholds(store: SqliteStore) -> None:
+    found = calibration.with_loop([], [(0.97, True)] * 4 + [(0.97, False)], ONE_PHRASING, 0, Thresholds())
+    calibration.save(store, "lexical", found)
+    assert calibration.stored(store, "lexical", articles_now=0) == found
