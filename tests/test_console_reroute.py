@@ -18,6 +18,7 @@ def test_an_expert_reroutes_and_the_next_similar_question_follows(
         db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
     out = run(["demo", "--no-history", "--as", "anna"], BENCH + "\n", monkeypatch, capsys)
     post = re.search(r"\[#kcc-parkeren · bericht (\d+)\]", out).group(1)
+    assert f"/doorsturen {post} KANAAL]" in out  # the hint names the post, as the other commands do
 
     out = run(["chat", "--as", "piet", "--role", "expert"],
               f"/antwoord {post} Dit is geen parkeervraag\n/doorsturen {post} kcc-nergens\n"

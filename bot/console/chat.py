@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from bot.console.render import render
+from bot.console.render import posted, render
 from handlers.messages import t
 from handlers.ports import Outgoing
 from handlers.replies import Message, message_from_dict
@@ -39,7 +39,7 @@ class ConsoleChat:
             return Place(place.channel, place.thread, mid)
         where = place.channel if place.channel.startswith("@") else f"#{place.channel}"
         thread = f" (thread {place.thread})" if place.thread else ""
-        self.out(f"\n[{t('console_posted', self.lang, where=where + thread, id=mid)}]\n{render(message)}")
+        self.out(f"\n[{t('console_posted', self.lang, where=where + thread, id=mid)}]\n{render(message, posted(mid))}")
         return Place(place.channel, place.thread, mid)
 
     def find_sent(self, place: Place, outgoing: Outgoing) -> Place | None:
@@ -49,7 +49,7 @@ class ConsoleChat:
     def update(self, place: Place, message: Message) -> None:
         self.store.edit_console_message(place.message or "", message.text, asdict(message))
         header = t("console_updated", self.lang, where=f"#{place.channel}", id=place.message)
-        self.out(f"\n[{header}]\n{render(message)}")
+        self.out(f"\n[{header}]\n{render(message, posted(place.message or 'M'))}")
 
     def link(self, place: Place) -> str:
         return f"console://{place.channel}/{place.message}"

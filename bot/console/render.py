@@ -20,6 +20,11 @@ COMMANDS = {
 }
 
 
+def posted(message_id: str) -> dict[str, str]:
+    """The commands of a post printed as message ``message_id``: re-routing names it (instead of 'M')."""
+    return {Action.REROUTE: f"/doorsturen {message_id} KANAAL"}
+
+
 def _buttons(buttons: tuple[Button, ...], commands: dict[str, str]) -> str:
     return "  ".join(f"[{b.label}: {commands.get(b.action, b.action).format(value=b.value)}]" for b in buttons)
 
