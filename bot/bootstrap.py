@@ -188,9 +188,9 @@ def embed_in_background(settings: Settings, store: AnyStore) -> threading.Thread
             count = semantic.ensure_vectors(own, model)
             if count:
                 found = calibrate(settings, own, serving=True)  # here, so no question waits for it
-                said = " ".join(t(key, "en", **values)
-                                for key, values in filter(None, (found.explanation(), found.held_back())))
-                log.info("semantic: %d articles embedded; the rerank takes part from now (%s)", count, said)
+                key, values = found.explanation()
+                log.info("semantic: %d articles embedded; the rerank takes part from now (%s)", count,
+                         t(key, "en", **values))
         except Exception:  # the bot keeps serving lexically
             log.exception("semantic: embedding in the background failed")
         finally:

@@ -335,8 +335,8 @@ def cmd_embed(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_calibrate(args: argparse.Namespace, settings: config.Settings) -> int:
     found = bootstrap.calibrate(settings, bootstrap.open_store(settings))
-    for key, values in filter(None, (found.explanation(), found.held_back())):
-        print(t(key, settings.lang, **values))
+    key, values = found.explanation()
+    print(t(key, settings.lang, **values))
     if settings.answer_threshold is not None or settings.suggest_threshold is not None:
         print(t("cli_calibrate_configured", settings.lang))
     return 0

@@ -917,14 +917,16 @@ TEXTS: dict[str, dict[str, str]] = {
               "below {suggest:.2f} and go to an expert at once.",
     },
     "calibration_held_back": {
-        "nl": "De feedback van medewerkers vroeg om antwoorden vanaf {asked:.2f}; dat is niet genomen: de kennisbank "
-              "koos zelf {own:.2f}, en 'niet geholpen' verhoogt dat alleen zover het met 95% zekerheid laat zien dat "
-              "de antwoorden erboven te vaak fout zijn, en hoogstens met {raise:.2f} (nu {answer:.2f}). Een drempel "
-              "instellen kan altijd (VRAAGBAAK_ANSWER_THRESHOLD).",
-        "en": "Agents' feedback asked for answering from {asked:.2f}; that was not taken: the knowledge base chose "
-              "{own:.2f} by itself, and 'not helpful' raises it only as far as it shows with 95% confidence that the "
-              "answers above are wrong too often, and by at most {raise:.2f} (now {answer:.2f}). A threshold can "
-              "always be set (VRAAGBAAK_ANSWER_THRESHOLD).",
+        "nl": "antwoorden vanaf {answer:.2f}, suggereren vanaf {suggest:.2f}: de kennisbank ({articles} artikelen) "
+              "koos zelf {own:.2f}; de feedback op {learned} vragen vroeg om {asked:.2f}, maar 'niet nuttig' verhoogt "
+              "de drempel alleen zover het met 95% zekerheid laat zien dat meer dan {target:.0%} van de antwoorden "
+              "erboven fout is, en hoogstens met {raise:.2f}. Een drempel instellen kan altijd "
+              "(VRAAGBAAK_ANSWER_THRESHOLD).",
+        "en": "answer from {answer:.2f}, suggest from {suggest:.2f}: the knowledge base ({articles} articles) chose "
+              "{own:.2f} by itself; the feedback on {learned} questions asked for {asked:.2f}, but 'not helpful' "
+              "raises the threshold only as far as it shows with 95% confidence that more than {target:.0%} of the "
+              "answers above it are wrong, and by at most {raise:.2f}. A threshold can always be set "
+              "(VRAAGBAAK_ANSWER_THRESHOLD).",
     },
     "cli_progress_eval": {"nl": "vragen", "en": "questions"},
     "cli_no_file": {"nl": "{path}: bestand of map bestaat niet", "en": "{path}: no such file or folder"},

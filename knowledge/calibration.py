@@ -81,17 +81,11 @@ class Calibration:
             return "calibration_builtin", values
         if not self.answerable:
             return "calibration_no_second_phrasing", values
+        if self.asked > self.answer:  # what agents marked asked for more than their evidence carries
+            return "calibration_held_back", {**values, "asked": self.asked, "own": self.own, "raise": LOOP_MAX_RAISE}
         if self.answer >= 1.0:
             return "calibration_never", {**values, "answerable": self.answerable}
         return "calibration_chosen", values
-
-    def held_back(self) -> tuple[str, dict[str, object]] | None:
-        """When the loop's marks asked for a higher answer threshold than their evidence carries: what they asked
-        for and why it was not taken (a catalogue key and its values), else None."""
-        if self.asked <= self.answer:
-            return None
-        return "calibration_held_back", {"asked": self.asked, "answer": self.answer, "own": self.own,
-                                         "raise": LOOP_MAX_RAISE}
 
 
 def _samples(store: Store) -> list[tuple[str, str, int]]:

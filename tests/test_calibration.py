@@ -118,9 +118,9 @@ def test_one_not_helpful_mark_in_five_does_not_switch_answering_off() -> None:
     assert calibration.choose(taught, ONE_PHRASING, 100, Thresholds()).answer == 1.0  # the marks alone would
     found = calibration.with_loop([], taught, ONE_PHRASING, 100, Thresholds())
     assert (found.answer, found.asked, found.own, found.learned) == (0.9, 1.0, 0.9, 5)
-    held = found.held_back()
-    assert held is not None and "asked for answering from 1.00; that was not taken" in t(held[0], "en", **held[1])
-    assert "vroeg om antwoorden vanaf 1.00" in t(held[0], "nl", **held[1])
+    assert said(found).startswith("answer from 0.90") and "chose 0.90 by itself; the feedback on 5 questions asked" \
+        " for 1.00, but 'not helpful' raises" in said(found)
+    assert "koos zelf 0.90; de feedback op 5 vragen vroeg om 1.00" in said(found, "nl")
 
 
 def test_many_not_helpful_marks_raise_the_threshold_but_by_at_most_the_cap() -> None:
@@ -132,7 +132,7 @@ def test_many_not_helpful_marks_raise_the_threshold_but_by_at_most_the_cap() -> 
 def test_marks_that_are_evidence_raise_it_as_far_as_they_ask() -> None:
     taught = [(0.91, False)] * 10 + [(0.93, True)] * 30  # a quarter wrong of 40: beyond 8 % with 95 % confidence
     found = calibration.with_loop([], taught, ONE_PHRASING, 100, Thresholds())
-    assert found.answer == 0.93 and found.held_back() is None
+    assert found.answer == 0.93 and found.asked == 0.0
 
 
 def test_helpful_marks_may_lower_it() -> None:
@@ -140,7 +140,7 @@ def test_helpful_marks_may_lower_it() -> None:
     unanswerable = [0.3] * 95 + [0.8] * 5
     own = calibration.choose(answerable, unanswerable, 100, Thresholds())
     found = calibration.with_loop(answerable, [(0.85, True)] * 60, unanswerable, 100, Thresholds())
-    assert own.answer == 0.95 and found.answer == 0.85 and found.held_back() is None
+    assert own.answer == 0.95 and found.answer == 0.85 and found.asked == 0.0
 
 
 def test_what_was_held_back_is_stored_with_the_thresholds(store: SqliteStore) -> None:
