@@ -56,13 +56,14 @@ class EvalPostgresStore(PostgresStore):
 
 
 @contextmanager
-def postgres_url(url: str | None) -> Iterator[str]:
+def postgres_url(url: str | None, settings: str = "") -> Iterator[str]:
+    """``url``, or a throwaway cluster's (with the server options ``settings``) while the block runs."""
     if url:
         yield url
         return
     from tests import postgres  # a throwaway cluster, as the tests start one
 
-    with postgres.cluster() as cluster:
+    with postgres.cluster(settings) as cluster:
         yield cluster.url()
 
 

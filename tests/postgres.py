@@ -56,8 +56,9 @@ def _as_owner(argv: list[str], owner: str | None) -> list[str]:
 
 
 @contextmanager
-def cluster() -> Iterator[Cluster]:
-    """Start a cluster and yield it; stopped (immediate mode) and removed on exit."""
+def cluster(settings: str = "") -> Iterator[Cluster]:
+    """Start a cluster and yield it; stopped (immediate mode) and removed on exit. ``settings``: more server
+    options ('-c shared_buffers=512MB')."""
     binaries = bin_dir()
     if binaries is None:
         raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql-15 (or set VRAAGBAAK_PG_BIN)")
@@ -73,7 +74,7 @@ def cluster() -> Iterator[Cluster]:
     subprocess.run(_as_owner([str(binaries / "initdb"), "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8",
                               "--locale=C.UTF-8", "--no-sync"], owner), check=True, capture_output=True)
     options = (f"-c listen_addresses='' -c unix_socket_directories='{sockets}' -p {port} -c fsync=off"
-               " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+               f" -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 {settings}")
     subprocess.run(_as_owner([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"),
                               "-w", "-t", "60", "start"], owner), check=True, capture_output=True)
     try:
