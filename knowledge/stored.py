@@ -64,6 +64,13 @@ def review(r: dict[str, Any]) -> ReviewItem:
     )
 
 
+def feedback(r: dict[str, Any]) -> tuple[str, str, bool]:
+    """A question agents judged, from an audit row joined to its question (text, action, detail): (question text,
+    the article judged or '', whether it helped). A suggestion picked ('chose') is that article helping."""
+    detail = json.loads(r["detail"] or "{}")
+    return r["text"], detail.get("article") or "", r["action"] == "chose" or bool(detail.get("helpful"))
+
+
 def both_ways(synonyms: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
     """Each term's synonyms and each synonym's terms, keyed folded: 'paspoort' -> ('reisdocument',) and back."""
     both: dict[str, set[str]] = {}

@@ -147,3 +147,17 @@ def test_what_was_held_back_is_stored_with_the_thresholds(store: SqliteStore) ->
     found = calibration.with_loop([], [(0.97, True)] * 4 + [(0.97, False)], ONE_PHRASING, 0, Thresholds())
     calibration.save(store, "lexical", found)
     assert calibration.stored(store, "lexical", articles_now=0) == found
+
+
+def test_a_suggestion_picked_joins_the_calibration_as_that_article_helping(desk: Desk) -> None:
+    agent = User("agent1", "Anna")
+    question = "wanneer komen ze het grof vuil ophalen"  # suggested: the waste calendar first, bulky waste second
+    suggested = desk.ask(agent, question, Place("D1"))
+    picks = [b.value for line in suggested.lines for b in line.buttons if b.action == Action.READ]
+    assert len(picks) > 1 and not any(b.action == Action.HELPFUL for b in suggested.buttons), suggested.text
+    desk.read(picks[1], agent)  # the agent picks the second: the first would have been the wrong answer
+    article = picks[1].partition(":")[2]
+    assert desk.store.feedback_questions(5) == [(question, article, True)]
+    searcher = Searcher(desk.store)
+    assert calibration.learned(searcher) == [(searcher.hits(searcher.query(question))[0].score, False)]
+    assert calibration.calibrate(searcher, "lexical").learned == 1

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
+from knowledge import stored
 from knowledge.model import Person
 from knowledge.postgres.base import Conn
 
@@ -241,17 +242,12 @@ class AccessRecords:
 
     # --- self-calibration (knowledge.calibration) -------------------------------------------------------
     def feedback_questions(self: _Base, limit: int) -> list[tuple[str, str, bool]]:
-        """The latest ``limit`` questions agents gave feedback on, newest first: (question text, the article
-        the feedback was about or '', whether it helped)."""
-        rows = self.rows(
-            "SELECT q.text, a.detail FROM audit AS a JOIN questions AS q"
+        """The latest ``limit`` questions agents gave feedback on or picked a suggestion for, newest first:
+        (question text, the article judged or '', whether it helped; ``stored.feedback``)."""
+        return [stored.feedback(r) for r in self.rows(
+            "SELECT q.text, a.action, a.detail FROM audit AS a JOIN questions AS q"
             " ON q.id = CASE WHEN a.subject ~ '^[0-9]{1,18}$' THEN a.subject::bigint END"
-            " WHERE a.action = 'feedback' ORDER BY a.id DESC LIMIT %s", [limit])
-        found = []
-        for row in rows:
-            detail = json.loads(row["detail"] or "{}")
-            found.append((row["text"], detail.get("article") or "", bool(detail.get("helpful"))))
-        return found
+            " WHERE a.action IN ('feedback', 'chose') ORDER BY a.id DESC LIMIT %s", [limit])]
 
     def calibration_values(self: _Base, mode: str) -> dict[str, int]:
         """The calibration kept for ranking ``mode``: name ('answer', 'articles', ...) -> value."""

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from knowledge import stored
 from knowledge.clock import now
 from knowledge.model import Person
 from knowledge.sqlite.base import Base
@@ -204,16 +205,11 @@ class AccessRecords:
                 for r in self.rows("SELECT id, title, questions FROM articles WHERE status != 'archived' ORDER BY id")]
 
     def feedback_questions(self: _Base, limit: int) -> list[tuple[str, str, bool]]:
-        """The latest ``limit`` questions agents gave feedback on, newest first: (question text, the article
-        the feedback was about or '', whether it helped)."""
-        rows = self.rows(
-            "SELECT q.text, a.detail FROM audit AS a JOIN questions AS q ON q.id = CAST(a.subject AS INTEGER)"
-            " WHERE a.action = 'feedback' ORDER BY a.id DESC LIMIT ?", [limit])
-        found = []
-        for row in rows:
-            detail = json.loads(row["detail"] or "{}")
-            found.append((row["text"], detail.get("article") or "", bool(detail.get("helpful"))))
-        return found
+        """The latest ``limit`` questions agents gave feedback on or picked a suggestion for, newest first:
+        (question text, the article judged or '', whether it helped; ``stored.feedback``)."""
+        return [stored.feedback(r) for r in self.rows(
+            "SELECT q.text, a.action, a.detail FROM audit AS a JOIN questions AS q ON q.id = CAST(a.subject AS INTEGER)"
+            " WHERE a.action IN ('feedback', 'chose') ORDER BY a.id DESC LIMIT ?", [limit])]
 
     def calibration_values(self: _Base, mode: str) -> dict[str, int]:
         """The calibration kept for ranking ``mode``: name ('answer', 'articles', ...) -> value."""

@@ -194,8 +194,11 @@ def test_phrasings_unarchived_articles_and_feedback_questions(store: Any) -> Non
     store.audit("U1", "feedback", str(asked[1]), helpful=False, article=None)
     store.audit("U1", "feedback", "12345", helpful=True, article="b")  # no such question
     store.audit("U1", "feedback", str(asked[2]), helpful=False, article="b")
-    assert store.feedback_questions(10) == [("vraag 2", "b", False), ("vraag 1", "", False), ("vraag 0", "a", True)]
-    assert store.feedback_questions(1) == [("vraag 2", "b", False)]
+    store.audit("U1", "read", "a", question=asked[1])  # reading an article judges nothing
+    store.audit("U1", "chose", str(asked[1]), article="b", text="vraag 1")  # a suggestion picked: it helped
+    assert store.feedback_questions(10) == [("vraag 1", "b", True), ("vraag 2", "b", False), ("vraag 1", "", False),
+                                            ("vraag 0", "a", True)]
+    assert store.feedback_questions(1) == [("vraag 1", "b", True)]
 
 
 # --- the owners' article list and history ----------------------------------------------------------------
