@@ -64,7 +64,7 @@ class Calibration:
     false_answers: float  # expected share of answers that are wrong at ``answer``
     learned: int = 0      # of the answerable ones: questions agents marked helpful or not helpful (the loop)
     asked: float = 0.0    # the higher threshold the loop's marks asked for and did not get (0: none held back)
-    own: float = 0.0      # ... when held back: the threshold the knowledge base chose by itself
+    own: float = 0.0      # when the marks asked for more than it: the threshold the knowledge base chose itself
 
     def thresholds(self, base: Thresholds) -> Thresholds:
         return Thresholds(answer=self.answer, margin=base.margin, suggest=min(self.suggest, self.answer))
