@@ -22,6 +22,10 @@ from knowledge.signals import Signals
 
 log = logging.getLogger(__name__)
 
+RETRY_FIRST = 1.0    # seconds before the listener's first reconnect; doubled after each failure ...
+RETRY_MAX = 10.0     # ... up to this
+QUIET_ATTEMPTS = 6   # while the database stays away, one line every this many failed attempts (about a minute)
+
 
 class Wakeups(Signals):
     def __init__(self, conninfo: str, options: Mapping[str, Any], channels: Mapping[str, str]) -> None:
@@ -48,6 +52,7 @@ class Wakeups(Signals):
 
     def _listen(self) -> None:
         first = True
+        failed = 0  # attempts in a row that failed: the first is logged with its traceback, then one line a minute
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True, **self._options) as conn:
@@ -55,18 +60,25 @@ class Wakeups(Signals):
                         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
                     if not first:
                         self.bump()  # reconnected: whatever came meanwhile, look again
-                    first = False
+                    if failed:
+                        log.warning("PostgreSQL listener reconnected after %d failed attempts", failed)
+                    first, failed = False, 0
                     self._ready.set()
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=0.5):
                             if notice.channel in self._topics:
                                 self.bump([self._topics[notice.channel]])
-            except psycopg.Error:
+            except psycopg.Error as error:
                 if self._stop.is_set():
                     return
-                log.warning("PostgreSQL listener lost its connection; reconnecting", exc_info=True)
+                failed += 1
+                if failed == 1:
+                    log.warning("PostgreSQL listener lost its connection; reconnecting", exc_info=True)
+                elif failed % QUIET_ATTEMPTS == 0:
+                    log.warning("PostgreSQL listener still cannot connect (%d attempts): %s", failed,
+                                str(error).splitlines()[0] if str(error) else type(error).__name__)
                 self._ready.set()  # waiters fall back on their timeouts meanwhile
-                self._stop.wait(1.0)
+                self._stop.wait(min(RETRY_MAX, RETRY_FIRST * 2 ** (failed - 1)))
 
     def close(self) -> None:
         self._stop.set()

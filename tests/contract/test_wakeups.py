@@ -87,3 +87,25 @@ def test_an_event_submitted_on_one_replica_is_handled_by_another_at_once(spec: d
         if submitting is not serving:
             submitting.close()
         serving.close()
+
+
+def test_a_database_that_stays_away_is_logged_once_with_its_reason_then_a_line_now_and_then(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Any) -> None:
+    from knowledge.postgres import wakeups
+
+    monkeypatch.setattr(wakeups, "RETRY_FIRST", 0.01)
+    monkeypatch.setattr(wakeups, "RETRY_MAX", 0.02)
+    monkeypatch.setattr(wakeups, "QUIET_ATTEMPTS", 5)
+    listener = wakeups.Wakeups(f"host={tmp_path} port=5 dbname=none connect_timeout=1", {}, {"events": "s.inbox"})
+    began = time.monotonic()
+    assert not listener.wait("events", 0.01)  # starts the listener; nothing to connect to
+    try:
+        while sum("listener" in r.getMessage() for r in caplog.records) < 4 and time.monotonic() - began < 20:
+            time.sleep(0.05)
+    finally:
+        listener.close()
+    said = [r for r in caplog.records if "listener" in r.getMessage()]
+    assert said[0].getMessage() == "PostgreSQL listener lost its connection; reconnecting" and said[0].exc_info
+    assert all(r.getMessage().startswith("PostgreSQL listener still cannot connect (") and not r.exc_info
+               for r in said[1:]) and len(said) >= 4
+    assert [int(r.getMessage().split("(")[1].split()[0]) for r in said[1:4]] == [5, 10, 15]  # one in five attempts

@@ -80,3 +80,4 @@ def running(fake: FakeSlack, settings: Settings) -> Iterator[Running]:
     yield Running(fake, settings, store, desk, app, slack)
     slack.stop()
     stop_workers()
+    store.close()  # on PostgreSQL its listener would outlive the cluster and log reconnects at the session's end

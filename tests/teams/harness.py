@@ -145,6 +145,7 @@ class Bot:
     async def __aexit__(self, *exc: object) -> None:
         assert self.client is not None
         await self.client.close()
+        self.store.close()  # on PostgreSQL its listener would outlive the cluster and log reconnects at the end
 
     def token(self, **claims: Any) -> str:
         claims.setdefault("service_url", self.ms.service_url)
