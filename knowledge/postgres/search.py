@@ -100,6 +100,7 @@ class SearchIndex(PostgresBase):
     """The full-text side of PostgresStore (the same methods and results as SqliteStore's)."""
 
     _people_vocab: tuple[int, tuple[dict[str, int], int]] = (-1, ({}, 0))
+    _people_named: tuple[int, dict[str, list[str]]] = (-1, {})
 
     # --- writing the indexes (in the caller's transaction) ---------------------------------------
     def _index_articles(self, conn: Conn, analysed: Iterable[tuple[Article, dict[str, str]]]) -> None:
@@ -174,11 +175,21 @@ class SearchIndex(PostgresBase):
 
     # --- people ----------------------------------------------------------------------------------
     def people_named(self, name: str) -> list[str]:
-        """The ids of the people whose name is ``name``, case-insensitively as SQLite's NOCASE (ASCII letters)."""
+        """The ids of the people whose name is ``name``, case-insensitively as SQLite's NOCASE (ASCII letters).
+        Remembered per people generation (a search asks for the owner of its best article, and owners are few;
+        often a team, no person): a name asked again needs no round trip until the people change."""
+        generation = self._counter("people_generation")
+        if self._people_named[0] != generation or len(self._people_named[1]) >= NAMES_KEPT:
+            self._people_named = (generation, {})
+        key = name.translate(_ASCII_LOWER)
+        known = self._people_named[1].get(key)
+        if known is not None:
+            return list(known)
         rows = self.rows(f"SELECT {PERSON} FROM people AS p WHERE {_NOCASE.format('p.name')} = {_NOCASE.format('%s')}"
                          " ORDER BY p.seq", [name])
         self._keep_ahead("people", rows)  # the people search shows next (_keep_ahead)
-        return [r["id"] for r in rows]
+        self._people_named[1][key] = found = [r["id"] for r in rows]
+        return list(found)
 
     def people_matching(self, words: list[str], limit: int) -> list[tuple[str, float]]:
         """The ``limit`` people whose expertise, title or department best match any of ``words`` (bm25 with
@@ -209,6 +220,8 @@ PERSON = ("p.*, array(SELECT ARRAY[h.platform, h.handle] FROM person_handles AS 
           " ORDER BY h.platform COLLATE \"C\") AS handles")
 # SQLite's NOCASE: ASCII letters folded, nothing else (an expression the index people_name_nocase has)
 _NOCASE = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+NAMES_KEPT = 1_000  # names people_named remembers per people generation (then it starts over)
 
 
 def _ranked(table: str, key: str, match: str, limit: int, weights: Sequence[float]) -> tuple[str, dict[str, Any]]:

@@ -74,6 +74,25 @@ def test_a_commit_of_the_store_is_seen_at_once_and_another_store_s_soon(pg_spec:
     other.close()
 
 
+def test_a_name_asked_again_needs_no_statement_until_the_people_change(pg_spec: dict[str, str],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    one = PostgresStore(pg_spec["url"], schema=pg_spec["schema"])
+    other = PostgresStore(pg_spec["url"], schema=pg_spec["schema"])
+    one.upsert_people([Person("p1", "Piet Jansen")])
+    assert one.people_named("team afval") == [] and one.people_named("PIET jansen") == ["p1"]
+    with counted(monkeypatch) as seen:
+        assert one.people_named("Team Afval") == [] and one.people_named("piet JANSEN") == ["p1"]
+    assert seen["statements"] == 0  # both remembered (the counters were read within COUNTERS_TTL)
+    one.upsert_people([Person("t1", "Team Afval")])
+    assert one.people_named("team afval") == ["t1"]  # its own commit: at once
+    assert other.people_named("team bouw") == []
+    one.upsert_people([Person("t2", "Team Bouw")])
+    time.sleep(base.COUNTERS_TTL)
+    assert other.people_named("team bouw") == ["t2"]  # another process's: within COUNTERS_TTL
+    one.close()
+    other.close()
+
+
 def _cut_connections(store: PostgresStore) -> None:
     """The server ends every connection of ``store``'s pool (as a restart of PostgreSQL would)."""
     with psycopg.connect(store.conninfo, autocommit=True) as admin:
