@@ -345,9 +345,9 @@ def tsquery(match: str) -> tuple[str, list[str]]:
             parts.append(both())
         if len(parts) == 1:
             return parts[0]
-        terms = [t for _, t in parts]
+        sets = [t for _, t in parts if t is not None]
         return ("( " + " | ".join(text for text, _ in parts) + " )",
-                None if any(t is None for t in terms) else frozenset().union(*terms))  # type: ignore[arg-type]
+                frozenset[str]().union(*sets) if len(sets) == len(parts) else None)
 
     def both() -> tuple[str, frozenset[str] | None]:
         nonlocal position
